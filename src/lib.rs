@@ -1,0 +1,1 @@
+//! Quaestor: a static site generator for portals of parliamentary written questions.
