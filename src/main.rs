@@ -1,1 +1,130 @@
-fn main() {}
+//! The `quaestor` command line: parse arguments, run one pipeline, print the outcome.
+
+use std::io::IsTerminal;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use chrono::NaiveDate;
+use clap::{Parser, Subcommand};
+
+use quaestor::build::{self, BuildOptions};
+use quaestor::error::Error;
+use quaestor::report;
+
+#[derive(Parser)]
+#[command(
+    name = "quaestor",
+    version,
+    about = "Static portals of parliamentary written questions"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Build the site in DIR into the output folder.
+    Build {
+        /// Site folder holding quaestor.toml and content/.
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+        /// Output folder (default: <root>/output).
+        #[arg(long)]
+        output: Option<PathBuf>,
+        /// Public address of the site, overriding base_url (e.g. https://user.github.io/repo/).
+        #[arg(long)]
+        base_url: Option<String>,
+        /// The date deadlines are measured against (default: as_of in quaestor.toml, else today).
+        #[arg(long, value_name = "YYYY-MM-DD")]
+        as_of: Option<NaiveDate>,
+    },
+    /// Validate all content and every internal link without writing anything.
+    Check {
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+        #[arg(long)]
+        base_url: Option<String>,
+        #[arg(long, value_name = "YYYY-MM-DD")]
+        as_of: Option<NaiveDate>,
+    },
+}
+
+fn interactive() -> bool {
+    std::io::stderr().is_terminal() && std::env::var_os("CI").is_none()
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match cli.command {
+        Command::Build {
+            root,
+            output,
+            base_url,
+            as_of,
+        } => {
+            let opts = BuildOptions {
+                root: root.clone(),
+                output,
+                base_url,
+                as_of,
+                progress: interactive(),
+            };
+            match build::build(&opts) {
+                Ok(s) => {
+                    println!(
+                        "Built {} questions into {} pages ({} files: {} written, {} unchanged) in {:.2} s → {}",
+                        s.questions,
+                        s.pages,
+                        s.files,
+                        s.written,
+                        s.unchanged,
+                        s.elapsed.as_secs_f64(),
+                        s.output.display()
+                    );
+                    ExitCode::SUCCESS
+                }
+                Err(e) => failed(&root, e, "build", "the previous output was left untouched"),
+            }
+        }
+        Command::Check {
+            root,
+            base_url,
+            as_of,
+        } => {
+            let opts = BuildOptions {
+                root: root.clone(),
+                output: None,
+                base_url,
+                as_of,
+                progress: false,
+            };
+            match build::check(&opts) {
+                Ok(s) => {
+                    println!(
+                        "OK: {} questions, {} pages, {} internal links checked",
+                        s.questions, s.pages, s.links
+                    );
+                    ExitCode::SUCCESS
+                }
+                Err(e) => failed(&root, e, "check", "nothing was written"),
+            }
+        }
+    }
+}
+
+fn failed(root: &std::path::Path, e: Error, what: &str, consequence: &str) -> ExitCode {
+    match &e {
+        Error::Invalid(d) => {
+            report::print(root, d, interactive());
+            let files: std::collections::BTreeSet<_> = d.iter().map(|d| &d.path).collect();
+            eprintln!(
+                "error: {what} failed: {} problem(s) in {} file(s); {consequence}",
+                d.len(),
+                files.len()
+            );
+        }
+        other => eprintln!("error: {what} failed: {other}; {consequence}"),
+    }
+    ExitCode::FAILURE
+}

@@ -1,0 +1,290 @@
+//! The build pipeline, start to end: configuration and theme → content → library → plan → render
+//! in parallel → write atomically. `check` runs the same pipeline without writing.
+
+use std::collections::HashSet;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::Ordering;
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
+
+use chrono::NaiveDate;
+use indicatif::{ProgressBar, ProgressStyle};
+use rayon::prelude::*;
+
+use crate::config::Config;
+use crate::content::load_content;
+use crate::error::{Diagnostic, Error, Result};
+use crate::output::{links, Staging};
+use crate::render::{theme, Renderer};
+use crate::site::ministries::MinistryTable;
+use crate::site::urls::BaseUrl;
+use crate::site::Library;
+
+/// What `quaestor build` and `quaestor check` are given.
+#[derive(Debug, Clone)]
+pub struct BuildOptions {
+    pub root: PathBuf,
+    /// Default: `<root>/output`.
+    pub output: Option<PathBuf>,
+    pub base_url: Option<String>,
+    pub as_of: Option<NaiveDate>,
+    pub progress: bool,
+}
+
+impl BuildOptions {
+    pub fn new(root: impl Into<PathBuf>) -> BuildOptions {
+        BuildOptions {
+            root: root.into(),
+            output: None,
+            base_url: None,
+            as_of: None,
+            progress: false,
+        }
+    }
+
+    pub fn output_dir(&self) -> PathBuf {
+        self.output
+            .clone()
+            .unwrap_or_else(|| self.root.join("output"))
+    }
+}
+
+#[derive(Debug)]
+pub struct BuildSummary {
+    pub pages: usize,
+    pub files: usize,
+    pub written: usize,
+    pub unchanged: usize,
+    pub questions: usize,
+    pub elapsed: Duration,
+    pub output: PathBuf,
+}
+
+/// Everything loaded and ready to render.
+pub struct Site {
+    pub config: Config,
+    pub base: BaseUrl,
+    pub as_of: NaiveDate,
+    pub theme: theme::ThemeFiles,
+    pub library: Library,
+}
+
+/// Loads configuration, theme, data and content, reporting every problem found.
+pub fn load_site(opts: &BuildOptions) -> Result<Site> {
+    let mut config = Config::load(&opts.root)?;
+    if let Some(url) = &opts.base_url {
+        config.base_url = url.clone();
+    }
+    let base = BaseUrl::parse(&config.base_url).map_err(|m| {
+        Error::Invalid(vec![Diagnostic::new("--base-url", m)
+            .help("give an absolute URL such as https://user.github.io/repo/")])
+    })?;
+    let as_of = opts
+        .as_of
+        .or(config.as_of)
+        .unwrap_or_else(|| chrono::Local::now().date_naive());
+    let mut problems = Vec::new();
+    let theme = theme::load(&opts.root, &config.theme, &config.languages)
+        .map_err(|e| keep(e, &mut problems))
+        .ok();
+    let ministries = MinistryTable::load(&opts.root)
+        .map_err(|e| keep(e, &mut problems))
+        .ok();
+    let questions = load_content(&opts.root, &config.languages)
+        .map_err(|e| keep(e, &mut problems))
+        .ok();
+    match (theme, ministries, questions) {
+        (Some(theme), Some(ministries), Some(questions)) if problems.is_empty() => {
+            let library = Library::new(
+                questions,
+                &config.languages,
+                &config.default_language,
+                &ministries,
+            );
+            Ok(Site {
+                config,
+                base,
+                as_of,
+                theme,
+                library,
+            })
+        }
+        _ => Err(Error::Invalid(problems)),
+    }
+}
+
+fn keep(e: Error, problems: &mut Vec<Diagnostic>) {
+    match e {
+        Error::Invalid(mut d) => problems.append(&mut d),
+        other => problems.push(Diagnostic::new("(site)", other.to_string())),
+    }
+}
+
+fn progress_bar(show: bool, len: usize) -> ProgressBar {
+    if !show {
+        return ProgressBar::hidden();
+    }
+    let bar = ProgressBar::new(len as u64);
+    bar.set_style(
+        ProgressStyle::with_template("{spinner} rendering {bar:30} {pos}/{len} pages ({eta})")
+            .unwrap_or_else(|_| ProgressStyle::default_bar()),
+    );
+    bar
+}
+
+/// Builds the site into the output folder, or leaves it untouched and reports every problem.
+pub fn build(opts: &BuildOptions) -> Result<BuildSummary> {
+    let started = Instant::now();
+    let site = load_site(opts)?;
+    let renderer = Renderer::new(
+        &site.library,
+        &site.config,
+        &opts.root,
+        &site.theme,
+        site.base.clone(),
+        site.as_of,
+    )?;
+    let jobs = renderer.plan();
+    let files = planned_files(&renderer, &jobs, &site);
+    let staging = Staging::begin(&opts.output_dir())?;
+    let problems = Mutex::new(Vec::new());
+    let bar = progress_bar(opts.progress, jobs.len());
+    jobs.par_iter().for_each(|&job| {
+        let result = renderer.render(job).and_then(|page| {
+            for target in &page.links {
+                if !links::resolves(&files, target) {
+                    problems.lock().unwrap().push(broken_link(
+                        &opts.root,
+                        page.source.as_deref(),
+                        target,
+                    ));
+                }
+            }
+            staging.write(&page.path, &page.bytes)
+        });
+        if let Err(e) = result {
+            keep(e, &mut problems.lock().unwrap());
+        }
+        bar.inc(1);
+    });
+    bar.finish_and_clear();
+    for (rel, source) in &site.theme.statics {
+        let result = source.bytes().and_then(|b| staging.write(rel, &b));
+        if let Err(e) = result {
+            keep(e, &mut problems.lock().unwrap());
+        }
+    }
+    let mut problems = problems.into_inner().unwrap();
+    if !problems.is_empty() {
+        staging.abort();
+        problems.sort_by(|a, b| (&a.path, a.line, &a.message).cmp(&(&b.path, b.line, &b.message)));
+        problems.dedup();
+        return Err(Error::Invalid(problems));
+    }
+    let written = staging.written.load(Ordering::Relaxed);
+    let unchanged = staging.unchanged.load(Ordering::Relaxed);
+    staging.commit()?;
+    Ok(BuildSummary {
+        pages: jobs.len(),
+        files: written + unchanged,
+        written,
+        unchanged,
+        questions: site.library.questions.len(),
+        elapsed: started.elapsed(),
+        output: opts.output_dir(),
+    })
+}
+
+/// Every file the build will write, known before rendering so links can be checked as pages render.
+fn planned_files(
+    renderer: &Renderer<'_>,
+    jobs: &[crate::render::Job],
+    site: &Site,
+) -> HashSet<String> {
+    jobs.iter()
+        .map(|&j| crate::site::urls::file_for(&renderer.url(j)))
+        .chain(site.theme.statics.keys().cloned())
+        .collect()
+}
+
+fn broken_link(root: &Path, source: Option<&Path>, target: &str) -> Diagnostic {
+    let path = source
+        .map(Path::to_path_buf)
+        .unwrap_or_else(|| PathBuf::from("(theme)"));
+    let shown = format!("/{target}");
+    let line = source
+        .and_then(|s| std::fs::read_to_string(root.join(s)).ok())
+        .and_then(|text| text.lines().position(|l| l.contains(&shown)).map(|i| i + 1));
+    Diagnostic::new(
+        path,
+        format!("the link {shown} does not lead to any page of the site"),
+    )
+    .maybe_line(line)
+    .help("fix the address (question pages are /questions/<id>/), or add the page it points to")
+}
+
+/// Renders every page in memory and checks every internal link of every page; writes nothing.
+pub fn check(opts: &BuildOptions) -> Result<CheckSummary> {
+    let site = load_site(opts)?;
+    let renderer = Renderer::new(
+        &site.library,
+        &site.config,
+        &opts.root,
+        &site.theme,
+        site.base.clone(),
+        site.as_of,
+    )?;
+    let jobs = renderer.plan();
+    let files = planned_files(&renderer, &jobs, &site);
+    let problems = Mutex::new(Vec::new());
+    let links_checked = std::sync::atomic::AtomicUsize::new(0);
+    jobs.par_iter().for_each(|&job| match renderer.render(job) {
+        Ok(page) => {
+            let targets = links::internal_targets(&page.bytes, &site.base.path);
+            links_checked.fetch_add(targets.len(), Ordering::Relaxed);
+            for target in targets {
+                let broken = match target.strip_prefix('\u{0}') {
+                    Some(outside) => Some(format!(
+                        "{outside} (outside the base path {})",
+                        site.base.path
+                    )),
+                    None => (!links::resolves(&files, &target)).then(|| format!("/{target}")),
+                };
+                if let Some(shown) = broken {
+                    let d = match &page.source {
+                        Some(_) => broken_link(
+                            &opts.root,
+                            page.source.as_deref(),
+                            target.trim_start_matches('\u{0}').trim_start_matches('/'),
+                        ),
+                        None => Diagnostic::new(
+                            format!("(page {})", page.path),
+                            format!("the link {shown} does not lead to any page of the site"),
+                        )
+                        .help("a theme template builds this link; fix the template"),
+                    };
+                    problems.lock().unwrap().push(d);
+                }
+            }
+        }
+        Err(e) => keep(e, &mut problems.lock().unwrap()),
+    });
+    let mut problems = problems.into_inner().unwrap();
+    if !problems.is_empty() {
+        problems.sort_by(|a, b| (&a.path, a.line, &a.message).cmp(&(&b.path, b.line, &b.message)));
+        problems.dedup();
+        return Err(Error::Invalid(problems));
+    }
+    Ok(CheckSummary {
+        questions: site.library.questions.len(),
+        pages: jobs.len(),
+        links: links_checked.into_inner(),
+    })
+}
+
+#[derive(Debug)]
+pub struct CheckSummary {
+    pub questions: usize,
+    pub pages: usize,
+    pub links: usize,
+}

@@ -1,0 +1,150 @@
+//! `quaestor.toml`: the site configuration. Unknown keys are errors so that a typo never silently
+//! falls back to a default.
+
+use std::path::Path;
+
+use chrono::NaiveDate;
+use serde::Deserialize;
+
+use crate::error::{Diagnostic, Error, Result};
+
+pub const CONFIG_FILE: &str = "quaestor.toml";
+
+/// The configuration as written in `quaestor.toml`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Config {
+    pub title: String,
+    #[serde(default)]
+    pub description: String,
+    pub base_url: String,
+    #[serde(default = "default_language")]
+    pub default_language: String,
+    #[serde(default)]
+    pub languages: Vec<String>,
+    #[serde(default = "default_theme")]
+    pub theme: String,
+    #[serde(default = "default_paginate_by")]
+    pub paginate_by: usize,
+    /// The date "overdue" is measured against; today when absent.
+    pub as_of: Option<NaiveDate>,
+}
+
+fn default_language() -> String {
+    "nl".into()
+}
+fn default_theme() -> String {
+    "default".into()
+}
+fn default_paginate_by() -> usize {
+    50
+}
+
+/// Languages the theme ships strings for; a site may not ask for others.
+pub const KNOWN_LANGUAGES: &[&str] = &["nl", "fr", "en"];
+
+impl Config {
+    /// Reads and validates `root/quaestor.toml`.
+    pub fn load(root: &Path) -> Result<Config> {
+        let path = root.join(CONFIG_FILE);
+        let text = std::fs::read_to_string(&path).map_err(|e| {
+            Error::Invalid(vec![Diagnostic::new(
+                CONFIG_FILE,
+                format!("cannot read the site configuration: {e}"),
+            )
+            .help("run quaestor in a site folder, or pass --root DIR")])
+        })?;
+        Self::parse(&text)
+    }
+
+    /// Parses configuration text; errors name `quaestor.toml`, the line and the key.
+    pub fn parse(text: &str) -> Result<Config> {
+        let mut config: Config = toml::from_str(text).map_err(|e| {
+            let line = e.span().map(|s| line_of(text, s.start));
+            let message = e.message().to_string();
+            let field = message
+                .split('`')
+                .nth(1)
+                .map(str::to_string)
+                .filter(|_| message.starts_with("unknown field") || message.starts_with("missing field"));
+            let mut d = Diagnostic::new(CONFIG_FILE, message).maybe_line(line);
+            if let Some(field) = field {
+                d = d.field(field);
+            }
+            Error::Invalid(vec![d.help(
+                "allowed keys: title, description, base_url, default_language, languages, theme, paginate_by, as_of",
+            )])
+        })?;
+        if config.languages.is_empty() {
+            config.languages = vec![config.default_language.clone()];
+        }
+        let line_of_key = |key: &str| {
+            text.lines()
+                .position(|l| l.trim_start().starts_with(key))
+                .map(|i| i + 1)
+        };
+        let mut problems = Vec::new();
+        for lang in config.languages.iter().chain([&config.default_language]) {
+            if !KNOWN_LANGUAGES.contains(&lang.as_str()) {
+                problems.push(
+                    Diagnostic::new(CONFIG_FILE, format!("unsupported language `{lang}`"))
+                        .maybe_line(line_of_key("languages"))
+                        .field("languages")
+                        .help(format!("use one of {}", KNOWN_LANGUAGES.join(", "))),
+                );
+            }
+        }
+        if !config.languages.contains(&config.default_language) {
+            problems.push(
+                Diagnostic::new(
+                    CONFIG_FILE,
+                    format!(
+                        "default_language `{}` is not in languages",
+                        config.default_language
+                    ),
+                )
+                .maybe_line(line_of_key("default_language"))
+                .field("default_language")
+                .help("add it to `languages`"),
+            );
+        }
+        if let Err(msg) = crate::site::urls::BaseUrl::parse(&config.base_url) {
+            problems.push(
+                Diagnostic::new(CONFIG_FILE, msg)
+                    .maybe_line(line_of_key("base_url"))
+                    .field("base_url")
+                    .help("write an absolute URL such as https://user.github.io/repo/"),
+            );
+        }
+        if !config
+            .theme
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+            || config.theme.is_empty()
+        {
+            problems.push(
+                Diagnostic::new(
+                    CONFIG_FILE,
+                    format!("invalid theme name `{}`", config.theme),
+                )
+                .maybe_line(line_of_key("theme"))
+                .field("theme")
+                .help("a theme is a folder name under themes/: letters, digits, - and _"),
+            );
+        }
+        if problems.is_empty() {
+            Ok(config)
+        } else {
+            Err(Error::Invalid(problems))
+        }
+    }
+}
+
+/// 1-based line of a byte offset.
+pub fn line_of(text: &str, offset: usize) -> usize {
+    text.as_bytes()[..offset.min(text.len())]
+        .iter()
+        .filter(|&&b| b == b'\n')
+        .count()
+        + 1
+}

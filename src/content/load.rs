@@ -1,0 +1,143 @@
+//! Loading: walk `content/questions/`, read and validate every file in parallel, and report every
+//! bad file at once.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+
+use rayon::prelude::*;
+use walkdir::WalkDir;
+
+use super::body;
+use super::frontmatter;
+use super::model::Question;
+use super::validate;
+use crate::error::{Diagnostic, Error, Result};
+
+/// Where question files live, relative to the site root.
+pub const QUESTIONS_DIR: &str = "content/questions";
+
+/// Reads every question under `root/content/questions`, sorted by legislature, number and language.
+pub fn load_content(root: &Path, languages: &[String]) -> Result<Vec<Question>> {
+    let dir = root.join(QUESTIONS_DIR);
+    let mut files = Vec::new();
+    let mut problems = Vec::new();
+    if dir.is_dir() {
+        for entry in WalkDir::new(&dir).sort_by_file_name() {
+            let entry = match entry {
+                Ok(e) => e,
+                Err(e) => {
+                    let path = e
+                        .path()
+                        .map(|p| relative(root, p))
+                        .unwrap_or_else(|| dir.clone());
+                    problems.push(Diagnostic::new(path, format!("cannot read: {e}")));
+                    continue;
+                }
+            };
+            let name = entry.file_name().to_string_lossy();
+            if name.starts_with('.') {
+                continue;
+            }
+            if entry.file_type().is_file() {
+                if name.ends_with(".md") {
+                    files.push(entry.into_path());
+                } else {
+                    problems.push(
+                        Diagnostic::new(relative(root, entry.path()), "not a question file")
+                            .help("only <id>.<lang>.md files belong under content/questions/; move or remove it"),
+                    );
+                }
+            }
+        }
+    }
+    let results: Vec<_> = files
+        .par_iter()
+        .map(|p| load_file(root, p, languages))
+        .collect();
+    let mut questions = Vec::with_capacity(results.len());
+    for r in results {
+        match r {
+            Ok(q) => questions.push(q),
+            Err(mut d) => problems.append(&mut d),
+        }
+    }
+    questions.sort_by(|a, b| {
+        (a.legislature, a.number, &a.lang).cmp(&(b.legislature, b.number, &b.lang))
+    });
+    let mut seen: HashMap<(&str, &str), &Path> = HashMap::new();
+    for q in &questions {
+        if let Some(first) = seen.insert((&q.id, &q.lang), &q.path) {
+            problems.push(
+                Diagnostic::new(
+                    &q.path,
+                    format!(
+                        "a second file for question {} in language {}; the first is {}",
+                        q.id,
+                        q.lang,
+                        first.display()
+                    ),
+                )
+                .line(1)
+                .field("id")
+                .help("keep one file per question and language"),
+            );
+        }
+    }
+    if problems.is_empty() {
+        Ok(questions)
+    } else {
+        problems.sort_by(|a, b| (&a.path, a.line).cmp(&(&b.path, b.line)));
+        Err(Error::Invalid(problems))
+    }
+}
+
+fn relative(root: &Path, path: &Path) -> PathBuf {
+    path.strip_prefix(root).unwrap_or(path).to_path_buf()
+}
+
+/// Decodes a file as UTF-8 without BOM and with LF line ends.
+pub fn decode(path: &Path, bytes: &[u8]) -> Result<String, Diagnostic> {
+    let text = std::str::from_utf8(bytes).map_err(|e| {
+        let line = bytes[..e.valid_up_to()]
+            .iter()
+            .filter(|&&b| b == b'\n')
+            .count()
+            + 1;
+        Diagnostic::new(path, format!("invalid UTF-8 at byte {}", e.valid_up_to()))
+            .line(line)
+            .help("save the file as UTF-8")
+    })?;
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    Ok(match text.contains('\r') {
+        true => text.replace("\r\n", "\n"),
+        false => text.to_string(),
+    })
+}
+
+fn load_file(root: &Path, path: &Path, languages: &[String]) -> Result<Question, Vec<Diagnostic>> {
+    let rel = relative(root, path);
+    let bytes = std::fs::read(path)
+        .map_err(|e| vec![Diagnostic::new(&rel, format!("cannot read: {e}"))])?;
+    let text = decode(&rel, &bytes).map_err(|d| vec![d])?;
+    let split = frontmatter::split(&rel, &text).map_err(|d| vec![d])?;
+    let raw = frontmatter::parse(&rel, &split).map_err(|d| vec![d])?;
+    let lines = frontmatter::field_lines(&split);
+    let body = body::split(split.body).map_err(|e| {
+        vec![Diagnostic::new(&rel, e.message)
+            .line(e.line + split.body_first_line - 1)
+            .help("the body has a `## Vraag` (or `## Question`) section and, when answered, a `## Antwoord` (`## Réponse`, `## Answer`) section")]
+    })?;
+    validate::validate(&rel, raw, &lines, &body, split.body_first_line, languages)
+}
+
+/// Reads a question's body again at render time: the library keeps only metadata.
+pub fn read_body(root: &Path, question: &Question) -> Result<(String, Option<String>)> {
+    let path = root.join(&question.path);
+    let bytes = std::fs::read(&path).map_err(|e| Error::io("read", &path, e))?;
+    let text = decode(&question.path, &bytes).map_err(|d| Error::Invalid(vec![d]))?;
+    let split = frontmatter::split(&question.path, &text).map_err(|d| Error::Invalid(vec![d]))?;
+    let b = body::split(split.body).map_err(|e| {
+        Error::Invalid(vec![Diagnostic::new(&question.path, e.message).line(e.line)])
+    })?;
+    Ok((b.question.to_string(), b.answer.map(str::to_string)))
+}

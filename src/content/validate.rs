@@ -1,0 +1,413 @@
+//! Checks that go beyond types: required fields, the id against the file name, dates in order,
+//! and a status that agrees with the chronology and the body.
+
+use std::collections::HashMap;
+use std::path::Path;
+
+use super::body::Body;
+use super::frontmatter::RawFrontMatter;
+use super::model::{EventType, Question, Status};
+use crate::error::Diagnostic;
+
+/// What a file's name says about it: `questions/<legislature>/<id>.<lang>.md`.
+pub struct FileName<'a> {
+    pub legislature_dir: Option<&'a str>,
+    pub id: &'a str,
+    pub lang: &'a str,
+}
+
+impl<'a> FileName<'a> {
+    pub fn parse(path: &'a Path) -> Option<FileName<'a>> {
+        let name = path.file_name()?.to_str()?.strip_suffix(".md")?;
+        let (id, lang) = name.rsplit_once('.')?;
+        let legislature_dir = path
+            .parent()
+            .and_then(|p| p.file_name())
+            .and_then(|n| n.to_str());
+        Some(FileName {
+            legislature_dir,
+            id,
+            lang,
+        })
+    }
+}
+
+/// True for ids of the form `<legislature>-<number>`, the only shape that is safe in a URL and a path.
+pub fn is_valid_id(id: &str) -> bool {
+    match id.split_once('-') {
+        Some((l, n)) => {
+            !l.is_empty()
+                && !n.is_empty()
+                && l.len() <= 4
+                && n.len() <= 12
+                && l.bytes().all(|b| b.is_ascii_digit())
+                && n.bytes().all(|b| b.is_ascii_digit())
+                && !l.starts_with('0')
+                && !n.starts_with('0')
+        }
+        None => false,
+    }
+}
+
+/// The status the chronology implies.
+pub fn status_from_events(events: &[super::model::Event]) -> Status {
+    let has = |k: EventType| events.iter().any(|e| e.kind == k);
+    if has(EventType::Answer) {
+        Status::Answered
+    } else if has(EventType::Requalification) {
+        Status::Requalified
+    } else if has(EventType::EndOfLegislature) {
+        Status::EndOfLegislature
+    } else if has(EventType::FileClosed) {
+        Status::Closed
+    } else {
+        Status::Open
+    }
+}
+
+fn status_name(s: Status) -> &'static str {
+    match s {
+        Status::Open => "open",
+        Status::Answered => "answered",
+        Status::Closed => "closed",
+        Status::EndOfLegislature => "end-of-legislature",
+        Status::Requalified => "requalified",
+    }
+}
+
+/// Turns parsed front matter into a [`Question`], or every problem found in it.
+pub fn validate(
+    path: &Path,
+    raw: RawFrontMatter,
+    lines: &HashMap<String, usize>,
+    body: &Body<'_>,
+    body_first_line: usize,
+    languages: &[String],
+) -> Result<Question, Vec<Diagnostic>> {
+    let mut problems = Vec::new();
+    let at = |field: &str| lines.get(field).copied();
+    let mut problem = |field: &str, message: String, help: &str| {
+        problems.push(
+            Diagnostic::new(path, message)
+                .maybe_line(at(field).or(Some(1)))
+                .field(field)
+                .help(help),
+        );
+    };
+
+    macro_rules! required {
+        ($name:ident) => {
+            match raw.$name {
+                Some(v) => Some(v),
+                None => {
+                    problem(
+                        stringify!($name),
+                        "missing required field".into(),
+                        concat!("add `", stringify!($name), ":` to the front matter"),
+                    );
+                    None
+                }
+            }
+        };
+    }
+    let id = required!(id);
+    let assembly = required!(assembly);
+    let legislature = required!(legislature);
+    let number = required!(number);
+    let lang = required!(lang);
+    let original_lang = required!(original_lang);
+    let title = required!(title);
+    let author = required!(author);
+    let addressee = required!(addressee);
+    let addressee_kind = required!(addressee_kind);
+    let date = required!(date);
+    let status = required!(status);
+    let events = required!(events);
+    let source = required!(source);
+
+    for (field, value) in [
+        ("title", &title),
+        ("author", &author),
+        ("addressee", &addressee),
+        ("assembly", &assembly),
+    ] {
+        if value.as_deref().is_some_and(|v| v.trim().is_empty()) {
+            problem(
+                field,
+                "must not be empty".into(),
+                "write the text as printed by the source",
+            );
+        }
+    }
+    if let Some(party) = &raw.party {
+        if party.trim().is_empty() {
+            problem(
+                "party",
+                "must not be empty".into(),
+                "remove the field when the member has no party",
+            );
+        }
+    }
+
+    let file = FileName::parse(path);
+    if let Some(id) = &id {
+        if !is_valid_id(id) {
+            problem(
+                "id",
+                format!("`{id}` is not an id of the form <legislature>-<number>"),
+                "write it like \"7-1870\", digits only, no leading zeros",
+            );
+        } else {
+            if let (Some(l), Some(n)) = (legislature, number) {
+                if *id != format!("{l}-{n}") {
+                    problem(
+                        "id",
+                        format!("`{id}` does not match legislature {l} and number {n}"),
+                        "the id is <legislature>-<number>",
+                    );
+                }
+            }
+            match &file {
+                Some(f) if f.id != id => problem(
+                    "id",
+                    format!("`{id}` does not match the file name `{}`", f.id),
+                    "name the file <id>.<lang>.md",
+                ),
+                None => problem(
+                    "id",
+                    "the file name is not of the form <id>.<lang>.md".into(),
+                    "name the file <id>.<lang>.md, for example 7-1870.nl.md",
+                ),
+                _ => {}
+            }
+        }
+    }
+    if let (Some(l), Some(Some(dir))) = (legislature, file.as_ref().map(|f| f.legislature_dir)) {
+        if dir != l.to_string() {
+            problem(
+                "legislature",
+                format!("legislature {l} but the file is in folder `{dir}`"),
+                "put the file in content/questions/<legislature>/",
+            );
+        }
+    }
+    if let Some(lang) = &lang {
+        if !languages.contains(lang) {
+            problem(
+                "lang",
+                format!(
+                    "language `{lang}` is not one of the site's languages ({})",
+                    languages.join(", ")
+                ),
+                "add the language to `languages` in quaestor.toml, or fix the field",
+            );
+        }
+        if let Some(f) = &file {
+            if f.lang != lang {
+                problem(
+                    "lang",
+                    format!(
+                        "`{lang}` does not match the file name's language `{}`",
+                        f.lang
+                    ),
+                    "name the file <id>.<lang>.md",
+                );
+            }
+        }
+    }
+    if let Some(o) = &original_lang {
+        if o.len() != 2 || !o.bytes().all(|b| b.is_ascii_lowercase()) {
+            problem(
+                "original_lang",
+                format!("`{o}` is not a two-letter language code"),
+                "write nl, fr, de or en",
+            );
+        }
+    }
+    for (i, k) in raw.keywords.iter().flatten().enumerate() {
+        if k.trim().is_empty() {
+            problem(
+                "keywords",
+                format!("keyword {} is empty", i + 1),
+                "remove the empty entry",
+            );
+        }
+    }
+    if let Some(s) = &source {
+        if !(s.starts_with("https://") || s.starts_with("http://")) {
+            problem(
+                "source",
+                format!("`{s}` is not an http(s) URL"),
+                "give the address of the official page",
+            );
+        }
+    }
+    for alias in raw.aliases.iter().flatten() {
+        if let Err(why) = crate::site::urls::check_alias(alias) {
+            problem(
+                "aliases",
+                format!("alias `{alias}` {why}"),
+                "write an absolute path such as /old/7-1870/",
+            );
+        }
+    }
+    for link in raw.links.iter().flatten() {
+        if !is_valid_id(&link.id) {
+            problem(
+                "links",
+                format!(
+                    "link id `{}` is not of the form <legislature>-<number>",
+                    link.id
+                ),
+                "write it like \"7-1871\"",
+            );
+        } else if id.as_deref() == Some(link.id.as_str()) {
+            problem(
+                "links",
+                format!("the question links to itself ({})", link.id),
+                "remove the link",
+            );
+        }
+    }
+
+    // Dates and the chronology.
+    if let Some(date) = date {
+        if let Some(a) = raw.answered {
+            if a < date {
+                problem(
+                    "answered",
+                    format!("answered on {a}, before it was sent on {date}"),
+                    "check both dates against the source",
+                );
+            }
+        }
+        if let Some(d) = raw.deadline {
+            if d < date {
+                problem(
+                    "deadline",
+                    format!("deadline {d} is before the date sent {date}"),
+                    "check both dates against the source",
+                );
+            }
+        }
+    }
+    if let Some(events) = &events {
+        match events.first() {
+            None => problem(
+                "events",
+                "the chronology is empty".into(),
+                "add at least `- {date: YYYY-MM-DD, type: sent}`",
+            ),
+            Some(first) => {
+                if first.kind != EventType::Sent {
+                    problem(
+                        "events",
+                        "the chronology must start with the `sent` event".into(),
+                        "put `{date: ..., type: sent}` first",
+                    );
+                } else if date.is_some_and(|d| d != first.date) {
+                    problem(
+                        "events",
+                        format!(
+                            "the sent event is dated {} but `date` is {}",
+                            first.date,
+                            date.unwrap()
+                        ),
+                        "make them agree",
+                    );
+                }
+            }
+        }
+        if events.windows(2).any(|w| w[1].date < w[0].date) {
+            problem(
+                "events",
+                "events are not in date order".into(),
+                "list the chronology oldest first",
+            );
+        }
+        let answer = events
+            .iter()
+            .find(|e| e.kind == EventType::Answer)
+            .map(|e| e.date);
+        match (answer, raw.answered) {
+            (Some(e), Some(a)) if e != a => problem(
+                "answered",
+                format!("answered is {a} but the answer event is dated {e}"),
+                "make them agree",
+            ),
+            (Some(e), None) => problem(
+                "answered",
+                format!("the chronology has an answer on {e} but `answered` is missing"),
+                "add `answered:` with that date",
+            ),
+            (None, Some(a)) => problem(
+                "answered",
+                format!("answered is {a} but the chronology has no answer event"),
+                "add `{date: ..., type: answer}` to events",
+            ),
+            _ => {}
+        }
+        if let Some(status) = status {
+            let expected = status_from_events(events);
+            if expected != status {
+                problem(
+                    "status",
+                    format!("status is `{}` but the chronology says `{}`", status_name(status), status_name(expected)),
+                    "the status follows from the events: answer → answered, requalification → requalified, end-of-legislature, file-closed → closed, else open",
+                );
+            }
+        }
+    }
+    match (status, body.answer) {
+        (Some(Status::Answered), None) => problems.push(
+            Diagnostic::new(
+                path,
+                "the question is answered but the body has no answer section",
+            )
+            .line(body_first_line)
+            .field("status")
+            .help("add `## Antwoord` (or `## Réponse`, `## Answer`) with the answer text"),
+        ),
+        (Some(s), Some(_)) if s != Status::Answered => problems.push(
+            Diagnostic::new(
+                path,
+                format!(
+                    "the body has an answer section but the status is `{}`",
+                    status_name(s)
+                ),
+            )
+            .line(body_first_line)
+            .field("status")
+            .help("record the answer in `events` and `answered`, or remove the section"),
+        ),
+        _ => {}
+    }
+
+    if !problems.is_empty() {
+        return Err(problems);
+    }
+    Ok(Question {
+        id: id.unwrap(),
+        assembly: assembly.unwrap(),
+        legislature: legislature.unwrap(),
+        number: number.unwrap(),
+        lang: lang.unwrap(),
+        original_lang: original_lang.unwrap(),
+        title: title.unwrap(),
+        author: author.unwrap(),
+        party: raw.party,
+        addressee: addressee.unwrap(),
+        addressee_kind: addressee_kind.unwrap(),
+        keywords: raw.keywords.unwrap_or_default(),
+        date: date.unwrap(),
+        deadline: raw.deadline,
+        answered: raw.answered,
+        status: status.unwrap(),
+        events: events.unwrap(),
+        links: raw.links.unwrap_or_default(),
+        source: source.unwrap(),
+        aliases: raw.aliases.unwrap_or_default(),
+        path: path.to_path_buf(),
+        has_answer_text: body.answer.is_some(),
+    })
+}

@@ -1,0 +1,6 @@
+//! Output: writing the site atomically and checking that every internal link resolves.
+
+pub mod links;
+pub mod writer;
+
+pub use writer::Staging;

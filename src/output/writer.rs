@@ -1,0 +1,136 @@
+//! The writer builds the new site in a staging folder beside the output and swaps it in only when
+//! the whole build succeeded, so a failed or killed build leaves the previous site untouched.
+//! Files whose bytes did not change are hard-linked from the previous output rather than
+//! rewritten, which keeps their modification times for rsync-style deploys.
+
+use std::fs;
+use std::io;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use crate::error::{Error, Result};
+
+pub struct Staging {
+    output: PathBuf,
+    staging: PathBuf,
+    /// Counts for the summary.
+    pub written: AtomicUsize,
+    pub unchanged: AtomicUsize,
+}
+
+fn sibling(output: &Path, tag: &str) -> PathBuf {
+    let name = output
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "output".into());
+    output.with_file_name(format!(".{name}.{tag}-{}", std::process::id()))
+}
+
+impl Staging {
+    /// Prepares an empty staging folder next to `output`, removing ones left by killed builds.
+    pub fn begin(output: &Path) -> Result<Staging> {
+        let output = absolute(output);
+        let parent = output.parent().unwrap_or(Path::new("/")).to_path_buf();
+        fs::create_dir_all(&parent).map_err(|e| Error::io("create", &parent, e))?;
+        let name = output
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        if let Ok(entries) = fs::read_dir(&parent) {
+            for entry in entries.flatten() {
+                let n = entry.file_name().to_string_lossy().into_owned();
+                if n.starts_with(&format!(".{name}.staging-"))
+                    || n.starts_with(&format!(".{name}.old-"))
+                {
+                    let _ = fs::remove_dir_all(entry.path());
+                }
+            }
+        }
+        let staging = sibling(&output, "staging");
+        fs::create_dir_all(&staging).map_err(|e| Error::io("create", &staging, e))?;
+        Ok(Staging {
+            output,
+            staging,
+            written: AtomicUsize::new(0),
+            unchanged: AtomicUsize::new(0),
+        })
+    }
+
+    pub fn staging_dir(&self) -> &Path {
+        &self.staging
+    }
+
+    /// Writes one file (`rel` uses `/`); reuses the previous output's file when identical.
+    pub fn write(&self, rel: &str, bytes: &[u8]) -> Result<()> {
+        let target = self.staging.join(rel);
+        if let Some(dir) = target.parent() {
+            fs::create_dir_all(dir).map_err(|e| Error::io("create", dir, e))?;
+        }
+        let previous = self.output.join(rel);
+        if same_bytes(&previous, bytes) && fs::hard_link(&previous, &target).is_ok() {
+            self.unchanged.fetch_add(1, Ordering::Relaxed);
+            return Ok(());
+        }
+        fs::write(&target, bytes).map_err(|e| Error::io("write", &target, e))?;
+        self.written.fetch_add(1, Ordering::Relaxed);
+        Ok(())
+    }
+
+    /// Swaps the staging folder in. On Linux the swap is one atomic `renameat2(RENAME_EXCHANGE)`,
+    /// so a reader (or a kill) sees either the old or the new site, never neither.
+    pub fn commit(self) -> Result<()> {
+        if self.output.exists() {
+            if exchange(&self.staging, &self.output).is_ok() {
+                let _ = fs::remove_dir_all(&self.staging);
+                return Ok(());
+            }
+            let old = sibling(&self.output, "old");
+            fs::rename(&self.output, &old).map_err(|e| Error::io("move aside", &self.output, e))?;
+            fs::rename(&self.staging, &self.output)
+                .map_err(|e| Error::io("move into place", &self.output, e))?;
+            let _ = fs::remove_dir_all(&old);
+        } else {
+            fs::rename(&self.staging, &self.output)
+                .map_err(|e| Error::io("move into place", &self.output, e))?;
+        }
+        Ok(())
+    }
+
+    /// Throws the staging folder away; the previous output stays as it was.
+    pub fn abort(self) {
+        let _ = fs::remove_dir_all(&self.staging);
+    }
+}
+
+fn absolute(p: &Path) -> PathBuf {
+    if p.is_absolute() {
+        p.to_path_buf()
+    } else {
+        std::env::current_dir()
+            .map(|d| d.join(p))
+            .unwrap_or_else(|_| p.to_path_buf())
+    }
+}
+
+fn same_bytes(path: &Path, bytes: &[u8]) -> bool {
+    match fs::metadata(path) {
+        Ok(m) if m.is_file() && m.len() == bytes.len() as u64 => {
+            fs::read(path).map(|old| old == bytes).unwrap_or(false)
+        }
+        _ => false,
+    }
+}
+
+#[cfg(target_os = "linux")]
+fn exchange(a: &Path, b: &Path) -> io::Result<()> {
+    use rustix::fs::{renameat_with, RenameFlags, CWD};
+    renameat_with(CWD, a, CWD, b, RenameFlags::EXCHANGE).map_err(io::Error::from)
+}
+
+#[cfg(not(target_os = "linux"))]
+fn exchange(_: &Path, _: &Path) -> io::Result<()> {
+    Err(io::Error::new(
+        io::ErrorKind::Unsupported,
+        "no atomic exchange",
+    ))
+}

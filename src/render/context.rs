@@ -1,0 +1,61 @@
+//! The parts of a page context shared by every page type: page metadata, language alternates and
+//! pagination.
+
+use serde::Serialize;
+
+/// Metadata every template gets as `page`.
+#[derive(Debug, Serialize)]
+pub struct PageMeta {
+    pub kind: &'static str,
+    pub title: String,
+    pub description: String,
+    pub lang: String,
+    /// Link to this page (with the base path).
+    pub url: String,
+    /// Absolute URL, for `rel=canonical` and OpenGraph; empty for the 404 page.
+    pub canonical: String,
+    pub alternates: Vec<Alternate>,
+}
+
+/// The same page in another language.
+#[derive(Debug, Serialize)]
+pub struct Alternate {
+    pub lang: String,
+    /// The language's name in its own language.
+    pub label: String,
+    pub url: String,
+    pub absolute: String,
+    pub current: bool,
+    /// False when the other language has no such page and the link goes to its index instead.
+    pub exact: bool,
+}
+
+/// Pagination links for a listing.
+#[derive(Debug, Serialize)]
+pub struct Pager {
+    pub current: usize,
+    pub total: usize,
+    pub label: String,
+    pub first: Option<String>,
+    pub prev: Option<String>,
+    pub next: Option<String>,
+    pub last: Option<String>,
+}
+
+/// Splits `len` items into pages of `per_page` (0 = one page); always at least one page.
+pub fn page_count(len: usize, per_page: usize) -> usize {
+    if per_page == 0 || len == 0 {
+        1
+    } else {
+        len.div_ceil(per_page)
+    }
+}
+
+/// The item range of page `page` (1-based).
+pub fn page_range(len: usize, per_page: usize, page: usize) -> std::ops::Range<usize> {
+    if per_page == 0 {
+        return 0..len;
+    }
+    let start = (page - 1) * per_page;
+    start.min(len)..(start + per_page).min(len)
+}

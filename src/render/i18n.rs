@@ -1,0 +1,136 @@
+//! UI strings from the theme's `i18n/<lang>.toml`. Every language must define the same keys, so a
+//! missing translation is caught when the theme loads, not by a reader.
+
+use std::collections::BTreeMap;
+
+use chrono::{Datelike, NaiveDate};
+
+use crate::error::{Diagnostic, Error, Result};
+
+/// One language's strings.
+#[derive(Debug, Clone)]
+pub struct Strings {
+    pub lang: String,
+    pub map: BTreeMap<String, String>,
+    months: Vec<String>,
+}
+
+impl Strings {
+    /// The string for `key`; keys are checked at load time, so a miss is a bug in Quaestor.
+    pub fn get(&self, key: &str) -> &str {
+        self.map
+            .get(key)
+            .map(String::as_str)
+            .unwrap_or_else(|| panic!("i18n key `{key}` missing for {}", self.lang))
+    }
+
+    /// `26 januari 2023`.
+    pub fn long_date(&self, d: NaiveDate) -> String {
+        format!(
+            "{} {} {}",
+            d.day(),
+            self.months[d.month0() as usize],
+            d.year()
+        )
+    }
+
+    /// A count with a thin grouping separator as the language writes it.
+    pub fn number(&self, n: usize) -> String {
+        let digits = n.to_string();
+        let sep = self.get("thousands_separator");
+        let mut out = String::new();
+        for (i, c) in digits.chars().enumerate() {
+            if i > 0 && (digits.len() - i) % 3 == 0 {
+                out.push_str(sep);
+            }
+            out.push(c);
+        }
+        out
+    }
+}
+
+/// Loads `<lang>.toml` for every language through `read` (which returns the path to show and the
+/// text); all languages must share the keys of the first.
+pub fn load(
+    languages: &[String],
+    read: impl Fn(&str) -> std::result::Result<(String, String), (String, String)>,
+) -> Result<Vec<Strings>> {
+    let mut out: Vec<Strings> = Vec::new();
+    let mut problems = Vec::new();
+    let mut shown_of = std::collections::HashMap::new();
+    for lang in languages {
+        let (shown, text) = match read(lang) {
+            Ok(found) => found,
+            Err((shown, e)) => {
+                problems.push(Diagnostic::new(
+                    &shown,
+                    format!("cannot read the theme's strings: {e}"),
+                ));
+                continue;
+            }
+        };
+        shown_of.insert(lang.clone(), shown.clone());
+        let table: toml::Table = match toml::from_str(&text) {
+            Ok(t) => t,
+            Err(e) => {
+                problems.push(
+                    Diagnostic::new(&shown, e.message().to_string())
+                        .maybe_line(e.span().map(|s| crate::config::line_of(&text, s.start))),
+                );
+                continue;
+            }
+        };
+        let mut map = BTreeMap::new();
+        let mut months = Vec::new();
+        for (k, v) in table {
+            match (k.as_str(), v) {
+                ("months", toml::Value::Array(a)) => {
+                    months = a
+                        .into_iter()
+                        .filter_map(|v| v.as_str().map(str::to_string))
+                        .collect()
+                }
+                (_, toml::Value::String(s)) => {
+                    map.insert(k, s);
+                }
+                _ => problems.push(Diagnostic::new(&shown, "values must be strings").field(k)),
+            }
+        }
+        if months.len() != 12 {
+            problems
+                .push(Diagnostic::new(&shown, "`months` must list 12 month names").field("months"));
+        }
+        out.push(Strings {
+            lang: lang.clone(),
+            map,
+            months,
+        });
+    }
+    if let Some(first) = out.first() {
+        for other in &out[1..] {
+            for key in first.map.keys().filter(|k| !other.map.contains_key(*k)) {
+                problems.push(
+                    Diagnostic::new(
+                        &shown_of[&other.lang],
+                        format!("missing string `{key}` (present in {}.toml)", first.lang),
+                    )
+                    .field(key.clone()),
+                );
+            }
+            for key in other.map.keys().filter(|k| !first.map.contains_key(*k)) {
+                problems.push(
+                    Diagnostic::new(
+                        &shown_of[&first.lang],
+                        format!("missing string `{key}` (present in {}.toml)", other.lang),
+                    )
+                    .field(key.clone()),
+                );
+            }
+        }
+    }
+    if problems.is_empty() {
+        Ok(out)
+    } else {
+        Err(Error::Invalid(problems))
+    }
+}

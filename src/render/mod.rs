@@ -1,0 +1,13 @@
+//! Rendering: the theme's Tera templates turn borrowed views of the library into pages.
+//! [`Renderer::plan`] lists every page before anything is rendered, so internal links can be
+//! checked against the complete set of pages while pages render in parallel.
+
+pub mod context;
+pub mod i18n;
+pub mod markdown;
+pub mod pages;
+pub mod postprocess;
+pub mod theme;
+pub mod views;
+
+pub use pages::{Job, Rendered, Renderer};

@@ -1,0 +1,138 @@
+//! Views: the small, serialisable records that templates see. Each question's summary is built
+//! once and borrowed by every listing it appears in; no listing carries a page's rendered body.
+
+use chrono::NaiveDate;
+use serde::Serialize;
+
+use super::i18n::Strings;
+use crate::content::model::LinkKind;
+use crate::content::{AddresseeKind, EventType, LinkType, Question, Status};
+
+/// A name with the page it links to.
+#[derive(Debug, Clone, Serialize)]
+pub struct Named {
+    pub name: String,
+    pub url: String,
+}
+
+/// One line of a listing.
+#[derive(Debug, Clone, Serialize)]
+pub struct Summary {
+    pub id: String,
+    pub url: String,
+    pub title: String,
+    pub author: String,
+    pub party: Option<String>,
+    pub addressee: String,
+    pub date: String,
+    pub date_iso: String,
+    pub answered: Option<String>,
+    pub answered_iso: Option<String>,
+    pub status: &'static str,
+    pub status_label: String,
+    pub timing: Option<String>,
+    pub timing_class: &'static str,
+}
+
+pub fn status_key(s: Status) -> &'static str {
+    match s {
+        Status::Open => "open",
+        Status::Answered => "answered",
+        Status::Closed => "closed",
+        Status::EndOfLegislature => "end-of-legislature",
+        Status::Requalified => "requalified",
+    }
+}
+
+pub fn status_label(t: &Strings, s: Status) -> String {
+    t.get(&format!("status_{}", status_key(s).replace('-', "_")))
+        .to_string()
+}
+
+pub fn kind_label(t: &Strings, k: AddresseeKind) -> &str {
+    t.get(match k {
+        AddresseeKind::Minister => "kind_minister",
+        AddresseeKind::VicePrimeMinister => "kind_vice_prime_minister",
+        AddresseeKind::PrimeMinister => "kind_prime_minister",
+        AddresseeKind::SecretaryOfState => "kind_secretary_of_state",
+    })
+}
+
+pub fn event_label(t: &Strings, e: EventType) -> &str {
+    t.get(match e {
+        EventType::Sent => "event_sent",
+        EventType::Answer => "event_answer",
+        EventType::Reminder => "event_reminder",
+        EventType::FileClosed => "event_file_closed",
+        EventType::EndOfLegislature => "event_end_of_legislature",
+        EventType::Requalification => "event_requalification",
+    })
+}
+
+pub fn link_label(t: &Strings, l: LinkType) -> &str {
+    t.get(match l {
+        LinkType::AlsoAskedTo => "link_also_asked_to",
+        LinkType::ReintroductionOf => "link_reintroduction_of",
+        LinkType::ReintroducedAs => "link_reintroduced_as",
+        LinkType::RequalificationOf => "link_requalification_of",
+        LinkType::RequalifiedAs => "link_requalified_as",
+    })
+}
+
+pub fn link_target_label(t: &Strings, k: LinkKind) -> &str {
+    t.get(match k {
+        LinkKind::WrittenQuestion => "written_question",
+        LinkKind::RequestForExplanations => "request_for_explanations",
+    })
+}
+
+/// `{n}` in a string replaced by a number, choosing `<key>_one` or `<key>_other`.
+pub fn plural(t: &Strings, key: &str, n: i64) -> String {
+    let form = if n.abs() == 1 { "one" } else { "other" };
+    t.get(&format!("{key}_{form}"))
+        .replace("{n}", &n.to_string())
+}
+
+/// How the question did against its deadline, as a phrase and a CSS class.
+pub fn timing(t: &Strings, q: &Question, as_of: NaiveDate) -> (Option<String>, &'static str) {
+    if let Some(late) = q.days_late() {
+        return if late > 0 {
+            (Some(plural(t, "days_late", late)), "late")
+        } else {
+            (Some(t.get("answered_on_time").to_string()), "on-time")
+        };
+    }
+    if let Some(overdue) = q.days_overdue(as_of) {
+        return (Some(plural(t, "days_overdue", overdue)), "overdue");
+    }
+    if q.status == Status::Open {
+        return match q.deadline {
+            Some(d) => (
+                Some(plural(t, "days_left", (d - as_of).num_days())),
+                "pending",
+            ),
+            None => (Some(t.get("no_deadline").to_string()), "no-deadline"),
+        };
+    }
+    (None, "")
+}
+
+pub fn summary(t: &Strings, q: &Question, url: String, as_of: NaiveDate) -> Summary {
+    let (timing, timing_class) = timing(t, q, as_of);
+    Summary {
+        id: q.id.clone(),
+        url,
+        title: q.title.clone(),
+        author: q.author.clone(),
+        party: q.party.clone(),
+        addressee: q.addressee.clone(),
+        date: t.long_date(q.date),
+        date_iso: q.date.to_string(),
+        answered: q.answered.map(|d| t.long_date(d)),
+        answered_iso: q.answered.map(|d| d.to_string()),
+        status: status_key(q.status),
+        status_label: status_label(t, q.status),
+        timing,
+        timing_class,
+    }
+}

@@ -1,0 +1,340 @@
+//! The library: an arena of questions, translations grouped by id, and per-language term lists
+//! built on insert and sorted once. Templates later get borrowed views of it, never copies.
+
+use std::collections::HashMap;
+
+use super::ministries::{portfolios, MinistryTable};
+use super::slug;
+use crate::content::Question;
+
+/// Index into [`Library::questions`].
+pub type QIdx = u32;
+
+/// The kinds of index the portal publishes; the value is the URL section.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum TaxonomyKind {
+    Keywords,
+    Ministries,
+    Members,
+    Parties,
+    Legislatures,
+}
+
+impl TaxonomyKind {
+    pub const ALL: [TaxonomyKind; 5] = [
+        TaxonomyKind::Keywords,
+        TaxonomyKind::Ministries,
+        TaxonomyKind::Members,
+        TaxonomyKind::Parties,
+        TaxonomyKind::Legislatures,
+    ];
+
+    pub fn section(self) -> &'static str {
+        match self {
+            TaxonomyKind::Keywords => "keywords",
+            TaxonomyKind::Ministries => "ministries",
+            TaxonomyKind::Members => "members",
+            TaxonomyKind::Parties => "parties",
+            TaxonomyKind::Legislatures => "legislatures",
+        }
+    }
+}
+
+/// One keyword, ministry, member, party or legislature in one language.
+#[derive(Debug, Clone)]
+pub struct Term {
+    pub name: String,
+    pub slug: String,
+    /// Newest first.
+    pub questions: Vec<QIdx>,
+    /// Ministries: the addressee texts that map here. Members: their parties, newest first.
+    pub variants: Vec<String>,
+}
+
+/// The terms of one kind, alphabetical (legislatures: newest first).
+#[derive(Debug, Clone, Default)]
+pub struct Taxonomy {
+    pub terms: Vec<Term>,
+    by_name: HashMap<String, usize>,
+}
+
+impl Taxonomy {
+    pub fn get(&self, name: &str) -> Option<&Term> {
+        self.by_name.get(name).map(|&i| &self.terms[i])
+    }
+}
+
+/// Everything in one language.
+#[derive(Debug, Clone)]
+pub struct LangIndex {
+    pub lang: String,
+    /// Newest first (sent date, then number).
+    pub questions: Vec<QIdx>,
+    /// Newest answer first.
+    pub answered: Vec<QIdx>,
+    taxonomies: Vec<Taxonomy>,
+    /// Ministry names per question, in the order of its addressee text.
+    pub ministries_of: HashMap<QIdx, Vec<usize>>,
+}
+
+impl LangIndex {
+    pub fn taxonomy(&self, kind: TaxonomyKind) -> &Taxonomy {
+        &self.taxonomies[TaxonomyKind::ALL.iter().position(|&k| k == kind).unwrap()]
+    }
+}
+
+/// The versions of one question, across languages.
+#[derive(Debug, Clone)]
+pub struct Group {
+    pub id: String,
+    /// (language, question), in the site's language order.
+    pub versions: Vec<(String, QIdx)>,
+}
+
+impl Group {
+    pub fn version(&self, lang: &str) -> Option<QIdx> {
+        self.versions
+            .iter()
+            .find(|(l, _)| l == lang)
+            .map(|&(_, q)| q)
+    }
+}
+
+pub struct Library {
+    pub questions: Vec<Question>,
+    /// One per id, ordered by legislature and number.
+    pub groups: Vec<Group>,
+    group_by_id: HashMap<String, usize>,
+    pub langs: Vec<LangIndex>,
+    pub default_language: String,
+}
+
+impl Library {
+    /// Builds the library from validated questions (sorted by legislature, number, language).
+    pub fn new(
+        questions: Vec<Question>,
+        languages: &[String],
+        default_language: &str,
+        ministries: &MinistryTable,
+    ) -> Library {
+        let mut groups: Vec<Group> = Vec::new();
+        let mut group_by_id: HashMap<String, usize> = HashMap::new();
+        for (i, q) in questions.iter().enumerate() {
+            let g = *group_by_id.entry(q.id.clone()).or_insert_with(|| {
+                groups.push(Group {
+                    id: q.id.clone(),
+                    versions: Vec::new(),
+                });
+                groups.len() - 1
+            });
+            groups[g].versions.push((q.lang.clone(), i as QIdx));
+        }
+        for g in &mut groups {
+            g.versions
+                .sort_by_key(|(l, _)| languages.iter().position(|x| x == l));
+        }
+        let langs = languages
+            .iter()
+            .map(|lang| build_lang(&questions, lang, ministries))
+            .collect();
+        Library {
+            questions,
+            groups,
+            group_by_id,
+            langs,
+            default_language: default_language.to_string(),
+        }
+    }
+
+    pub fn group(&self, id: &str) -> Option<&Group> {
+        self.group_by_id.get(id).map(|&g| &self.groups[g])
+    }
+
+    pub fn lang(&self, lang: &str) -> &LangIndex {
+        self.langs
+            .iter()
+            .find(|l| l.lang == lang)
+            .expect("a site language")
+    }
+
+    pub fn question(&self, i: QIdx) -> &Question {
+        &self.questions[i as usize]
+    }
+
+    /// The version shown at the language-neutral address `/questions/<id>/`: the default language
+    /// when there is one, else the first language the site lists.
+    pub fn primary(&self, group: &Group) -> QIdx {
+        group
+            .version(&self.default_language)
+            .unwrap_or(group.versions[0].1)
+    }
+}
+
+/// Collects terms in insertion order (newest question first) and sorts them once at the end.
+#[derive(Default)]
+struct TermBuilder {
+    terms: Vec<Term>,
+    by_key: HashMap<String, usize>,
+}
+
+impl TermBuilder {
+    fn add(&mut self, key: &str, name: &str, q: QIdx) -> usize {
+        let i = *self.by_key.entry(key.to_string()).or_insert_with(|| {
+            self.terms.push(Term {
+                name: name.to_string(),
+                slug: String::new(),
+                questions: Vec::new(),
+                variants: Vec::new(),
+            });
+            self.terms.len() - 1
+        });
+        let term = &mut self.terms[i];
+        if term.questions.last() != Some(&q) {
+            term.questions.push(q);
+        }
+        i
+    }
+
+    fn variant(&mut self, i: usize, text: &str) {
+        let v = &mut self.terms[i].variants;
+        if !v.iter().any(|x| x == text) {
+            v.push(text.to_string());
+        }
+    }
+
+    /// Assigns slugs (unless given) and sorts alphabetically; returns the old→new position map.
+    fn finish(
+        mut self,
+        fixed_slugs: &HashMap<String, String>,
+        alphabetical: bool,
+    ) -> (Taxonomy, Vec<usize>) {
+        let assigned = slug::assign(
+            self.terms
+                .iter()
+                .filter(|t| !fixed_slugs.contains_key(&t.name))
+                .map(|t| t.name.as_str()),
+        );
+        let assigned: HashMap<String, String> = assigned
+            .into_iter()
+            .map(|(k, v)| (k.to_string(), v))
+            .collect();
+        for t in &mut self.terms {
+            t.slug = fixed_slugs
+                .get(&t.name)
+                .or_else(|| assigned.get(&t.name))
+                .cloned()
+                .unwrap_or_else(|| slug::slugify(&t.name));
+        }
+        let mut order: Vec<usize> = (0..self.terms.len()).collect();
+        if alphabetical {
+            let keys: Vec<String> = self.terms.iter().map(|t| slug::sort_key(&t.name)).collect();
+            order.sort_by(|&a, &b| {
+                (&keys[a], &self.terms[a].name).cmp(&(&keys[b], &self.terms[b].name))
+            });
+        }
+        let mut new_pos = vec![0; order.len()];
+        for (new, &old) in order.iter().enumerate() {
+            new_pos[old] = new;
+        }
+        let mut slots: Vec<Option<Term>> = self.terms.into_iter().map(Some).collect();
+        let terms: Vec<Term> = order.iter().map(|&i| slots[i].take().unwrap()).collect();
+        let by_name = terms
+            .iter()
+            .enumerate()
+            .map(|(i, t)| (t.name.clone(), i))
+            .collect();
+        (Taxonomy { terms, by_name }, new_pos)
+    }
+}
+
+fn build_lang(questions: &[Question], lang: &str, ministries: &MinistryTable) -> LangIndex {
+    let mut mine: Vec<QIdx> = questions
+        .iter()
+        .enumerate()
+        .filter(|(_, q)| q.lang == lang)
+        .map(|(i, _)| i as QIdx)
+        .collect();
+    let newest = |i: &QIdx| {
+        let q = &questions[*i as usize];
+        std::cmp::Reverse((q.date, q.legislature, q.number))
+    };
+    mine.sort_by_key(newest);
+    let mut answered: Vec<QIdx> = mine
+        .iter()
+        .copied()
+        .filter(|&i| questions[i as usize].answered.is_some())
+        .collect();
+    answered.sort_by_key(|&i| {
+        let q = &questions[i as usize];
+        std::cmp::Reverse((q.answered, q.legislature, q.number))
+    });
+
+    let mut keywords = TermBuilder::default();
+    let mut members = TermBuilder::default();
+    let mut parties = TermBuilder::default();
+    let mut legislatures = TermBuilder::default();
+    let mut ministry_terms = TermBuilder::default();
+    let mut fixed_ministry_slugs: HashMap<String, String> = HashMap::new();
+    let mut ministries_of: HashMap<QIdx, Vec<usize>> = HashMap::new();
+    for &i in &mine {
+        let q = &questions[i as usize];
+        for k in &q.keywords {
+            keywords.add(k, k, i);
+        }
+        let m = members.add(&q.author, &q.author, i);
+        if let Some(p) = &q.party {
+            members.variant(m, p);
+            parties.add(p, p, i);
+        }
+        legislatures.add(&q.legislature.to_string(), &q.legislature.to_string(), i);
+        let mut mine_ministries = Vec::new();
+        for portfolio in portfolios(&q.addressee) {
+            let (name, slug) = match ministries.resolve(lang, &portfolio) {
+                Some((slug, name)) => (name.to_string(), Some(slug.to_string())),
+                None => (portfolio.clone(), None),
+            };
+            if let Some(slug) = slug {
+                fixed_ministry_slugs.insert(name.clone(), slug);
+            }
+            let t = ministry_terms.add(&name, &name, i);
+            ministry_terms.variant(t, &q.addressee);
+            if !mine_ministries.contains(&t) {
+                mine_ministries.push(t);
+            }
+        }
+        ministries_of.insert(i, mine_ministries);
+    }
+    let none = HashMap::new();
+    let (ministries_tax, positions) = ministry_terms.finish(&fixed_ministry_slugs, true);
+    for list in ministries_of.values_mut() {
+        for t in list.iter_mut() {
+            *t = positions[*t];
+        }
+    }
+    let (mut legislature_tax, _) = legislatures.finish(&none, false);
+    legislature_tax
+        .terms
+        .sort_by_key(|t| std::cmp::Reverse(t.name.parse::<u32>().unwrap_or(0)));
+    legislature_tax.by_name = legislature_tax
+        .terms
+        .iter()
+        .enumerate()
+        .map(|(i, t)| (t.name.clone(), i))
+        .collect();
+    for t in &mut legislature_tax.terms {
+        t.slug = t.name.clone();
+    }
+    LangIndex {
+        lang: lang.to_string(),
+        questions: mine,
+        answered,
+        taxonomies: vec![
+            keywords.finish(&none, true).0,
+            ministries_tax,
+            members.finish(&none, true).0,
+            parties.finish(&none, true).0,
+            legislature_tax,
+        ],
+        ministries_of,
+    }
+}

@@ -1,0 +1,163 @@
+//! The URL scheme. Every URL is built here, from ids and slugs only, so that a question's address
+//! never changes when its content does. Paths are relative to the site root and end in `/`.
+
+/// The site's public address, split into the parts templates need.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BaseUrl {
+    /// `https://user.github.io/repo/`, always with a trailing slash.
+    pub full: String,
+    /// `/repo/`: prefixed to every internal link so the site works from a sub-folder.
+    pub path: String,
+}
+
+impl BaseUrl {
+    pub fn parse(url: &str) -> Result<BaseUrl, String> {
+        let (scheme, rest) = url
+            .split_once("://")
+            .ok_or_else(|| format!("`{url}` is not an absolute URL"))?;
+        if scheme != "http" && scheme != "https" {
+            return Err(format!("`{url}` must start with http:// or https://"));
+        }
+        let (host, path) = match rest.find('/') {
+            Some(i) => (&rest[..i], &rest[i..]),
+            None => (rest, "/"),
+        };
+        if host.is_empty() || url.contains(['?', '#', ' ', '"', '<', '>', '\'']) {
+            return Err(format!("`{url}` is not a valid site URL"));
+        }
+        let mut path = path.to_string();
+        if !path.ends_with('/') {
+            path.push('/');
+        }
+        if path.contains("//") || path.split('/').any(|s| s == ".." || s == ".") {
+            return Err(format!("`{url}` has an invalid path"));
+        }
+        Ok(BaseUrl {
+            full: format!("{scheme}://{host}{path}"),
+            path,
+        })
+    }
+
+    /// A link from within the site: `/repo/` + relative path.
+    pub fn link(&self, rel: &str) -> String {
+        format!("{}{}", self.path, rel)
+    }
+
+    /// An absolute URL for feeds, canonical links and sitemaps.
+    pub fn absolute(&self, rel: &str) -> String {
+        format!("{}{}", self.full, rel)
+    }
+}
+
+/// Builds site-relative paths for one language. The default language lives at the root; others
+/// under `/<lang>/`.
+#[derive(Debug, Clone)]
+pub struct Urls {
+    prefix: String,
+}
+
+impl Urls {
+    pub fn new(lang: &str, default_language: &str) -> Urls {
+        Urls {
+            prefix: if lang == default_language {
+                String::new()
+            } else {
+                format!("{lang}/")
+            },
+        }
+    }
+
+    pub fn home(&self) -> String {
+        self.prefix.clone()
+    }
+
+    pub fn question(&self, id: &str) -> String {
+        format!("{}questions/{id}/", self.prefix)
+    }
+
+    /// The list of every question, newest first.
+    pub fn questions(&self, page: usize) -> String {
+        paged(format!("{}questions/", self.prefix), page)
+    }
+
+    pub fn index(&self, section: &str) -> String {
+        format!("{}{section}/", self.prefix)
+    }
+
+    pub fn term(&self, section: &str, slug: &str, page: usize) -> String {
+        paged(format!("{}{section}/{slug}/", self.prefix), page)
+    }
+}
+
+fn paged(base: String, page: usize) -> String {
+    if page <= 1 {
+        base
+    } else {
+        format!("{base}page/{page}/")
+    }
+}
+
+/// The file a page URL is written to.
+pub fn file_for(rel: &str) -> String {
+    if rel.is_empty() || rel.ends_with('/') {
+        format!("{rel}index.html")
+    } else {
+        rel.to_string()
+    }
+}
+
+/// An alias must be a clean absolute path inside the site.
+pub fn check_alias(alias: &str) -> Result<(), &'static str> {
+    if !alias.starts_with('/') {
+        return Err("must start with /");
+    }
+    if alias.len() > 512 {
+        return Err("is too long");
+    }
+    if alias.contains(['\\', '\0', '?', '#', '"', '<', '>', '\'', ' ']) {
+        return Err("contains a character not allowed in a path");
+    }
+    if alias.split('/').any(|s| s == ".." || s == ".") {
+        return Err("contains . or .. segments");
+    }
+    if alias == "/" {
+        return Err("would replace the home page");
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn base_url_sub_path() {
+        let b = BaseUrl::parse("https://user.github.io/repo").unwrap();
+        assert_eq!(b.path, "/repo/");
+        assert_eq!(b.full, "https://user.github.io/repo/");
+        assert_eq!(b.link("questions/7-1870/"), "/repo/questions/7-1870/");
+    }
+
+    #[test]
+    fn question_urls_depend_on_id_and_language_only() {
+        assert_eq!(
+            Urls::new("nl", "nl").question("7-1870"),
+            "questions/7-1870/"
+        );
+        assert_eq!(
+            Urls::new("fr", "nl").question("7-1870"),
+            "fr/questions/7-1870/"
+        );
+        assert_eq!(
+            Urls::new("nl", "nl").term("keywords", "spionage", 2),
+            "keywords/spionage/page/2/"
+        );
+    }
+
+    #[test]
+    fn aliases_cannot_escape() {
+        assert!(check_alias("/../etc/").is_err());
+        assert!(check_alias("old/x").is_err());
+        assert!(check_alias("/old/7-1870/").is_ok());
+    }
+}
