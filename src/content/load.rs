@@ -50,6 +50,20 @@ pub fn load_content(root: &Path, languages: &[String]) -> Result<Vec<Question>> 
             }
         }
     }
+    // Two files named <id>.<lang>.md in different folders claim the same question.
+    let mut seen: HashMap<&std::ffi::OsStr, &Path> = HashMap::new();
+    for path in &files {
+        if let Some(name) = path.file_name() {
+            if let Some(first) = seen.insert(name, path) {
+                problems.push(
+                    Diagnostic::new(relative(root, path), format!("a second file for question {}; the first is {}", name.to_string_lossy().trim_end_matches(".md"), relative(root, first).display()))
+                        .line(1)
+                        .field("id")
+                        .help("keep one file per question and language, in content/questions/<legislature>/"),
+                );
+            }
+        }
+    }
     let results: Vec<_> = files
         .par_iter()
         .map(|p| load_file(root, p, languages))
@@ -64,25 +78,6 @@ pub fn load_content(root: &Path, languages: &[String]) -> Result<Vec<Question>> 
     questions.sort_by(|a, b| {
         (a.legislature, a.number, &a.lang).cmp(&(b.legislature, b.number, &b.lang))
     });
-    let mut seen: HashMap<(&str, &str), &Path> = HashMap::new();
-    for q in &questions {
-        if let Some(first) = seen.insert((&q.id, &q.lang), &q.path) {
-            problems.push(
-                Diagnostic::new(
-                    &q.path,
-                    format!(
-                        "a second file for question {} in language {}; the first is {}",
-                        q.id,
-                        q.lang,
-                        first.display()
-                    ),
-                )
-                .line(1)
-                .field("id")
-                .help("keep one file per question and language"),
-            );
-        }
-    }
     if problems.is_empty() {
         Ok(questions)
     } else {

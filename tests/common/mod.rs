@@ -1,0 +1,173 @@
+//! Fixture sites for integration tests: written into a temp dir, built with the real pipeline.
+#![allow(dead_code)]
+
+use std::collections::HashSet;
+use std::path::{Path, PathBuf};
+
+use quaestor::build::{build, BuildOptions, BuildSummary};
+use quaestor::error::Error;
+
+pub struct Site {
+    pub dir: tempfile::TempDir,
+}
+
+pub const CONFIG: &str = r#"title = "Test portal"
+base_url = "https://example.org/"
+default_language = "nl"
+languages = ["nl", "fr"]
+paginate_by = 2
+as_of = "2024-01-01"
+"#;
+
+/// Front matter + body of a valid question; `extra` lines are appended to the front matter.
+pub fn question(
+    id: &str,
+    lang: &str,
+    title: &str,
+    keywords: &[&str],
+    date: &str,
+    answered: Option<&str>,
+) -> String {
+    let (leg, num) = id.split_once('-').unwrap();
+    let kw: Vec<String> = keywords.iter().map(|k| format!("{k:?}")).collect();
+    let mut fm = format!(
+        "---\nid: \"{id}\"\nassembly: be-senate\nlegislature: {leg}\nnumber: {num}\nlang: {lang}\noriginal_lang: nl\ntitle: {title:?}\nauthor: \"Anna Peeters\"\nparty: \"Groen\"\naddressee: \"minister van Defensie\"\naddressee_kind: minister\nkeywords: [{}]\ndate: {date}\n",
+        kw.join(", ")
+    );
+    fm.push_str("deadline: 2023-03-02\n");
+    match answered {
+        Some(a) => fm.push_str(&format!("answered: {a}\nstatus: answered\nevents:\n  - {{date: {date}, type: sent}}\n  - {{date: {a}, type: answer}}\n")),
+        None => fm.push_str(&format!("status: open\nevents:\n  - {{date: {date}, type: sent}}\n")),
+    }
+    fm.push_str(&format!("source: \"https://www.senate.be/www/?MIval=/Vragen/SchriftelijkeVraag&LEG={leg}&NR={num}&LANG={lang}\"\n---\n"));
+    let (q, a) = if lang == "fr" {
+        ("Question", "Réponse")
+    } else {
+        ("Vraag", "Antwoord")
+    };
+    fm.push_str(&format!("## {q}\n\nText of {id}.\n\n1) first\n2) second\n"));
+    if answered.is_some() {
+        fm.push_str(&format!("\n## {a}\n\nAnswer to {id}.\n"));
+    }
+    fm
+}
+
+impl Site {
+    pub fn new() -> Site {
+        let site = Site {
+            dir: tempfile::tempdir().unwrap(),
+        };
+        site.write("quaestor.toml", CONFIG);
+        site
+    }
+
+    pub fn root(&self) -> &Path {
+        self.dir.path()
+    }
+
+    pub fn write(&self, rel: &str, text: &str) {
+        let p = self.root().join(rel);
+        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+        std::fs::write(p, text).unwrap();
+    }
+
+    pub fn add(&self, id: &str, lang: &str, text: &str) {
+        let leg = id.split('-').next().unwrap();
+        self.write(&format!("content/questions/{leg}/{id}.{lang}.md"), text);
+    }
+
+    /// A small bilingual site: 5 questions sharing a keyword, one in French too.
+    pub fn standard() -> Site {
+        let s = Site::new();
+        for n in 1..=5 {
+            let id = format!("7-{n}");
+            let answered = (n % 2 == 1).then_some("2023-03-08");
+            s.add(
+                &id,
+                "nl",
+                &question(
+                    &id,
+                    "nl",
+                    &format!("Vraag nummer {n}"),
+                    &["spionage", "Israël"],
+                    &format!("2023-01-{:02}", 10 + n),
+                    answered,
+                ),
+            );
+        }
+        s.add(
+            "7-1",
+            "fr",
+            &question(
+                "7-1",
+                "fr",
+                "Question numéro 1",
+                &["espionnage"],
+                "2023-01-11",
+                Some("2023-03-08"),
+            ),
+        );
+        s
+    }
+
+    pub fn opts(&self) -> BuildOptions {
+        BuildOptions::new(self.root())
+    }
+
+    pub fn build(&self) -> Result<BuildSummary, Error> {
+        build(&self.opts())
+    }
+
+    pub fn out(&self) -> PathBuf {
+        self.root().join("output")
+    }
+
+    pub fn page(&self, rel: &str) -> String {
+        let p = self.out().join(rel);
+        std::fs::read_to_string(&p).unwrap_or_else(|e| panic!("{}: {e}", p.display()))
+    }
+}
+
+/// All files of a built site, relative, with `/`.
+pub fn files(out: &Path) -> HashSet<String> {
+    walkdir::WalkDir::new(out)
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter(|e| e.file_type().is_file())
+        .map(|e| {
+            e.path()
+                .strip_prefix(out)
+                .unwrap()
+                .to_string_lossy()
+                .replace('\\', "/")
+        })
+        .collect()
+}
+
+/// Every internal link of every HTML page that does not resolve to a file, as (page, link).
+pub fn broken_links(out: &Path, base_path: &str) -> Vec<(String, String)> {
+    let all = files(out);
+    let mut broken = Vec::new();
+    let mut pages: Vec<_> = all
+        .iter()
+        .filter(|f| f.ends_with(".html"))
+        .cloned()
+        .collect();
+    pages.sort();
+    for page in pages {
+        let html = std::fs::read(out.join(&page)).unwrap();
+        for target in quaestor::output::links::internal_targets(&html, base_path) {
+            if target.starts_with('\u{0}') || !quaestor::output::links::resolves(&all, &target) {
+                broken.push((page.clone(), target));
+            }
+        }
+    }
+    broken
+}
+
+pub fn diagnostics(e: Error) -> Vec<quaestor::error::Diagnostic> {
+    match e {
+        Error::Invalid(d) => d,
+        other => panic!("expected content errors, got {other}"),
+    }
+}
