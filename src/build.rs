@@ -145,7 +145,9 @@ pub fn build(opts: &BuildOptions) -> Result<BuildSummary> {
         site.as_of,
     )?;
     let jobs = renderer.plan();
-    let files = planned_files(&renderer, &jobs, &site);
+    let extra = extra_files(&renderer, &jobs, &site);
+    let mut files = planned_files(&renderer, &jobs, &site);
+    files.extend(extra.iter().map(|(p, _)| p.clone()));
     let staging = Staging::begin(&opts.output_dir())?;
     let problems = Mutex::new(Vec::new());
     let bar = progress_bar(opts.progress, jobs.len());
@@ -168,6 +170,11 @@ pub fn build(opts: &BuildOptions) -> Result<BuildSummary> {
         bar.inc(1);
     });
     bar.finish_and_clear();
+    for (rel, bytes) in &extra {
+        if let Err(e) = staging.write(rel, bytes) {
+            keep(e, &mut problems.lock().unwrap());
+        }
+    }
     for (rel, source) in &site.theme.statics {
         let result = source.bytes().and_then(|b| staging.write(rel, &b));
         if let Err(e) = result {
@@ -207,6 +214,16 @@ fn planned_files(
         .collect()
 }
 
+/// Files derived from the whole plan rather than from one page: the sitemap and robots.txt.
+fn extra_files(renderer: &Renderer<'_>, jobs: &[crate::render::Job], site: &Site) -> Vec<(String, Vec<u8>)> {
+    let mut pages: Vec<String> = jobs
+        .iter()
+        .filter(|j| renderer.indexable(**j))
+        .map(|&j| renderer.url(j))
+        .collect();
+    crate::output::sitemap::files(&site.base, &mut pages)
+}
+
 fn broken_link(root: &Path, source: Option<&Path>, target: &str) -> Diagnostic {
     let path = source
         .map(Path::to_path_buf)
@@ -235,7 +252,8 @@ pub fn check(opts: &BuildOptions) -> Result<CheckSummary> {
         site.as_of,
     )?;
     let jobs = renderer.plan();
-    let files = planned_files(&renderer, &jobs, &site);
+    let mut files = planned_files(&renderer, &jobs, &site);
+    files.extend(extra_files(&renderer, &jobs, &site).into_iter().map(|(p, _)| p));
     let problems = Mutex::new(Vec::new());
     let links_checked = std::sync::atomic::AtomicUsize::new(0);
     jobs.par_iter().for_each(|&job| match renderer.render(job) {

@@ -275,6 +275,12 @@ impl<'a> Renderer<'a> {
         }
     }
 
+    /// Whether a page belongs in the sitemap: not the 404 page, and not a language-neutral copy
+    /// whose canonical address is elsewhere.
+    pub fn indexable(&self, job: Job) -> bool {
+        !matches!(job, Job::NotFound | Job::Question { neutral: true, .. })
+    }
+
     /// Renders one page.
     pub fn render(&self, job: Job) -> Result<Rendered> {
         let rel = self.url(job);
