@@ -2,8 +2,8 @@
 //!
 //! Some copies of Senate pages show `BelgiŽ` for `België`, `privť-leven` for `privé-leven`.
 //! Undoing it means re-encoding the damaged characters as mac_latin2 and decoding the bytes
-//! as cp1252. The repair is applied line by line, and only to lines that contain a telltale
-//! character, so that an intact line next to a damaged one is never "repaired" into damage.
+//! as cp1252. The repair runs only when a telltale character appears (a Central European
+//! letter, or an accented capital inside a lower-case word), and then to the whole text.
 
 /// The upper half (0x80..=0xFF) of the Mac Central European code page.
 const MAC_LATIN2_HIGH: &str = "ÄĀāÉĄÖÜáąČäčĆćéŹźĎíďĒēĖóėôöõúĚěü†°Ę£§•¶ß®©™ę¨≠ģĮįĪ≤≥īĶ∂∑łĻļĽľĹĺŅņŃ¬√ńŇ∆«»…\u{a0}ňŐÕőŌ–—“”‘’÷◊ōŔŕŘ‹›řŖŗŠ‚„šŚśÁŤťÍŽžŪÓÔūŮÚůŰűŲųÝýķŻŁżĢˇ";
@@ -66,17 +66,11 @@ pub fn repair(text: &str) -> Option<String> {
     if text.is_ascii() || !text.split('\n').any(line_is_damaged) {
         return None;
     }
+    // A damaged copy is damaged as a whole (it was decoded with the wrong code page once),
+    // so every line is mapped back, including lines whose damage alone looks plausible
+    // (`í` for `’`).
     let mut out = String::with_capacity(text.len());
-    for (i, line) in text.split('\n').enumerate() {
-        if i > 0 {
-            out.push('\n');
-        }
-        if line_is_damaged(line) {
-            repair_line(line, &mut out);
-        } else {
-            out.push_str(line);
-        }
-    }
+    repair_line(text, &mut out);
     Some(out)
 }
 
