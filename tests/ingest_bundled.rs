@@ -24,6 +24,20 @@ fn tree(root: &Path) -> BTreeMap<String, Vec<u8>> {
 #[test]
 fn bundled_fixtures_reproduce_content_dir() {
     let manifest = Path::new(env!("CARGO_MANIFEST_DIR"));
+    // `QUAESTOR_REGEN_CONTENT=1 cargo test --test ingest_bundled` rebuilds content/ itself.
+    if std::env::var_os("QUAESTOR_REGEN_CONTENT").is_some() {
+        let _ = std::fs::remove_dir_all(manifest.join("content/questions"));
+        let _ = std::fs::remove_file(manifest.join("content/.ingest-manifest.json"));
+        let args = IngestArgs {
+            content: manifest.join("content"),
+            sources: vec![manifest
+                .join("tests/fixtures/senate/bundled")
+                .display()
+                .to_string()],
+            ..Default::default()
+        };
+        assert!(!run(&args).unwrap().has_failures());
+    }
     let dir = tempfile::tempdir().unwrap();
     let args = IngestArgs {
         content: dir.path().to_path_buf(),

@@ -142,8 +142,9 @@ impl<'a> Cursor<'a> {
             .ok_or_else(|| err(self.end_line(), ParseErrorKind::Truncated, expected, None))
     }
 
+    /// The line where the page ended (the empty line after a final newline).
     fn end_line(&self) -> usize {
-        self.lines.len() + 1
+        self.lines.len()
     }
 }
 
