@@ -7,6 +7,7 @@
 
 pub mod fetch;
 pub mod html;
+pub mod labels;
 pub mod markdown;
 pub mod model;
 pub mod mojibake;

@@ -1,6 +1,7 @@
 //! Text of a Senate page → [`SenatePage`]. Driven by labels, never by line positions,
 //! because blank lines and noise vary between copies of the same page.
 
+use super::labels::*;
 use super::model::*;
 use chrono::NaiveDate;
 
@@ -31,68 +32,6 @@ pub enum ParseErrorKind {
 
 const HEADING_EXPECTED: &str =
     "`Schriftelijke vraag nr. <LEG>-<NR>` or `Question écrite n° <LEG>-<NR>`";
-const EVENT_LABELS: &[(&str, EventType)] = &[
-    ("Verzending vraag", EventType::Sent),
-    ("Envoi question", EventType::Sent),
-    ("Antwoord", EventType::Answer),
-    ("Réponse", EventType::Answer),
-    ("Rappel", EventType::Reminder),
-    ("Dossier gesloten", EventType::FileClosed),
-    ("Dossier clôturé", EventType::FileClosed),
-    ("Einde zittingsperiode", EventType::EndOfLegislature),
-    ("Fin de la législature", EventType::EndOfLegislature),
-    ("Herkwalificatie", EventType::Requalification),
-    ("Requalification", EventType::Requalification),
-];
-const DEADLINE_LABELS: &[&str] = &["Einde van de antwoordtermijn", "Fin du délai de réponse"];
-const LINK_LABELS: &[(&str, LinkType)] = &[
-    ("Ook gesteld aan", LinkType::AlsoAskedTo),
-    ("Aussi posée à", LinkType::AlsoAskedTo),
-    ("Herindiening van", LinkType::ReintroductionOf),
-    ("Réintroduction de", LinkType::ReintroductionOf),
-    ("Heringediend als", LinkType::ReintroducedAs),
-    ("Réintroduite comme", LinkType::ReintroducedAs),
-    ("Herkwalificatie van", LinkType::RequalificationOf),
-    ("Requalification de", LinkType::RequalificationOf),
-    ("Geherkwalificeerd als", LinkType::RequalifiedAs),
-    ("Requalifiée comme", LinkType::RequalifiedAs),
-];
-const LINK_KINDS: &[(&str, LinkTarget)] = &[
-    ("schriftelijke vraag", LinkTarget::WrittenQuestion),
-    ("question écrite", LinkTarget::WrittenQuestion),
-    ("vraag om uitleg", LinkTarget::RequestForExplanations),
-    ("demande d'explications", LinkTarget::RequestForExplanations),
-    ("demande d’explications", LinkTarget::RequestForExplanations),
-];
-const MONTHS_NL: [&str; 12] = [
-    "januari",
-    "februari",
-    "maart",
-    "april",
-    "mei",
-    "juni",
-    "juli",
-    "augustus",
-    "september",
-    "oktober",
-    "november",
-    "december",
-];
-const MONTHS_FR: [&str; 12] = [
-    "janvier",
-    "février",
-    "mars",
-    "avril",
-    "mai",
-    "juin",
-    "juillet",
-    "août",
-    "septembre",
-    "octobre",
-    "novembre",
-    "décembre",
-];
-
 fn labels<T>(table: &[(&str, T)]) -> String {
     let names: Vec<String> = table.iter().map(|(l, _)| format!("`{l}`")).collect();
     format!("one of {}", names.join(", "))
