@@ -14,16 +14,27 @@ fn templates() -> Vec<(String, String)> {
         .filter_map(Result::ok)
         .filter(|e| e.file_type().is_file())
         .map(|e| {
-            let name = e.path().strip_prefix(&dir).unwrap().to_string_lossy().replace('\\', "/");
+            let name = e
+                .path()
+                .strip_prefix(&dir)
+                .unwrap()
+                .to_string_lossy()
+                .replace('\\', "/");
             (name, std::fs::read_to_string(e.path()).unwrap())
         })
         .collect()
 }
 
 fn strings() -> Value {
-    let text = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("themes/default/i18n/nl.toml")).unwrap();
+    let text = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("themes/default/i18n/nl.toml"),
+    )
+    .unwrap();
     let table: toml::Table = toml::from_str(&text).unwrap();
-    let map: BTreeMap<String, String> = table.into_iter().filter_map(|(k, v)| v.as_str().map(|s| (k, s.to_string()))).collect();
+    let map: BTreeMap<String, String> = table
+        .into_iter()
+        .filter_map(|(k, v)| v.as_str().map(|s| (k, s.to_string())))
+        .collect();
     serde_json::to_value(map).unwrap()
 }
 
@@ -66,7 +77,9 @@ fn bench(c: &mut Criterion) {
     t1.add_raw_templates(templates.clone()).unwrap();
     // Tera 1 has no global context: everything goes into each page's context.
     let mut all = page.clone();
-    all.as_object_mut().unwrap().extend(globals.as_object().unwrap().clone());
+    all.as_object_mut()
+        .unwrap()
+        .extend(globals.as_object().unwrap().clone());
     c.bench_function("tera1/question_page", |b| {
         b.iter(|| {
             let ctx = tera1::Context::from_serialize(&all).unwrap();

@@ -215,7 +215,11 @@ fn planned_files(
 }
 
 /// Files derived from the whole plan rather than from one page: the sitemap and robots.txt.
-fn extra_files(renderer: &Renderer<'_>, jobs: &[crate::render::Job], site: &Site) -> Vec<(String, Vec<u8>)> {
+fn extra_files(
+    renderer: &Renderer<'_>,
+    jobs: &[crate::render::Job],
+    site: &Site,
+) -> Vec<(String, Vec<u8>)> {
     let mut pages: Vec<String> = jobs
         .iter()
         .filter(|j| renderer.indexable(**j))
@@ -253,7 +257,11 @@ pub fn check(opts: &BuildOptions) -> Result<CheckSummary> {
     )?;
     let jobs = renderer.plan();
     let mut files = planned_files(&renderer, &jobs, &site);
-    files.extend(extra_files(&renderer, &jobs, &site).into_iter().map(|(p, _)| p));
+    files.extend(
+        extra_files(&renderer, &jobs, &site)
+            .into_iter()
+            .map(|(p, _)| p),
+    );
     let problems = Mutex::new(Vec::new());
     let links_checked = std::sync::atomic::AtomicUsize::new(0);
     jobs.par_iter().for_each(|&job| match renderer.render(job) {

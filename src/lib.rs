@@ -1,6 +1,7 @@
 //! Quaestor: a static site generator for portals of parliamentary written questions.
 //!
-//! The pipeline, one module a stage: [`content`] loads and validates the Markdown files,
+//! The pipeline, one module a stage: [`ingest`] turns parliament pages into content files,
+//! [`content`] loads and validates the Markdown files,
 //! [`site`] builds the library and its indexes, [`render`] turns them into pages through the
 //! theme, and [`output`] writes the site atomically.
 
@@ -8,6 +9,7 @@ pub mod build;
 pub mod config;
 pub mod content;
 pub mod error;
+pub mod ingest;
 pub mod output;
 pub mod render;
 pub mod report;

@@ -48,6 +48,8 @@ enum Command {
         #[arg(long, value_name = "YYYY-MM-DD")]
         as_of: Option<NaiveDate>,
     },
+    /// Turn Belgian Senate question pages (files, folders or URLs) into content files.
+    Ingest(quaestor::ingest::IngestArgs),
 }
 
 fn interactive() -> bool {
@@ -110,6 +112,20 @@ fn main() -> ExitCode {
                 Err(e) => failed(&root, e, "check", "nothing was written"),
             }
         }
+        Command::Ingest(args) => match quaestor::ingest::run(&args) {
+            Ok(report) => {
+                println!("{report}");
+                if report.has_failures() {
+                    ExitCode::FAILURE
+                } else {
+                    ExitCode::SUCCESS
+                }
+            }
+            Err(e) => {
+                eprintln!("error: ingest failed: {e}");
+                ExitCode::FAILURE
+            }
+        },
     }
 }
 

@@ -7,7 +7,11 @@ use crate::site::urls::BaseUrl;
 pub const MAX_URLS: usize = 50_000;
 
 fn escape(s: &str) -> String {
-    s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;").replace('\'', "&apos;")
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+        .replace('\'', "&apos;")
 }
 
 fn urlset(base: &BaseUrl, pages: &[String]) -> Vec<u8> {
@@ -33,14 +37,20 @@ pub fn files(base: &BaseUrl, pages: &mut Vec<String>) -> Vec<(String, Vec<u8>)> 
         let mut index = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<sitemapindex xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n");
         for (i, chunk) in pages.chunks(MAX_URLS).enumerate() {
             let name = format!("sitemap-{}.xml", i + 1);
-            index.push_str(&format!("<sitemap><loc>{}</loc></sitemap>\n", escape(&base.absolute(&name))));
+            index.push_str(&format!(
+                "<sitemap><loc>{}</loc></sitemap>\n",
+                escape(&base.absolute(&name))
+            ));
             out.push((name, urlset(base, chunk)));
         }
         index.push_str("</sitemapindex>\n");
         out.push(("sitemap.xml".to_string(), index.into_bytes()));
     }
     if base.path == "/" {
-        let robots = format!("User-agent: *\nAllow: /\n\nSitemap: {}\n", base.absolute("sitemap.xml"));
+        let robots = format!(
+            "User-agent: *\nAllow: /\n\nSitemap: {}\n",
+            base.absolute("sitemap.xml")
+        );
         out.push(("robots.txt".to_string(), robots.into_bytes()));
     }
     out
@@ -53,10 +63,20 @@ mod tests {
     #[test]
     fn splits_past_the_limit() {
         let base = BaseUrl::parse("https://example.org/").unwrap();
-        let mut pages: Vec<String> = (0..MAX_URLS + 1).map(|i| format!("questions/7-{i}/")).collect();
+        let mut pages: Vec<String> = (0..MAX_URLS + 1)
+            .map(|i| format!("questions/7-{i}/"))
+            .collect();
         let f = files(&base, &mut pages);
         let names: Vec<_> = f.iter().map(|(n, _)| n.as_str()).collect();
-        assert_eq!(names, ["sitemap-1.xml", "sitemap-2.xml", "sitemap.xml", "robots.txt"]);
+        assert_eq!(
+            names,
+            [
+                "sitemap-1.xml",
+                "sitemap-2.xml",
+                "sitemap.xml",
+                "robots.txt"
+            ]
+        );
         assert!(String::from_utf8_lossy(&f[2].1).contains("<sitemapindex"));
     }
 
@@ -65,6 +85,8 @@ mod tests {
         let base = BaseUrl::parse("https://user.github.io/repo/").unwrap();
         let f = files(&base, &mut vec![String::new()]);
         assert_eq!(f.len(), 1);
-        assert!(String::from_utf8_lossy(&f[0].1).contains("<loc>https://user.github.io/repo/</loc>"));
+        assert!(
+            String::from_utf8_lossy(&f[0].1).contains("<loc>https://user.github.io/repo/</loc>")
+        );
     }
 }

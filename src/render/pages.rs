@@ -127,7 +127,7 @@ impl<'a> Renderer<'a> {
             .collect();
         proto
             .add_raw_templates(templates)
-            .map_err(|e| Error::Template(format!("{}", crate::render::pages::error_chain(&e))))?;
+            .map_err(|e| Error::Template(error_chain(&e)))?;
         let mut langs = Vec::new();
         for (i, code) in config.languages.iter().enumerate() {
             let t = theme.strings[i].clone();

@@ -1,0 +1,161 @@
+//! Writing content files: atomic, idempotent, and never silently over a hand edit.
+//!
+//! The generated files carry nothing that changes between runs, so "unchanged" is a plain
+//! byte comparison. To tell our own old output from a person's edit we keep a sidecar
+//! manifest (`.ingest-manifest.json`) with the SHA-256 of the bytes we last wrote per file.
+
+use sha2::{Digest, Sha256};
+use std::collections::BTreeMap;
+use std::fs;
+use std::io::{self, Write};
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
+
+/// Name of the manifest in the content directory.
+pub const MANIFEST: &str = ".ingest-manifest.json";
+
+/// A content-store failure (I/O on a named path, or an unreadable manifest).
+#[derive(Debug, thiserror::Error)]
+pub enum WriteError {
+    #[error("{path}: {source}")]
+    Io { path: PathBuf, source: io::Error },
+    #[error("{path}: the ingest manifest is not valid JSON ({source}); fix or delete it")]
+    Manifest {
+        path: PathBuf,
+        source: serde_json::Error,
+    },
+}
+
+fn io_err(path: &Path) -> impl FnOnce(io::Error) -> WriteError + '_ {
+    move |source| WriteError::Io {
+        path: path.to_path_buf(),
+        source,
+    }
+}
+
+/// What happened to one file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Outcome {
+    Created,
+    Updated,
+    Unchanged,
+    /// Differs from what we last wrote: left alone (needs `--force`).
+    HandEdited,
+    /// Was hand-edited and overwritten because of `--force`.
+    Overwritten,
+}
+
+/// Hex SHA-256.
+pub fn sha256_hex(bytes: &[u8]) -> String {
+    let digest = Sha256::digest(bytes);
+    let mut s = String::with_capacity(64);
+    for b in digest {
+        s.push_str(&format!("{b:02x}"));
+    }
+    s
+}
+
+/// The content directory with its manifest.
+pub struct ContentStore {
+    root: PathBuf,
+    manifest: BTreeMap<String, String>,
+    dirty: bool,
+    dry_run: bool,
+    force: bool,
+}
+
+impl ContentStore {
+    /// Opens `root` (which may not exist yet) and reads its manifest.
+    pub fn open(root: &Path, dry_run: bool, force: bool) -> Result<Self, WriteError> {
+        let path = root.join(MANIFEST);
+        let manifest = match fs::read_to_string(&path) {
+            Ok(s) => serde_json::from_str(&s).map_err(|source| WriteError::Manifest {
+                path: path.clone(),
+                source,
+            })?,
+            Err(e) if e.kind() == io::ErrorKind::NotFound => BTreeMap::new(),
+            Err(e) => return Err(io_err(&path)(e)),
+        };
+        Ok(ContentStore {
+            root: root.to_path_buf(),
+            manifest,
+            dirty: false,
+            dry_run,
+            force,
+        })
+    }
+
+    /// Full path of a content-relative path (`questions/7/7-1870.nl.md`).
+    pub fn path_of(&self, rel: &str) -> PathBuf {
+        self.root.join(rel)
+    }
+
+    /// Puts `bytes` at `rel` unless that would lose a hand edit.
+    pub fn put(&mut self, rel: &str, bytes: &[u8]) -> Result<Outcome, WriteError> {
+        let path = self.path_of(rel);
+        let new_hash = sha256_hex(bytes);
+        let outcome = match fs::read(&path) {
+            Err(e) if e.kind() == io::ErrorKind::NotFound => Outcome::Created,
+            Err(e) => return Err(io_err(&path)(e)),
+            Ok(old) if old == bytes => Outcome::Unchanged,
+            Ok(old) => {
+                let ours = self
+                    .manifest
+                    .get(rel)
+                    .is_some_and(|h| *h == sha256_hex(&old));
+                match (ours, self.force) {
+                    (true, _) => Outcome::Updated,
+                    (false, true) => Outcome::Overwritten,
+                    (false, false) => return Ok(Outcome::HandEdited),
+                }
+            }
+        };
+        if outcome != Outcome::Unchanged && !self.dry_run {
+            atomic_write(&path, bytes)?;
+        }
+        if self.manifest.get(rel) != Some(&new_hash) {
+            self.manifest.insert(rel.to_string(), new_hash);
+            self.dirty = true;
+        }
+        Ok(outcome)
+    }
+
+    /// Saves the manifest if it changed (and this is not a dry run).
+    pub fn finish(self) -> Result<(), WriteError> {
+        if !self.dirty || self.dry_run {
+            return Ok(());
+        }
+        let mut json = serde_json::to_string_pretty(&self.manifest).expect("map of strings");
+        json.push('\n');
+        atomic_write(&self.root.join(MANIFEST), json.as_bytes())
+    }
+}
+
+static TEMP_COUNTER: AtomicU64 = AtomicU64::new(0);
+
+/// Writes via a temp file in the same directory and a rename, so readers (and a crash)
+/// see either the old file or the new one, never half of one.
+pub fn atomic_write(path: &Path, bytes: &[u8]) -> Result<(), WriteError> {
+    let dir = path.parent().unwrap_or(Path::new("."));
+    fs::create_dir_all(dir).map_err(io_err(dir))?;
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy())
+        .unwrap_or_default();
+    let n = TEMP_COUNTER.fetch_add(1, Ordering::Relaxed);
+    let tmp = dir.join(format!(".{name}.tmp-{}-{n}", std::process::id()));
+    let result = (|| {
+        let mut f = fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(&tmp)?;
+        f.write_all(bytes)?;
+        f.sync_all()?;
+        fs::rename(&tmp, path)
+    })();
+    if let Err(e) = result {
+        let _ = fs::remove_file(&tmp);
+        return Err(io_err(path)(e));
+    }
+    Ok(())
+}
