@@ -4,9 +4,11 @@
 
 pub mod context;
 pub mod i18n;
+pub mod listings;
 pub mod markdown;
 pub mod pages;
 pub mod postprocess;
+pub mod question;
 pub mod theme;
 pub mod views;
 

@@ -1,0 +1,283 @@
+//! Listing pages: the home page, the list of all questions, term indexes and term pages, and the
+//! 404 page. Each gets only the summaries of the questions it shows.
+
+use serde::Serialize;
+use tera::Context;
+
+use super::context::{page_count, page_range, Pager};
+use super::pages::Renderer;
+use super::views::{self, Named, Summary};
+use crate::site::library::{LangIndex, QIdx, TaxonomyKind};
+
+/// Items on the home page's "latest" lists.
+const LATEST: usize = 10;
+
+impl Renderer<'_> {
+    pub(super) fn home_context(&self, l: usize, rel: &str) -> Context {
+        let index = &self.lib.langs[l];
+        let t = &self.langs[l].t;
+        let latest: Vec<&Summary> = index
+            .questions
+            .iter()
+            .take(LATEST)
+            .map(|&q| &self.summaries[q as usize])
+            .collect();
+        let answers: Vec<&Summary> = index
+            .answered
+            .iter()
+            .take(LATEST)
+            .map(|&q| &self.summaries[q as usize])
+            .collect();
+        let open = index
+            .questions
+            .iter()
+            .filter(|&&q| self.lib.question(q).status == crate::content::Status::Open)
+            .count();
+        let counts = Counts {
+            questions: t.number(index.questions.len()),
+            answered: t.number(index.answered.len()),
+            open: t.number(open),
+            keywords: t.number(index.taxonomy(TaxonomyKind::Keywords).terms.len()),
+            ministries: t.number(index.taxonomy(TaxonomyKind::Ministries).terms.len()),
+            members: t.number(index.taxonomy(TaxonomyKind::Members).terms.len()),
+            parties: t.number(index.taxonomy(TaxonomyKind::Parties).terms.len()),
+            legislatures: t.number(index.taxonomy(TaxonomyKind::Legislatures).terms.len()),
+        };
+        let alternates = self.alternates(l, |other| Some((self.langs[other].urls.home(), true)));
+        let mut meta = self.meta(l, "home", self.title.clone(), rel, alternates);
+        meta.description = t.get("home_description").to_string();
+        let mut ctx = Context::new();
+        ctx.insert("page", &meta);
+        ctx.insert("latest", &latest);
+        ctx.insert("answers", &answers);
+        ctx.insert("counts", &counts);
+        ctx
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    pub(super) fn listing_context(
+        &self,
+        l: usize,
+        rel: &str,
+        kind: &'static str,
+        heading: String,
+        questions: &[QIdx],
+        page: usize,
+        page_url: impl Fn(usize) -> String,
+        other_lang: impl Fn(usize) -> Option<String>,
+    ) -> Context {
+        let t = &self.langs[l].t;
+        let total = page_count(questions.len(), self.per_page);
+        let items: Vec<&Summary> = questions[page_range(questions.len(), self.per_page, page)]
+            .iter()
+            .map(|&q| &self.summaries[q as usize])
+            .collect();
+        let link = |p: usize| Some(self.base.link(&page_url(p)));
+        let pager = (total > 1).then(|| Pager {
+            current: page,
+            total,
+            label: t
+                .get("page_x_of_y")
+                .replace("{x}", &page.to_string())
+                .replace("{y}", &total.to_string()),
+            first: (page > 1).then(|| link(1)).flatten(),
+            prev: (page > 1).then(|| link(page - 1)).flatten(),
+            next: (page < total).then(|| link(page + 1)).flatten(),
+            last: (page < total).then(|| link(total)).flatten(),
+        });
+        let title = if page > 1 {
+            format!("{heading} ({})", pager.as_ref().unwrap().label)
+        } else {
+            heading.clone()
+        };
+        let alternates = self.alternates(l, |other| {
+            if other == l {
+                Some((page_url(page), true))
+            } else {
+                other_lang(other).map(|r| (r, true))
+            }
+        });
+        let meta = self.meta(l, kind, title, rel, alternates);
+        let mut ctx = Context::new();
+        ctx.insert("page", &meta);
+        ctx.insert("heading", &heading);
+        ctx.insert(
+            "count_label",
+            &views::plural(t, "questions_count", questions.len() as i64),
+        );
+        ctx.insert("items", &items);
+        ctx.insert("pager", &pager);
+        ctx
+    }
+
+    pub(super) fn term_context(
+        &self,
+        l: usize,
+        kind: TaxonomyKind,
+        term: usize,
+        page: usize,
+        rel: &str,
+    ) -> Context {
+        let index = &self.lib.langs[l];
+        let term = &index.taxonomy(kind).terms[term];
+        let t = &self.langs[l].t;
+        let urls = &self.langs[l].urls;
+        let heading = match kind {
+            TaxonomyKind::Legislatures => t.get("legislature_n").replace("{n}", &term.name),
+            _ => term.name.clone(),
+        };
+        let mut ctx = self.listing_context(
+            l,
+            rel,
+            "term",
+            heading,
+            &term.questions,
+            page,
+            |p| urls.term(kind.section(), &term.slug, p),
+            |other| {
+                let other_index: &LangIndex = &self.lib.langs[other];
+                let same = other_index
+                    .taxonomy(kind)
+                    .terms
+                    .iter()
+                    .find(|x| x.slug == term.slug);
+                Some(match same {
+                    Some(x) => self.langs[other].urls.term(kind.section(), &x.slug, 1),
+                    None => self.langs[other].urls.index(kind.section()),
+                })
+            },
+        );
+        let section = Named {
+            name: t.get(&format!("nav_{}", kind.section())).to_string(),
+            url: self.base.link(&urls.index(kind.section())),
+        };
+        ctx.insert("section", &section);
+        let (variants_label, variants) = match kind {
+            TaxonomyKind::Ministries => (t.get("addressee_texts"), term.variants.clone()),
+            TaxonomyKind::Members => (t.get("label_party"), term.variants.clone()),
+            _ => ("", Vec::new()),
+        };
+        ctx.insert("variants_label", variants_label);
+        ctx.insert("variants", &variants);
+        ctx
+    }
+
+    pub(super) fn index_context(&self, l: usize, kind: TaxonomyKind, rel: &str) -> Context {
+        let index = &self.lib.langs[l];
+        let t = &self.langs[l].t;
+        let urls = &self.langs[l].urls;
+        let mut groups: Vec<LetterGroup> = Vec::new();
+        for term in &index.taxonomy(kind).terms {
+            let letter = match kind {
+                TaxonomyKind::Legislatures => String::new(),
+                _ => crate::site::slug::sort_key(&term.name)
+                    .chars()
+                    .next()
+                    .filter(|c| c.is_ascii_alphabetic())
+                    .map(|c| c.to_ascii_uppercase().to_string())
+                    .unwrap_or_else(|| "#".into()),
+            };
+            if groups.last().map(|g| &g.letter) != Some(&letter) {
+                groups.push(LetterGroup {
+                    anchor: format!(
+                        "letter-{}",
+                        if letter == "#" {
+                            "other".into()
+                        } else {
+                            letter.to_lowercase()
+                        }
+                    ),
+                    letter: letter.clone(),
+                    terms: Vec::new(),
+                });
+            }
+            let name = match kind {
+                TaxonomyKind::Legislatures => t.get("legislature_n").replace("{n}", &term.name),
+                _ => term.name.clone(),
+            };
+            groups.last_mut().unwrap().terms.push(TermRow {
+                name,
+                url: self.base.link(&urls.term(kind.section(), &term.slug, 1)),
+                count: term.questions.len(),
+                note: match kind {
+                    TaxonomyKind::Members => term.variants.first().cloned(),
+                    _ => None,
+                },
+            });
+        }
+        let heading = t.get(&format!("nav_{}", kind.section())).to_string();
+        let alternates = self.alternates(l, |other| {
+            Some((self.langs[other].urls.index(kind.section()), true))
+        });
+        let meta = self.meta(l, "index", heading.clone(), rel, alternates);
+        let mut ctx = Context::new();
+        ctx.insert("page", &meta);
+        ctx.insert("heading", &heading);
+        ctx.insert("section", kind.section());
+        ctx.insert(
+            "count_label",
+            &views::plural(
+                t,
+                &format!("{}_count", kind.section()),
+                index.taxonomy(kind).terms.len() as i64,
+            ),
+        );
+        ctx.insert("groups", &groups);
+        ctx.insert(
+            "jump",
+            &(kind != TaxonomyKind::Legislatures && groups.len() > 1),
+        );
+        ctx
+    }
+
+    pub(super) fn not_found_context(&self) -> Context {
+        let t = &self.langs[0].t;
+        let homes: Vec<Named> = self
+            .langs
+            .iter()
+            .map(|l| Named {
+                name: l.t.get("not_found_home").to_string(),
+                url: self.base.link(&l.urls.home()),
+            })
+            .collect();
+        let mut meta = self.meta(
+            0,
+            "not-found",
+            t.get("not_found_title").to_string(),
+            "404.html",
+            Vec::new(),
+        );
+        meta.canonical = String::new();
+        let mut ctx = Context::new();
+        ctx.insert("page", &meta);
+        ctx.insert("homes", &homes);
+        ctx
+    }
+}
+
+#[derive(Serialize)]
+struct Counts {
+    questions: String,
+    answered: String,
+    open: String,
+    keywords: String,
+    ministries: String,
+    members: String,
+    parties: String,
+    legislatures: String,
+}
+
+#[derive(Serialize)]
+struct LetterGroup {
+    letter: String,
+    anchor: String,
+    terms: Vec<TermRow>,
+}
+
+#[derive(Serialize)]
+struct TermRow {
+    name: String,
+    url: String,
+    count: usize,
+    note: Option<String>,
+}

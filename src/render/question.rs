@@ -1,0 +1,240 @@
+//! The question page: every field of the record, the rendered question and answer, the
+//! chronology and links to related questions.
+
+use serde::Serialize;
+use tera::Context;
+
+use super::pages::Renderer;
+use super::views::{self, Named};
+use super::{markdown, postprocess};
+use crate::content::model::LinkKind;
+use crate::content::Question;
+use crate::error::Result;
+use crate::site::library::{QIdx, TaxonomyKind};
+
+impl Renderer<'_> {
+    pub(super) fn question_context(
+        &self,
+        i: QIdx,
+        neutral: bool,
+        rel: &str,
+    ) -> Result<(Context, Vec<String>)> {
+        let q = self.lib.question(i);
+        let l = self.lang_of(q);
+        let lang = &self.langs[l];
+        let t = &lang.t;
+        let index = &self.lib.langs[l];
+        let group = self.lib.group(&q.id).expect("every question has a group");
+        let (question_md, answer_md) = crate::content::load::read_body(self.root, q)?;
+        let question = postprocess::process(&markdown::render(&question_md), &self.base.path);
+        let answer =
+            answer_md.map(|a| postprocess::process(&markdown::render(&a), &self.base.path));
+        let mut links = question.internal_links;
+        if let Some(a) = &answer {
+            links.extend(a.internal_links.iter().cloned());
+        }
+
+        let term_url = |kind: TaxonomyKind, name: &str| {
+            index.taxonomy(kind).get(name).map(|term| {
+                self.base
+                    .link(&lang.urls.term(kind.section(), &term.slug, 1))
+            })
+        };
+        let named = |kind, name: &str| Named {
+            name: name.to_string(),
+            url: term_url(kind, name).unwrap_or_default(),
+        };
+        let ministries: Vec<Named> = index
+            .ministries_of
+            .get(&i)
+            .map(|ts| {
+                ts.iter()
+                    .map(|&ti| {
+                        let term = &index.taxonomy(TaxonomyKind::Ministries).terms[ti];
+                        Named {
+                            name: term.name.clone(),
+                            url: self.base.link(&lang.urls.term("ministries", &term.slug, 1)),
+                        }
+                    })
+                    .collect()
+            })
+            .unwrap_or_default();
+        let related: Vec<RelatedView> = q
+            .links
+            .iter()
+            .map(|link| {
+                let target = self
+                    .lib
+                    .group(&link.id)
+                    .filter(|_| link.target == LinkKind::WrittenQuestion);
+                let (url, in_portal, title) = match target {
+                    Some(g) => {
+                        let v = g.version(&q.lang).unwrap_or_else(|| self.lib.primary(g));
+                        let target_rel = if g.version(&q.lang).is_some() {
+                            lang.urls.question(&g.id)
+                        } else {
+                            self.neutral_url(&g.id)
+                        };
+                        (
+                            Some(self.base.link(&target_rel)),
+                            true,
+                            Some(self.lib.question(v).title.clone()),
+                        )
+                    }
+                    None => (official_url(q, &link.id, link.target), false, None),
+                };
+                RelatedView {
+                    label: views::link_label(t, link.kind).to_string(),
+                    target_label: views::link_target_label(t, link.target).to_string(),
+                    id: link.id.clone(),
+                    url,
+                    in_portal,
+                    title,
+                }
+            })
+            .collect();
+        let original = group.version(&q.original_lang);
+        let (timing, timing_class) = views::timing(t, q, self.as_of);
+        let view = QuestionView {
+            id: &q.id,
+            title: &q.title,
+            legislature: q.legislature,
+            legislature_label: t
+                .get("legislature_n")
+                .replace("{n}", &q.legislature.to_string()),
+            legislature_url: self.base.link(&lang.urls.term(
+                "legislatures",
+                &q.legislature.to_string(),
+                1,
+            )),
+            number: q.number,
+            author: named(TaxonomyKind::Members, &q.author),
+            party: q.party.as_deref().map(|p| named(TaxonomyKind::Parties, p)),
+            addressee: &q.addressee,
+            addressee_kind: views::kind_label(t, q.addressee_kind),
+            ministries,
+            keywords: q
+                .keywords
+                .iter()
+                .map(|k| named(TaxonomyKind::Keywords, k))
+                .collect(),
+            date: t.long_date(q.date),
+            date_iso: q.date.to_string(),
+            deadline: q.deadline.map(|d| t.long_date(d)),
+            deadline_iso: q.deadline.map(|d| d.to_string()),
+            answered: q.answered.map(|d| t.long_date(d)),
+            answered_iso: q.answered.map(|d| d.to_string()),
+            days_to_answer: q.days_to_answer().map(|n| views::plural(t, "days", n)),
+            timing,
+            timing_class,
+            status: views::status_key(q.status),
+            status_label: views::status_label(t, q.status),
+            events: q
+                .events
+                .iter()
+                .map(|e| EventView {
+                    date: t.long_date(e.date),
+                    date_iso: e.date.to_string(),
+                    label: views::event_label(t, e.kind),
+                })
+                .collect(),
+            related,
+            original_lang: t.get(&format!("lang_{}", q.original_lang)).to_string(),
+            is_translation: q.original_lang != q.lang,
+            original_url: original.filter(|_| q.original_lang != q.lang).map(|o| {
+                self.base.link(
+                    &self.langs[self.lang_of(self.lib.question(o))]
+                        .urls
+                        .question(&q.id),
+                )
+            }),
+            question_html: question.html,
+            answer_html: answer.map(|a| a.html),
+            source: &q.source,
+        };
+        let alternates = self.alternates(l, |other| {
+            let code = &self.langs[other].code;
+            group
+                .version(code)
+                .map(|_| (self.langs[other].urls.question(&q.id), true))
+        });
+        let mut meta = self.meta(l, "question", q.title.clone(), rel, alternates);
+        if neutral {
+            meta.canonical = self.base.absolute(&lang.urls.question(&q.id));
+        }
+        meta.description = format!("{} {} — {}", t.get("written_question"), q.id, q.title);
+        let mut ctx = Context::new();
+        ctx.insert("page", &meta);
+        ctx.insert("q", &view);
+        Ok((ctx, links))
+    }
+
+    /// `questions/<id>/`: the address that exists for every question whatever its languages.
+    fn neutral_url(&self, id: &str) -> String {
+        self.neutral.question(id)
+    }
+}
+
+/// The official page of a question that is not in the portal.
+fn official_url(q: &Question, id: &str, target: LinkKind) -> Option<String> {
+    if q.assembly != "be-senate" || target != LinkKind::WrittenQuestion {
+        return None;
+    }
+    let (leg, nr) = id.split_once('-')?;
+    let lang = if q.lang == "fr" { "fr" } else { "nl" };
+    Some(format!(
+        "https://www.senate.be/www/?MIval=/Vragen/SchriftelijkeVraag&LEG={leg}&NR={nr}&LANG={lang}"
+    ))
+}
+
+#[derive(Serialize)]
+struct EventView<'a> {
+    date: String,
+    date_iso: String,
+    label: &'a str,
+}
+
+#[derive(Serialize)]
+struct RelatedView {
+    label: String,
+    target_label: String,
+    id: String,
+    url: Option<String>,
+    in_portal: bool,
+    title: Option<String>,
+}
+
+#[derive(Serialize)]
+struct QuestionView<'a> {
+    id: &'a str,
+    title: &'a str,
+    legislature: u32,
+    legislature_label: String,
+    legislature_url: String,
+    number: u64,
+    author: Named,
+    party: Option<Named>,
+    addressee: &'a str,
+    addressee_kind: &'a str,
+    ministries: Vec<Named>,
+    keywords: Vec<Named>,
+    date: String,
+    date_iso: String,
+    deadline: Option<String>,
+    deadline_iso: Option<String>,
+    answered: Option<String>,
+    answered_iso: Option<String>,
+    days_to_answer: Option<String>,
+    timing: Option<String>,
+    timing_class: &'static str,
+    status: &'static str,
+    status_label: String,
+    events: Vec<EventView<'a>>,
+    related: Vec<RelatedView>,
+    original_lang: String,
+    is_translation: bool,
+    original_url: Option<String>,
+    question_html: String,
+    answer_html: Option<String>,
+    source: &'a str,
+}
