@@ -14,7 +14,7 @@ use rayon::prelude::*;
 use crate::config::Config;
 use crate::content::load_content;
 use crate::error::{Diagnostic, Error, Result};
-use crate::output::{links, Staging};
+use crate::output::{links, redirects, Staging};
 use crate::render::{theme, Renderer};
 use crate::site::ministries::MinistryTable;
 use crate::site::urls::BaseUrl;
@@ -62,6 +62,7 @@ pub struct BuildSummary {
 
 /// Everything loaded and ready to render.
 pub struct Site {
+    pub root: PathBuf,
     pub config: Config,
     pub base: BaseUrl,
     pub as_of: NaiveDate,
@@ -102,6 +103,7 @@ pub fn load_site(opts: &BuildOptions) -> Result<Site> {
                 &ministries,
             );
             Ok(Site {
+                root: opts.root.clone(),
                 config,
                 base,
                 as_of,
@@ -145,8 +147,8 @@ pub fn build(opts: &BuildOptions) -> Result<BuildSummary> {
         site.as_of,
     )?;
     let jobs = renderer.plan();
-    let extra = extra_files(&renderer, &jobs, &site);
     let mut files = planned_files(&renderer, &jobs, &site);
+    let extra = extra_files(&renderer, &jobs, &site, &files)?;
     files.extend(extra.iter().map(|(p, _)| p.clone()));
     let staging = Staging::begin(&opts.output_dir())?;
     let problems = Mutex::new(Vec::new());
@@ -214,18 +216,69 @@ fn planned_files(
         .collect()
 }
 
-/// Files derived from the whole plan rather than from one page: the sitemap and robots.txt.
+/// Files derived from the whole plan rather than from one page: the sitemap, robots.txt and
+/// redirects. An old address that would replace a page is an error in the file that claims it.
 fn extra_files(
     renderer: &Renderer<'_>,
     jobs: &[crate::render::Job],
     site: &Site,
-) -> Vec<(String, Vec<u8>)> {
-    let mut pages: Vec<String> = jobs
+    pages: &HashSet<String>,
+) -> Result<Vec<(String, Vec<u8>)>> {
+    let mut urls: Vec<String> = jobs
         .iter()
         .filter(|j| renderer.indexable(**j))
         .map(|&j| renderer.url(j))
         .collect();
-    crate::output::sitemap::files(&site.base, &mut pages)
+    let mut out = crate::output::sitemap::files(&site.base, &mut urls);
+    let mut redirects = Vec::new();
+    let mut problems = Vec::new();
+    let mut claimed: std::collections::HashMap<String, &Path> = std::collections::HashMap::new();
+    for q in &site.library.questions {
+        for alias in &q.aliases {
+            let from = alias.trim_start_matches('/').to_string();
+            let file = redirects::file_for(&from);
+            let clash = if pages.contains(&file) || out.iter().any(|(f, _)| *f == file) {
+                Some(format!("the old address {alias} is a page of the site"))
+            } else {
+                claimed
+                    .get(&file)
+                    .filter(|p| **p != q.path.as_path())
+                    .map(|p| format!("the old address {alias} is also claimed by {}", p.display()))
+            };
+            if let Some(message) = clash {
+                problems.push(
+                    Diagnostic::new(&q.path, message)
+                        .field("aliases")
+                        .maybe_line(alias_line(&site.root, &q.path, alias))
+                        .help("remove the alias or change it"),
+                );
+                continue;
+            }
+            if claimed.insert(file.clone(), &q.path).is_none() {
+                let to = renderer.question_url(q);
+                redirects.push(redirects::Redirect { from, to });
+            }
+        }
+    }
+    if !problems.is_empty() {
+        return Err(Error::Invalid(problems));
+    }
+    redirects.sort();
+    for r in &redirects {
+        out.push((redirects::file_for(&r.from), redirects::page(&site.base, r)));
+    }
+    if !redirects.is_empty() {
+        out.push((
+            "_redirects".into(),
+            redirects::netlify(&site.base, &redirects),
+        ));
+    }
+    Ok(out)
+}
+
+fn alias_line(root: &Path, file: &Path, alias: &str) -> Option<usize> {
+    let text = std::fs::read_to_string(root.join(file)).ok()?;
+    text.lines().position(|l| l.contains(alias)).map(|i| i + 1)
 }
 
 fn broken_link(root: &Path, source: Option<&Path>, target: &str) -> Diagnostic {
@@ -257,11 +310,8 @@ pub fn check(opts: &BuildOptions) -> Result<CheckSummary> {
     )?;
     let jobs = renderer.plan();
     let mut files = planned_files(&renderer, &jobs, &site);
-    files.extend(
-        extra_files(&renderer, &jobs, &site)
-            .into_iter()
-            .map(|(p, _)| p),
-    );
+    let extra = extra_files(&renderer, &jobs, &site, &files)?;
+    files.extend(extra.into_iter().map(|(p, _)| p));
     let problems = Mutex::new(Vec::new());
     let links_checked = std::sync::atomic::AtomicUsize::new(0);
     jobs.par_iter().for_each(|&job| match renderer.render(job) {

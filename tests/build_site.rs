@@ -246,3 +246,48 @@ fn colliding_slugs_stay_distinct() {
         Vec::<(String, String)>::new()
     );
 }
+
+#[test]
+fn aliases_become_redirect_pages_and_netlify_redirects() {
+    let site = Site::standard();
+    let text = question("7-9", "nl", "Verhuisd", &[], "2023-01-21", None)
+        .replace("source:", "aliases: [\"/oud/vraag-9/\"]\nsource:");
+    site.add("7-9", "nl", &text);
+    let mut opts = site.opts();
+    opts.base_url = Some("https://user.github.io/repo/".into());
+    quaestor::build::build(&opts).unwrap();
+    let page = site.page("oud/vraag-9/index.html");
+    assert!(page.contains(r#"<meta http-equiv="refresh" content="0; url=/repo/questions/7-9/">"#));
+    assert!(page
+        .contains(r#"<link rel="canonical" href="https://user.github.io/repo/questions/7-9/">"#));
+    assert_eq!(
+        site.page("_redirects"),
+        "/repo/oud/vraag-9/ /repo/questions/7-9/ 301\n"
+    );
+    assert_eq!(
+        broken_links(&site.out(), "/repo/"),
+        Vec::<(String, String)>::new()
+    );
+}
+
+#[test]
+fn an_alias_that_would_replace_a_page_is_an_error() {
+    let site = Site::standard();
+    site.build().unwrap();
+    let text = question("7-9", "nl", "Botsend", &[], "2023-01-21", None)
+        .replace("source:", "aliases: [\"/questions/7-1/\"]\nsource:");
+    site.add("7-9", "nl", &text);
+    let d = diagnostics(site.build().unwrap_err());
+    assert_eq!(d.len(), 1);
+    assert_eq!(d[0].field.as_deref(), Some("aliases"));
+    assert_eq!(
+        d[0].path,
+        std::path::Path::new("content/questions/7/7-9.nl.md")
+    );
+    assert!(d[0].message.contains("/questions/7-1/"));
+    assert!(d[0].line.is_some());
+    // The previous site is still there, with its page for 7-1.
+    assert!(site
+        .page("questions/7-1/index.html")
+        .contains("Vraag nummer 1"));
+}

@@ -1,6 +1,7 @@
 //! Output: writing the site atomically and checking that every internal link resolves.
 
 pub mod links;
+pub mod redirects;
 pub mod sitemap;
 pub mod writer;
 

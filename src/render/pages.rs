@@ -270,6 +270,11 @@ impl<'a> Renderer<'a> {
         }
     }
 
+    /// The site-relative address of a question in its own language.
+    pub fn question_url(&self, q: &Question) -> String {
+        self.langs[self.lang_of(q)].urls.question(&q.id)
+    }
+
     /// Whether a page belongs in the sitemap: not the 404 page, and not a language-neutral copy
     /// whose canonical address is elsewhere.
     pub fn indexable(&self, job: Job) -> bool {
