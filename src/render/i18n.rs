@@ -34,6 +34,11 @@ impl Strings {
         )
     }
 
+    /// The month's name, 1-based.
+    pub fn month_name(&self, month: u32) -> String {
+        self.months[(month.clamp(1, 12) - 1) as usize].clone()
+    }
+
     /// A count with a thin grouping separator as the language writes it.
     pub fn number(&self, n: usize) -> String {
         let digits = n.to_string();
@@ -46,6 +51,24 @@ impl Strings {
             out.push(c);
         }
         out
+    }
+}
+
+impl Strings {
+    /// A share as a whole percentage, written as the language writes it (`75 %`, `75%`).
+    pub fn percent(&self, share: f64) -> String {
+        self.get("percent")
+            .replace("{n}", &format!("{:.0}", share * 100.0))
+    }
+
+    /// A number with at most one decimal, with the language's decimal separator.
+    pub fn decimal(&self, x: f64) -> String {
+        let s = if x.fract() == 0.0 {
+            format!("{x:.0}")
+        } else {
+            format!("{x:.1}")
+        };
+        s.replace('.', self.get("decimal_separator"))
     }
 }
 

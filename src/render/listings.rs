@@ -5,7 +5,7 @@ use serde::Serialize;
 use tera::Context;
 
 use super::context::{page_count, page_range, Pager};
-use super::pages::Renderer;
+use super::pages::{Renderer, Scope, ACCOUNTABLE};
 use super::views::{self, Named, Summary};
 use crate::site::library::{LangIndex, QIdx, TaxonomyKind};
 
@@ -37,6 +37,13 @@ impl Renderer<'_> {
             questions: t.number(index.questions.len()),
             answered: t.number(index.answered.len()),
             open: t.number(open),
+            overdue: t.number(
+                index
+                    .questions
+                    .iter()
+                    .filter(|&&q| self.standings[q as usize].is_overdue())
+                    .count(),
+            ),
             keywords: t.number(index.taxonomy(TaxonomyKind::Keywords).terms.len()),
             ministries: t.number(index.taxonomy(TaxonomyKind::Ministries).terms.len()),
             members: t.number(index.taxonomy(TaxonomyKind::Members).terms.len()),
@@ -107,6 +114,12 @@ impl Renderer<'_> {
         );
         ctx.insert("items", &items);
         ctx.insert("pager", &pager);
+        // Optional parts of list.html, empty unless a page type sets them.
+        ctx.insert("intro", "");
+        ctx.insert("section", &None::<Named>);
+        ctx.insert("variants_label", "");
+        ctx.insert("variants", &Vec::<String>::new());
+        ctx.insert("stats", &None::<()>);
         ctx
     }
 
@@ -119,6 +132,7 @@ impl Renderer<'_> {
         rel: &str,
     ) -> Context {
         let index = &self.lib.langs[l];
+        let term_index = term;
         let term = &index.taxonomy(kind).terms[term];
         let t = &self.langs[l].t;
         let urls = &self.langs[l].urls;
@@ -159,6 +173,13 @@ impl Renderer<'_> {
         };
         ctx.insert("variants_label", variants_label);
         ctx.insert("variants", &variants);
+        if page == 1 && ACCOUNTABLE.contains(&kind) {
+            let scope = Scope::Term {
+                kind,
+                term: term_index as u32,
+            };
+            ctx.insert("stats", &self.stats_view(l, &term.questions, scope));
+        }
         ctx
     }
 
@@ -167,6 +188,7 @@ impl Renderer<'_> {
         let t = &self.langs[l].t;
         let urls = &self.langs[l].urls;
         let mut groups: Vec<LetterGroup> = Vec::new();
+        let accountable = ACCOUNTABLE.contains(&kind);
         for term in &index.taxonomy(kind).terms {
             let letter = match kind {
                 TaxonomyKind::Legislatures => String::new(),
@@ -199,6 +221,18 @@ impl Renderer<'_> {
                 name,
                 url: self.base.link(&urls.term(kind.section(), &term.slug, 1)),
                 count: term.questions.len(),
+                open: accountable.then(|| {
+                    term.questions
+                        .iter()
+                        .filter(|&&q| self.standings[q as usize].is_open())
+                        .count()
+                }),
+                overdue: accountable.then(|| {
+                    term.questions
+                        .iter()
+                        .filter(|&&q| self.standings[q as usize].is_overdue())
+                        .count()
+                }),
                 note: match kind {
                     TaxonomyKind::Members => term.variants.first().cloned(),
                     _ => None,
@@ -223,6 +257,7 @@ impl Renderer<'_> {
             ),
         );
         ctx.insert("groups", &groups);
+        ctx.insert("accountable", &accountable);
         ctx.insert(
             "jump",
             &(kind != TaxonomyKind::Legislatures && groups.len() > 1),
@@ -231,7 +266,8 @@ impl Renderer<'_> {
     }
 
     pub(super) fn not_found_context(&self) -> Context {
-        let t = &self.langs[0].t;
+        let d = self.default_lang();
+        let t = &self.langs[d].t;
         let homes: Vec<Named> = self
             .langs
             .iter()
@@ -241,7 +277,7 @@ impl Renderer<'_> {
             })
             .collect();
         let mut meta = self.meta(
-            0,
+            d,
             "not-found",
             t.get("not_found_title").to_string(),
             "404.html",
@@ -260,6 +296,7 @@ struct Counts {
     questions: String,
     answered: String,
     open: String,
+    overdue: String,
     keywords: String,
     ministries: String,
     members: String,
@@ -279,5 +316,7 @@ struct TermRow {
     name: String,
     url: String,
     count: usize,
+    open: Option<usize>,
+    overdue: Option<usize>,
     note: Option<String>,
 }

@@ -2,6 +2,8 @@
 //! [`Renderer::plan`] lists every page before anything is rendered, so internal links can be
 //! checked against the complete set of pages while pages render in parallel.
 
+pub mod accountability;
+pub mod charts;
 pub mod context;
 pub mod i18n;
 pub mod listings;
@@ -9,6 +11,7 @@ pub mod markdown;
 pub mod pages;
 pub mod postprocess;
 pub mod question;
+pub mod related;
 pub mod theme;
 pub mod views;
 

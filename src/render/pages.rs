@@ -17,6 +17,7 @@ use crate::config::Config;
 use crate::content::Question;
 use crate::error::{Error, Result};
 use crate::site::library::{QIdx, TaxonomyKind};
+use crate::site::status::Standing;
 use crate::site::urls::{file_for, BaseUrl, Urls};
 use crate::site::Library;
 
@@ -46,8 +47,50 @@ pub enum Job {
         term: u32,
         page: u32,
     },
+    /// Open (or only overdue) questions, longest waiting first.
+    Waiting {
+        lang: u8,
+        overdue: bool,
+        scope: Scope,
+        page: u32,
+    },
+    Stats {
+        lang: u8,
+    },
+    ArchiveIndex {
+        lang: u8,
+    },
+    /// A year (`month` 0) or a month of questions sent.
+    Archive {
+        lang: u8,
+        year: i32,
+        month: u8,
+        page: u32,
+    },
+    /// The answers of a question "also asked to" several ministers, side by side.
+    Compare {
+        q: QIdx,
+    },
+    /// A question's language versions side by side.
+    Bilingual {
+        q: QIdx,
+    },
     NotFound,
 }
+
+/// Which questions a waiting list covers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Scope {
+    Site,
+    Term { kind: TaxonomyKind, term: u32 },
+}
+
+/// The taxonomies whose pages get open/overdue lists and statistics.
+pub const ACCOUNTABLE: [TaxonomyKind; 3] = [
+    TaxonomyKind::Ministries,
+    TaxonomyKind::Members,
+    TaxonomyKind::Parties,
+];
 
 /// A rendered page.
 pub struct Rendered {
@@ -79,6 +122,8 @@ pub struct Renderer<'a> {
     pub(super) title: String,
     /// URLs of the default language, where language-neutral addresses live.
     pub(super) neutral: Urls,
+    /// By question index: where it stands on `as_of`.
+    pub(super) standings: Vec<Standing>,
 }
 
 #[derive(Serialize)]
@@ -95,6 +140,10 @@ struct SiteGlobals<'a> {
 
 #[derive(Serialize)]
 struct Nav {
+    open: String,
+    overdue: String,
+    stats: String,
+    archive: String,
     home: String,
     questions: String,
     keywords: String,
@@ -139,6 +188,10 @@ impl<'a> Renderer<'a> {
                 as_of_iso: as_of.to_string(),
             };
             let nav = Nav {
+                open: base.link(&urls.page("open", 1)),
+                overdue: base.link(&urls.page("overdue", 1)),
+                stats: base.link(&urls.page("stats", 1)),
+                archive: base.link(&urls.archive(None, 0, 1)),
                 home: base.link(&urls.home()),
                 questions: base.link(&urls.questions(1)),
                 keywords: base.link(&urls.index("keywords")),
@@ -191,6 +244,11 @@ impl<'a> Renderer<'a> {
             summaries,
             title: config.title.clone(),
             neutral: Urls::new(&config.default_language, &config.default_language),
+            standings: lib
+                .questions
+                .iter()
+                .map(|q| Standing::of(q, as_of))
+                .collect(),
         })
     }
 
@@ -220,9 +278,18 @@ impl<'a> Renderer<'a> {
                 }
             }
         }
+        for l in 0..self.lib.langs.len() {
+            self.plan_accountability(l as u8, &mut jobs);
+        }
         for group in &self.lib.groups {
             for &(_, q) in &group.versions {
                 jobs.push(Job::Question { q, neutral: false });
+                if self.has_compare(q) {
+                    jobs.push(Job::Compare { q });
+                }
+                if group.versions.len() > 1 {
+                    jobs.push(Job::Bilingual { q });
+                }
             }
             if group.version(&self.lib.default_language).is_none() {
                 jobs.push(Job::Question {
@@ -266,8 +333,54 @@ impl<'a> Renderer<'a> {
                     .urls
                     .term(kind.section(), &t.slug, page as usize)
             }
+            Job::Waiting {
+                lang,
+                overdue,
+                scope,
+                page,
+            } => {
+                let urls = &self.langs[lang as usize].urls;
+                let sub = if overdue { "overdue" } else { "open" };
+                match scope {
+                    Scope::Site => urls.page(sub, page as usize),
+                    Scope::Term { kind, term } => {
+                        let t = &self.lib.langs[lang as usize].taxonomy(kind).terms[term as usize];
+                        urls.term_sub(kind.section(), &t.slug, sub, page as usize)
+                    }
+                }
+            }
+            Job::Stats { lang } => self.langs[lang as usize].urls.page("stats", 1),
+            Job::ArchiveIndex { lang } => self.langs[lang as usize].urls.archive(None, 0, 1),
+            Job::Archive {
+                lang,
+                year,
+                month,
+                page,
+            } => self.langs[lang as usize]
+                .urls
+                .archive(Some(year), month, page as usize),
+            Job::Compare { q } => {
+                let q = self.lib.question(q);
+                self.langs[self.lang_of(q)]
+                    .urls
+                    .question_sub(&q.id, "compare")
+            }
+            Job::Bilingual { q } => {
+                let q = self.lib.question(q);
+                self.langs[self.lang_of(q)]
+                    .urls
+                    .question_sub(&q.id, "bilingual")
+            }
             Job::NotFound => "404.html".into(),
         }
+    }
+
+    /// The index of the default language among the site's languages.
+    pub(super) fn default_lang(&self) -> usize {
+        self.langs
+            .iter()
+            .position(|l| l.code == self.lib.default_language)
+            .unwrap_or(0)
     }
 
     /// The site-relative address of a question in its own language.
@@ -330,7 +443,57 @@ impl<'a> Renderer<'a> {
                 "list.html",
                 self.term_context(lang as usize, kind, term as usize, page as usize, &rel),
             ),
-            Job::NotFound => (0, "404.html", self.not_found_context()),
+            Job::Waiting {
+                lang,
+                overdue,
+                scope,
+                page,
+            } => {
+                let l = lang as usize;
+                (
+                    l,
+                    "list.html",
+                    self.waiting_context(l, overdue, scope, page as usize, &rel),
+                )
+            }
+            Job::Stats { lang } => (
+                lang as usize,
+                "stats.html",
+                self.stats_context(lang as usize, &rel),
+            ),
+            Job::ArchiveIndex { lang } => (
+                lang as usize,
+                "archive.html",
+                self.archive_index_context(lang as usize, &rel),
+            ),
+            Job::Archive {
+                lang,
+                year,
+                month,
+                page,
+            } => {
+                let l = lang as usize;
+                (
+                    l,
+                    "list.html",
+                    self.archive_context(l, year, month, page as usize, &rel),
+                )
+            }
+            Job::Compare { q } => {
+                let question = self.lib.question(q);
+                source = Some(question.path.clone());
+                let (ctx, body_links) = self.compare_context(q, &rel)?;
+                links = body_links;
+                (self.lang_of(question), "side_by_side.html", ctx)
+            }
+            Job::Bilingual { q } => {
+                let question = self.lib.question(q);
+                source = Some(question.path.clone());
+                let (ctx, body_links) = self.bilingual_context(q, &rel)?;
+                links = body_links;
+                (self.lang_of(question), "side_by_side.html", ctx)
+            }
+            Job::NotFound => (self.default_lang(), "404.html", self.not_found_context()),
         };
         let html = self.langs[lang]
             .tera

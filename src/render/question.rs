@@ -148,6 +148,12 @@ impl Renderer<'_> {
                         .question(&q.id),
                 )
             }),
+            chain: self.chain(i),
+            compare_url: self
+                .has_compare(i)
+                .then(|| self.base.link(&lang.urls.question_sub(&q.id, "compare"))),
+            bilingual_url: (group.versions.len() > 1)
+                .then(|| self.base.link(&lang.urls.question_sub(&q.id, "bilingual"))),
             question_html: question.html,
             answer_html: answer.map(|a| a.html),
             source: &q.source,
@@ -234,6 +240,9 @@ struct QuestionView<'a> {
     original_lang: String,
     is_translation: bool,
     original_url: Option<String>,
+    chain: Vec<super::related::ChainStep>,
+    compare_url: Option<String>,
+    bilingual_url: Option<String>,
     question_html: String,
     answer_html: Option<String>,
     source: &'a str,

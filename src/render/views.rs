@@ -7,6 +7,7 @@ use serde::Serialize;
 use super::i18n::Strings;
 use crate::content::model::LinkKind;
 use crate::content::{AddresseeKind, EventType, LinkType, Question, Status};
+use crate::site::status::Standing;
 
 /// A name with the page it links to.
 #[derive(Debug, Clone, Serialize)]
@@ -93,28 +94,21 @@ pub fn plural(t: &Strings, key: &str, n: i64) -> String {
         .replace("{n}", &n.to_string())
 }
 
-/// How the question did against its deadline, as a phrase and a CSS class.
+/// How the question stands against its deadline, as a phrase and a CSS class.
 pub fn timing(t: &Strings, q: &Question, as_of: NaiveDate) -> (Option<String>, &'static str) {
-    if let Some(late) = q.days_late() {
-        return if late > 0 {
-            (Some(plural(t, "days_late", late)), "late")
-        } else {
-            (Some(t.get("answered_on_time").to_string()), "on-time")
-        };
+    match Standing::of(q, as_of) {
+        Standing::AnsweredLate { days_late, .. } => {
+            (Some(plural(t, "days_late", days_late)), "late")
+        }
+        Standing::AnsweredOnTime { .. } => (Some(t.get("answered_on_time").to_string()), "on-time"),
+        Standing::AnsweredNoDeadline { .. } => {
+            (Some(t.get("no_deadline").to_string()), "no-deadline")
+        }
+        Standing::Overdue { days, .. } => (Some(plural(t, "days_overdue", days)), "overdue"),
+        Standing::Open { days_left, .. } => (Some(plural(t, "days_left", days_left)), "pending"),
+        Standing::OpenNoDeadline { .. } => (Some(t.get("no_deadline").to_string()), "no-deadline"),
+        Standing::Closed | Standing::EndOfLegislature | Standing::Requalified => (None, ""),
     }
-    if let Some(overdue) = q.days_overdue(as_of) {
-        return (Some(plural(t, "days_overdue", overdue)), "overdue");
-    }
-    if q.status == Status::Open {
-        return match q.deadline {
-            Some(d) => (
-                Some(plural(t, "days_left", (d - as_of).num_days())),
-                "pending",
-            ),
-            None => (Some(t.get("no_deadline").to_string()), "no-deadline"),
-        };
-    }
-    (None, "")
 }
 
 pub fn summary(t: &Strings, q: &Question, url: String, as_of: NaiveDate) -> Summary {

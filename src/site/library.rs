@@ -1,7 +1,9 @@
 //! The library: an arena of questions, translations grouped by id, and per-language term lists
 //! built on insert and sorted once. Templates later get borrowed views of it, never copies.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
+
+use chrono::Datelike;
 
 use super::ministries::{portfolios, MinistryTable};
 use super::slug;
@@ -75,6 +77,8 @@ pub struct LangIndex {
     taxonomies: Vec<Taxonomy>,
     /// Ministry names per question, in the order of its addressee text.
     pub ministries_of: HashMap<QIdx, Vec<usize>>,
+    /// Questions by (year, month) sent, newest first within a month.
+    pub by_month: BTreeMap<(i32, u32), Vec<QIdx>>,
 }
 
 impl LangIndex {
@@ -324,8 +328,14 @@ fn build_lang(questions: &[Question], lang: &str, ministries: &MinistryTable) ->
     for t in &mut legislature_tax.terms {
         t.slug = t.name.clone();
     }
+    let mut by_month: BTreeMap<(i32, u32), Vec<QIdx>> = BTreeMap::new();
+    for &i in &mine {
+        let d = questions[i as usize].date;
+        by_month.entry((d.year(), d.month())).or_default().push(i);
+    }
     LangIndex {
         lang: lang.to_string(),
+        by_month,
         questions: mine,
         answered,
         taxonomies: vec![

@@ -3,6 +3,8 @@
 pub mod library;
 pub mod ministries;
 pub mod slug;
+pub mod stats;
+pub mod status;
 pub mod urls;
 
 pub use library::{Library, TaxonomyKind, Term};

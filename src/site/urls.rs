@@ -87,6 +87,30 @@ impl Urls {
     pub fn term(&self, section: &str, slug: &str, page: usize) -> String {
         paged(format!("{}{section}/{slug}/", self.prefix), page)
     }
+
+    /// A page under a term, such as `ministries/<slug>/open/`.
+    pub fn term_sub(&self, section: &str, slug: &str, sub: &str, page: usize) -> String {
+        paged(format!("{}{section}/{slug}/{sub}/", self.prefix), page)
+    }
+
+    /// A site-wide page such as `open/`, `overdue/` or `stats/`.
+    pub fn page(&self, path: &str, page: usize) -> String {
+        paged(format!("{}{path}/", self.prefix), page)
+    }
+
+    /// A page under a question, such as `questions/<id>/compare/`.
+    pub fn question_sub(&self, id: &str, sub: &str) -> String {
+        format!("{}questions/{id}/{sub}/", self.prefix)
+    }
+
+    /// `archive/`, `archive/2023/` or `archive/2023/03/`.
+    pub fn archive(&self, year: Option<i32>, month: u8, page: usize) -> String {
+        match (year, month) {
+            (None, _) => format!("{}archive/", self.prefix),
+            (Some(y), 0) => paged(format!("{}archive/{y}/", self.prefix), page),
+            (Some(y), m) => paged(format!("{}archive/{y}/{m:02}/", self.prefix), page),
+        }
+    }
 }
 
 fn paged(base: String, page: usize) -> String {
