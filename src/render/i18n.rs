@@ -57,8 +57,9 @@ impl Strings {
 impl Strings {
     /// A share as a whole percentage, written as the language writes it (`75 %`, `75%`).
     pub fn percent(&self, share: f64) -> String {
+        // Half away from zero (62.5 → 63), as people round; `{:.0}` would round half to even.
         self.get("percent")
-            .replace("{n}", &format!("{:.0}", share * 100.0))
+            .replace("{n}", &format!("{}", (share * 100.0).round()))
     }
 
     /// A number with at most one decimal, with the language's decimal separator.

@@ -50,7 +50,9 @@ pub fn percentile_nearest_rank(sorted: &[i64], percent: usize) -> Option<i64> {
     if sorted.is_empty() {
         return None;
     }
-    let rank = (percent * sorted.len()).div_ceil(100).clamp(1, sorted.len());
+    let rank = (percent * sorted.len())
+        .div_ceil(100)
+        .clamp(1, sorted.len());
     Some(sorted[rank - 1])
 }
 
