@@ -29,6 +29,10 @@ struct Column {
     answered: Option<String>,
     question_html: String,
     answer_html: Option<String>,
+    /// Headings in the column's own language, so each column reads as one text.
+    question_heading: String,
+    answer_heading: String,
+    no_answer: String,
 }
 
 /// One step of a reintroduction chain.
@@ -89,6 +93,9 @@ impl Renderer<'_> {
             answered: q.answered.map(|d| t.long_date(d)),
             question_html: question.html,
             answer_html: answer.map(|a| a.html),
+            question_heading: t.get("question_heading").to_string(),
+            answer_heading: t.get("answer_heading").to_string(),
+            no_answer: t.get("no_answer").to_string(),
         })
     }
 
