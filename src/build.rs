@@ -28,6 +28,8 @@ pub struct BuildOptions {
     pub output: Option<PathBuf>,
     pub base_url: Option<String>,
     pub as_of: Option<NaiveDate>,
+    /// Overrides the configured theme.
+    pub theme: Option<String>,
     pub progress: bool,
 }
 
@@ -38,6 +40,7 @@ impl BuildOptions {
             output: None,
             base_url: None,
             as_of: None,
+            theme: None,
             progress: false,
         }
     }
@@ -75,6 +78,9 @@ pub fn load_site(opts: &BuildOptions) -> Result<Site> {
     let mut config = Config::load(&opts.root)?;
     if let Some(url) = &opts.base_url {
         config.base_url = url.clone();
+    }
+    if let Some(theme) = &opts.theme {
+        config.theme = theme.clone();
     }
     let base = BaseUrl::parse(&config.base_url).map_err(|m| {
         Error::Invalid(vec![Diagnostic::new("--base-url", m)

@@ -11,6 +11,11 @@ use quaestor::build::{self, BuildOptions};
 use quaestor::error::Error;
 use quaestor::report;
 
+/// mimalloc: rendering allocates many short-lived strings across threads; the system allocator
+/// spent over a tenth of a build in malloc and free (callgrind, docs/PERFORMANCE.md).
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 #[derive(Parser)]
 #[command(
     name = "quaestor",
@@ -38,6 +43,9 @@ enum Command {
         /// The date deadlines are measured against (default: as_of in quaestor.toml, else today).
         #[arg(long, value_name = "YYYY-MM-DD")]
         as_of: Option<NaiveDate>,
+        /// Theme to use instead of the configured one (e.g. `bench` for benchmarks).
+        #[arg(long, value_name = "NAME")]
+        theme: Option<String>,
     },
     /// Validate all content and every internal link without writing anything.
     Check {
@@ -47,6 +55,17 @@ enum Command {
         base_url: Option<String>,
         #[arg(long, value_name = "YYYY-MM-DD")]
         as_of: Option<NaiveDate>,
+    },
+    /// Build, serve on localhost, rebuild on every change and reload open pages.
+    Serve {
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+        /// Port to listen on (0 picks a free one).
+        #[arg(long, default_value_t = 1111)]
+        port: u16,
+        /// Address to listen on.
+        #[arg(long, default_value = "127.0.0.1")]
+        bind: String,
     },
     /// Turn Belgian Senate question pages (files, folders or URLs) into content files.
     Ingest(quaestor::ingest::IngestArgs),
@@ -64,12 +83,14 @@ fn main() -> ExitCode {
             output,
             base_url,
             as_of,
+            theme,
         } => {
             let opts = BuildOptions {
                 root: root.clone(),
                 output,
                 base_url,
                 as_of,
+                theme,
                 progress: interactive(),
             };
             match build::build(&opts) {
@@ -99,6 +120,7 @@ fn main() -> ExitCode {
                 output: None,
                 base_url,
                 as_of,
+                theme: None,
                 progress: false,
             };
             match build::check(&opts) {
@@ -110,6 +132,15 @@ fn main() -> ExitCode {
                     ExitCode::SUCCESS
                 }
                 Err(e) => failed(&root, e, "check", "nothing was written"),
+            }
+        }
+        Command::Serve { root, port, bind } => {
+            match quaestor::serve::serve(&quaestor::serve::ServeOptions { root, bind, port }) {
+                Ok(()) => ExitCode::SUCCESS,
+                Err(e) => {
+                    eprintln!("error: serve failed: {e}");
+                    ExitCode::FAILURE
+                }
             }
         }
         Command::Ingest(args) => match quaestor::ingest::run(&args) {

@@ -86,7 +86,16 @@ impl Renderer<'_> {
 
     pub(super) fn plan_accountability(&self, lang: u8, jobs: &mut Vec<Job>) {
         let l = lang as usize;
-        for overdue in [false, true] {
+        let waiting_lists = self.has_template(
+            Job::Waiting {
+                lang,
+                overdue: false,
+                scope: Scope::Site,
+                page: 1,
+            }
+            .template(),
+        );
+        for overdue in [false, true].into_iter().filter(|_| waiting_lists) {
             let n = self.waiting(l, overdue, Scope::Site).len();
             for page in 1..=page_count(n, self.per_page) {
                 jobs.push(Job::Waiting {

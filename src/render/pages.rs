@@ -78,6 +78,27 @@ pub enum Job {
     NotFound,
 }
 
+impl Job {
+    /// The template that renders this kind of page. A theme renders the page types it has
+    /// templates for, so a minimal theme builds a minimal site.
+    pub fn template(self) -> &'static str {
+        match self {
+            Job::Home { .. } => "home.html",
+            Job::Question { .. } => "question.html",
+            Job::Questions { .. } => "questions.html",
+            Job::Index { .. } => "terms.html",
+            Job::Term { .. } => "term.html",
+            Job::Waiting { .. } => "waiting.html",
+            Job::Stats { .. } => "stats.html",
+            Job::ArchiveIndex { .. } => "archive.html",
+            Job::Archive { .. } => "archive_list.html",
+            Job::Compare { .. } => "compare.html",
+            Job::Bilingual { .. } => "bilingual.html",
+            Job::NotFound => "404.html",
+        }
+    }
+}
+
 /// Which questions a waiting list covers.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Scope {
@@ -124,6 +145,8 @@ pub struct Renderer<'a> {
     pub(super) neutral: Urls,
     /// By question index: where it stands on `as_of`.
     pub(super) standings: Vec<Standing>,
+    /// Names of the templates the theme has.
+    templates: std::collections::HashSet<String>,
 }
 
 #[derive(Serialize)]
@@ -249,6 +272,7 @@ impl<'a> Renderer<'a> {
                 .iter()
                 .map(|q| Standing::of(q, as_of))
                 .collect(),
+            templates: theme.templates.keys().cloned().collect(),
         })
     }
 
@@ -299,7 +323,13 @@ impl<'a> Renderer<'a> {
             }
         }
         jobs.push(Job::NotFound);
+        jobs.retain(|j| self.has_template(j.template()));
         jobs
+    }
+
+    /// Whether the theme (with site overrides) has a template.
+    pub fn has_template(&self, name: &str) -> bool {
+        self.templates.contains(name)
     }
 
     pub(super) fn lang_of(&self, q: &Question) -> usize {
@@ -405,11 +435,11 @@ impl<'a> Renderer<'a> {
                 source = Some(question.path.clone());
                 let (ctx, body_links) = self.question_context(q, neutral, &rel)?;
                 links = body_links;
-                (self.lang_of(question), "question.html", ctx)
+                (self.lang_of(question), job.template(), ctx)
             }
             Job::Home { lang } => (
                 lang as usize,
-                "home.html",
+                job.template(),
                 self.home_context(lang as usize, &rel),
             ),
             Job::Questions { lang, page } => {
@@ -426,11 +456,11 @@ impl<'a> Renderer<'a> {
                     |p| self.langs[l].urls.questions(p),
                     |other| Some(self.langs[other].urls.questions(1)),
                 );
-                (l, "list.html", ctx)
+                (l, job.template(), ctx)
             }
             Job::Index { lang, kind } => (
                 lang as usize,
-                "terms.html",
+                job.template(),
                 self.index_context(lang as usize, kind, &rel),
             ),
             Job::Term {
@@ -440,7 +470,7 @@ impl<'a> Renderer<'a> {
                 page,
             } => (
                 lang as usize,
-                "list.html",
+                job.template(),
                 self.term_context(lang as usize, kind, term as usize, page as usize, &rel),
             ),
             Job::Waiting {
@@ -452,18 +482,18 @@ impl<'a> Renderer<'a> {
                 let l = lang as usize;
                 (
                     l,
-                    "list.html",
+                    job.template(),
                     self.waiting_context(l, overdue, scope, page as usize, &rel),
                 )
             }
             Job::Stats { lang } => (
                 lang as usize,
-                "stats.html",
+                job.template(),
                 self.stats_context(lang as usize, &rel),
             ),
             Job::ArchiveIndex { lang } => (
                 lang as usize,
-                "archive.html",
+                job.template(),
                 self.archive_index_context(lang as usize, &rel),
             ),
             Job::Archive {
@@ -475,7 +505,7 @@ impl<'a> Renderer<'a> {
                 let l = lang as usize;
                 (
                     l,
-                    "list.html",
+                    job.template(),
                     self.archive_context(l, year, month, page as usize, &rel),
                 )
             }
@@ -484,16 +514,20 @@ impl<'a> Renderer<'a> {
                 source = Some(question.path.clone());
                 let (ctx, body_links) = self.compare_context(q, &rel)?;
                 links = body_links;
-                (self.lang_of(question), "side_by_side.html", ctx)
+                (self.lang_of(question), job.template(), ctx)
             }
             Job::Bilingual { q } => {
                 let question = self.lib.question(q);
                 source = Some(question.path.clone());
                 let (ctx, body_links) = self.bilingual_context(q, &rel)?;
                 links = body_links;
-                (self.lang_of(question), "side_by_side.html", ctx)
+                (self.lang_of(question), job.template(), ctx)
             }
-            Job::NotFound => (self.default_lang(), "404.html", self.not_found_context()),
+            Job::NotFound => (
+                self.default_lang(),
+                job.template(),
+                self.not_found_context(),
+            ),
         };
         let html = self.langs[lang]
             .tera

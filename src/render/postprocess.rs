@@ -26,6 +26,13 @@ fn allowed_scheme(url: &str) -> bool {
 
 /// Rewrites one Markdown fragment for a site served under `base_path` (e.g. `/repo/`).
 pub fn process(html: &str, base_path: &str) -> Processed {
+    // Most bodies have no links or images; skip the rewriter for them.
+    if !html.contains("<a ") && !html.contains("<img ") {
+        return Processed {
+            html: html.to_string(),
+            internal_links: Vec::new(),
+        };
+    }
     let links = RefCell::new(Vec::new());
     let fix = |el: &mut Element, attr: &str| {
         let Some(url) = el.get_attribute(attr) else {
