@@ -179,7 +179,7 @@ fn content_type(path: &Path) -> &'static str {
 
 /// Maps a request path to a file in the output, refusing anything that leaves it.
 fn resolve(output: &Path, url_path: &str) -> Option<PathBuf> {
-    let decoded = percent_decode(url_path);
+    let decoded = crate::output::links::percent_decode(url_path);
     let mut path = output.to_path_buf();
     for segment in decoded.split('/').filter(|s| !s.is_empty()) {
         if segment == ".." || segment == "." || segment.contains(['\\', '\0']) {
@@ -188,24 +188,6 @@ fn resolve(output: &Path, url_path: &str) -> Option<PathBuf> {
         path.push(segment);
     }
     Some(path)
-}
-
-fn percent_decode(s: &str) -> String {
-    let bytes = s.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        if bytes[i] == b'%' && i + 3 <= bytes.len() {
-            if let Ok(b) = u8::from_str_radix(&s[i + 1..i + 3], 16) {
-                out.push(b);
-                i += 3;
-                continue;
-            }
-        }
-        out.push(bytes[i]);
-        i += 1;
-    }
-    String::from_utf8_lossy(&out).into_owned()
 }
 
 fn handle(request: tiny_http::Request, output: &Path, shared: &Shared) {

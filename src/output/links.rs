@@ -22,7 +22,8 @@ pub fn resolves(files: &HashSet<String>, target: &str) -> bool {
         || files.contains(&format!("{path}.html"))
 }
 
-fn percent_decode(s: &str) -> String {
+/// Decodes `%XX` escapes in a URL path; invalid escapes are kept as written.
+pub fn percent_decode(s: &str) -> String {
     let bytes = s.as_bytes();
     let mut out = Vec::with_capacity(bytes.len());
     let mut i = 0;
