@@ -229,7 +229,15 @@ fn extra_files(
         .filter(|j| renderer.indexable(**j))
         .map(|&j| renderer.url(j))
         .collect();
+    let published = crate::output::publish::files(site, renderer)?;
+    // Pages published beside the plan (the open-data page) belong in the sitemap too.
+    urls.extend(
+        published
+            .iter()
+            .filter_map(|(f, _)| f.strip_suffix("index.html").map(str::to_string)),
+    );
     let mut out = crate::output::sitemap::files(&site.base, &mut urls);
+    out.extend(published);
     let mut redirects = Vec::new();
     let mut problems = Vec::new();
     let mut claimed: std::collections::HashMap<String, &Path> = std::collections::HashMap::new();

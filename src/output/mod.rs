@@ -1,6 +1,8 @@
 //! Output: writing the site atomically and checking that every internal link resolves.
 
+pub mod feeds;
 pub mod links;
+pub mod publish;
 pub mod redirects;
 pub mod sitemap;
 pub mod writer;

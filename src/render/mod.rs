@@ -8,6 +8,7 @@ pub mod listings;
 pub mod markdown;
 pub mod pages;
 pub mod postprocess;
+pub mod publishing;
 pub mod question;
 pub mod theme;
 pub mod views;

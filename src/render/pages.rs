@@ -332,6 +332,8 @@ impl<'a> Renderer<'a> {
             ),
             Job::NotFound => (0, "404.html", self.not_found_context()),
         };
+        let mut ctx = ctx;
+        ctx.insert("feeds", &self.page_feeds(job));
         let html = self.langs[lang]
             .tera
             .render(template, &ctx)
