@@ -7,9 +7,9 @@ use crate::render::Renderer;
 
 /// Every publishing file, as (site-relative path, bytes).
 pub fn files(site: &Site, renderer: &Renderer<'_>) -> Result<Vec<(String, Vec<u8>)>> {
-    let _ = site;
     let mut out = Vec::new();
     out.extend(crate::output::feeds::files(renderer)?);
+    out.extend(crate::output::data::files(site, renderer)?);
     // GitHub Pages: serve the folder as is (no Jekyll), so files starting with `_` are kept.
     out.push((".nojekyll".to_string(), Vec::new()));
     Ok(out)

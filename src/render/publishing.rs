@@ -200,7 +200,12 @@ impl<'a> Renderer<'a> {
     }
 
     /// The open-data page of every language, rendered through the theme's `data.html`.
-    pub fn data_pages(&self, licence: &str, api: &DataPageFiles) -> Result<Vec<(String, Vec<u8>)>> {
+    pub fn data_pages(
+        &self,
+        licence: &str,
+        api: &DataPageFiles,
+        schema: &str,
+    ) -> Result<Vec<(String, Vec<u8>)>> {
         let mut out = Vec::new();
         for l in 0..self.langs.len() {
             let rel = paths::data_page(&self.langs[l].urls);
@@ -214,17 +219,15 @@ impl<'a> Renderer<'a> {
             ctx.insert("page", &meta);
             ctx.insert("licence", licence);
             let link = |p: &str| self.base.link(p);
-            let files: Vec<(String, String)> =
-                api.files.iter().map(|p| (p.clone(), link(p))).collect();
+            let file = |p: &str| serde_json::json!({"path": p, "url": link(p)});
+            let files: Vec<serde_json::Value> = api.files.iter().map(|p| file(p)).collect();
             ctx.insert("files", &files);
-            ctx.insert(
-                "example",
-                &api.example.as_ref().map(|(p, _)| (p.clone(), link(p))),
-            );
+            ctx.insert("example", &api.example.as_ref().map(|(p, _)| file(p)));
             ctx.insert(
                 "example_json",
                 &api.example.as_ref().map(|(_, j)| j.clone()),
             );
+            ctx.insert("schema", schema);
             ctx.insert("feeds", &Vec::<FeedLink>::new());
             let html = self.langs[l].tera.render("data.html", &ctx).map_err(|e| {
                 Error::Template(format!("data.html for /{rel}: {}", error_chain(&e)))
