@@ -1,5 +1,6 @@
 //! Output: writing the site atomically and checking that every internal link resolves.
 
+pub mod calendar;
 pub mod data;
 pub mod feeds;
 pub mod links;

@@ -9,6 +9,7 @@ use crate::render::Renderer;
 pub fn files(site: &Site, renderer: &Renderer<'_>) -> Result<Vec<(String, Vec<u8>)>> {
     let mut out = Vec::new();
     out.extend(crate::output::feeds::files(renderer)?);
+    out.extend(crate::output::calendar::files(renderer)?);
     out.extend(crate::output::data::files(site, renderer)?);
     // GitHub Pages: serve the folder as is (no Jekyll), so files starting with `_` are kept.
     out.push((".nojekyll".to_string(), Vec::new()));
