@@ -268,6 +268,50 @@ fn extra_files(
             }
         }
     }
+    // The site-level table: same rules, and its targets must exist.
+    let table_entries = redirects::load_table(&site.root)?;
+    let all_files: HashSet<String> = if table_entries.is_empty() {
+        HashSet::new()
+    } else {
+        pages
+            .iter()
+            .cloned()
+            .chain(out.iter().map(|(o, _)| o.clone()))
+            .collect()
+    };
+    for e in table_entries {
+        let from = e.from.trim_start_matches('/').to_string();
+        let to = e.to.trim_start_matches('/').to_string();
+        let file = redirects::file_for(&from);
+        let table = Path::new(redirects::TABLE);
+        let clash = if all_files.contains(&file) {
+            Some(format!("the old address {} is a page of the site", e.from))
+        } else if let Some(p) = claimed.get(&file) {
+            Some(format!(
+                "the old address {} is also claimed by {}",
+                e.from,
+                p.display()
+            ))
+        } else if !links::resolves(&all_files, &to) {
+            Some(format!(
+                "the redirect target {} is not a page of the site",
+                e.to
+            ))
+        } else {
+            None
+        };
+        if let Some(message) = clash {
+            problems.push(
+                Diagnostic::new(table, message)
+                    .field("from")
+                    .maybe_line(e.line)
+                    .help("remove the redirect or change it"),
+            );
+            continue;
+        }
+        claimed.insert(file, table);
+        redirects.push(redirects::Redirect { from, to });
+    }
     if !problems.is_empty() {
         return Err(Error::Invalid(problems));
     }
