@@ -6,6 +6,7 @@ pub mod feeds;
 pub mod links;
 pub mod publish;
 pub mod redirects;
+pub mod search;
 pub mod sitemap;
 pub mod writer;
 

@@ -11,6 +11,7 @@ pub fn files(site: &Site, renderer: &Renderer<'_>) -> Result<Vec<(String, Vec<u8
     out.extend(crate::output::feeds::files(renderer)?);
     out.extend(crate::output::calendar::files(renderer)?);
     out.extend(crate::output::data::files(site, renderer)?);
+    out.extend(crate::output::search::files(renderer)?);
     // GitHub Pages: serve the folder as is (no Jekyll), so files starting with `_` are kept.
     out.push((".nojekyll".to_string(), Vec::new()));
     Ok(out)

@@ -48,6 +48,9 @@ pub mod paths {
     pub fn data_page(urls: &crate::site::urls::Urls) -> String {
         format!("{}data/", urls.home())
     }
+    pub fn search_page(urls: &crate::site::urls::Urls) -> String {
+        format!("{}search/", urls.home())
+    }
 }
 
 /// A `<link rel="alternate">` to a feed or calendar of a page.
@@ -232,6 +235,38 @@ impl<'a> Renderer<'a> {
             let html = self.langs[l].tera.render("data.html", &ctx).map_err(|e| {
                 Error::Template(format!("data.html for /{rel}: {}", error_chain(&e)))
             })?;
+            out.push((file_for(&rel), html.into_bytes()));
+        }
+        Ok(out)
+    }
+}
+
+impl Renderer<'_> {
+    /// The search page of every language, rendered through the theme's `search.html`.
+    pub fn search_pages(&self) -> Result<Vec<(String, Vec<u8>)>> {
+        let mut out = Vec::new();
+        for l in 0..self.langs.len() {
+            let rel = paths::search_page(&self.langs[l].urls);
+            let alternates = self.alternates(l, |other| {
+                Some((paths::search_page(&self.langs[other].urls), true))
+            });
+            let t = &self.langs[l].t;
+            let meta = self.meta(
+                l,
+                "search",
+                t.get("search_title").to_string(),
+                &rel,
+                alternates,
+            );
+            let mut ctx = Context::new();
+            ctx.insert("page", &meta);
+            ctx.insert("feeds", &Vec::<FeedLink>::new());
+            let html = self.langs[l]
+                .tera
+                .render("search.html", &ctx)
+                .map_err(|e| {
+                    Error::Template(format!("search.html for /{rel}: {}", error_chain(&e)))
+                })?;
             out.push((file_for(&rel), html.into_bytes()));
         }
         Ok(out)
