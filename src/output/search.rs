@@ -39,7 +39,9 @@ pub fn files(r: &Renderer<'_>) -> Result<Vec<(String, Vec<u8>)>> {
                 .map(|&job| {
                     let page = r.render(job)?;
                     let html = String::from_utf8(page.bytes).map_err(failed)?;
-                    Ok((r.base.link(&r.url(job)), html))
+                    // Site-relative: the UI prefixes the base path it finds from its own script's
+                    // address, so the same bundle works at / and under /repo/.
+                    Ok((format!("/{}", r.url(job)), html))
                 })
                 .collect::<Result<_>>()?;
             for (url, html) in pages {

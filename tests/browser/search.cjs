@@ -70,7 +70,10 @@ server.listen(0, '127.0.0.1', async () => {
     await results.first().waitFor({ timeout: 15000 });
     const before = await results.evaluateAll((as) => as.map((a) => a.getAttribute('href')));
     console.log(`"${query}": ${before.length} result(s)`);
-    if (!before.every((h) => h.startsWith(basePath))) fail('a result leaves the base path: ' + before);
+    for (const h of before) {
+      const r = await page.request.get(`http://127.0.0.1:${port}${h}`);
+      if (r.status() !== 200) fail(`result ${h} does not lead to a page (${r.status()})`);
+    }
     // Apply the facet: open its group and tick the value.
     const group = page.locator('details.pagefind-ui__filter-block', { hasText: facet });
     await group.locator('summary').click();
@@ -87,9 +90,16 @@ server.listen(0, '127.0.0.1', async () => {
     // Sort by date: the UI is rebuilt with the same query.
     await page.selectOption('#search-sort', 'date');
     await page.locator('.pagefind-ui__result-link').first().waitFor({ timeout: 15000 });
-    const sorted = await page.locator('.pagefind-ui__result-link').count();
-    console.log(`sorted by date: ${sorted} result(s)`);
-    if (sorted === 0) fail('no results after sorting by date');
+    await page.waitForTimeout(500);
+    const sorted = await page.locator('.pagefind-ui__result-link').evaluateAll((as) => as.map((a) => a.getAttribute('href')));
+    const dates = [];
+    for (const h of sorted) {
+      const html = await (await page.request.get(`http://127.0.0.1:${port}${h}`)).text();
+      dates.push((/data-pagefind-sort="date:([0-9-]+)"/.exec(html) || [])[1]);
+    }
+    console.log(`sorted by date: ${sorted.map((h, i) => h + ' ' + dates[i]).join(', ')}`);
+    if (sorted.length !== before.length) fail('sorting changed the result count');
+    if (dates.some((d, i) => !d || (i > 0 && d > dates[i - 1]))) fail('results are not newest first');
   } catch (e) {
     fail(String(e && e.stack || e));
   } finally {
