@@ -18,6 +18,20 @@
     var options = { element: "#search", showSubResults: false, showImages: false };
     if (sort && sort.value === "date") options.sort = { date: "desc" };
     ui = new window.PagefindUI(options);
+    // A visible label for the UI's input (it has only a title), in the page's language.
+    var input = root.querySelector("input");
+    if (input) {
+      input.id = "search-input";
+      var label = document.getElementById("search-label");
+      if (!label) {
+        label = document.createElement("label");
+        label.id = "search-label";
+        label.className = "search-label";
+        label.textContent = root.getAttribute("data-label") || "Search";
+        root.parentNode.insertBefore(label, root);
+      }
+      label.htmlFor = "search-input";
+    }
     if (term) ui.triggerSearch(term);
   }
   make();
