@@ -14,7 +14,7 @@ use rayon::prelude::*;
 use crate::config::Config;
 use crate::content::load_content;
 use crate::error::{Diagnostic, Error, Result};
-use crate::output::{links, redirects, Staging};
+use crate::output::{links, redirects, search, Staging};
 use crate::render::{theme, Renderer};
 use crate::site::ministries::MinistryTable;
 use crate::site::urls::BaseUrl;
@@ -140,6 +140,9 @@ fn progress_bar(show: bool, len: usize) -> ProgressBar {
     bar
 }
 
+/// Pages rendered between two hand-overs to the search indexer.
+const CHUNK: usize = 2_000;
+
 /// Builds the site into the output folder, or leaves it untouched and reports every problem.
 pub fn build(opts: &BuildOptions) -> Result<BuildSummary> {
     let started = Instant::now();
@@ -159,24 +162,55 @@ pub fn build(opts: &BuildOptions) -> Result<BuildSummary> {
     let staging = Staging::begin(&opts.output_dir())?;
     let problems = Mutex::new(Vec::new());
     let bar = progress_bar(opts.progress, jobs.len());
-    jobs.par_iter().for_each(|&job| {
-        let result = renderer.render(job).and_then(|page| {
-            for target in &page.links {
-                if !links::resolves(&files, target) {
-                    problems.lock().unwrap().push(broken_link(
-                        &opts.root,
-                        page.source.as_deref(),
-                        target,
-                    ));
+    let indexer = site.theme.outputs.search.then(search::Indexer::start);
+    // Chunks keep the search index fed in plan order while pages render in parallel.
+    for chunk in jobs.chunks(CHUNK) {
+        let for_index: Vec<Option<(String, String)>> = chunk
+            .par_iter()
+            .map(|&job| {
+                let result = renderer.render(job).and_then(|page| {
+                    for target in &page.links {
+                        if !links::resolves(&files, target) {
+                            problems.lock().unwrap().push(broken_link(
+                                &opts.root,
+                                page.source.as_deref(),
+                                target,
+                            ));
+                        }
+                    }
+                    staging.write(&page.path, &page.bytes)?;
+                    Ok((indexer.is_some() && search::indexed(job)).then(|| {
+                        (
+                            format!("/{}", renderer.url(job)),
+                            String::from_utf8_lossy(&page.bytes).into_owned(),
+                        )
+                    }))
+                });
+                bar.inc(1);
+                result.unwrap_or_else(|e| {
+                    keep(e, &mut problems.lock().unwrap());
+                    None
+                })
+            })
+            .collect();
+        if let Some(indexer) = &indexer {
+            for (url, html) in for_index.into_iter().flatten() {
+                indexer.add(url, html);
+            }
+        }
+    }
+    if let Some(indexer) = indexer {
+        match indexer.finish() {
+            Ok(bundle) => {
+                for (rel, bytes) in &bundle {
+                    if let Err(e) = staging.write(rel, bytes) {
+                        keep(e, &mut problems.lock().unwrap());
+                    }
                 }
             }
-            staging.write(&page.path, &page.bytes)
-        });
-        if let Err(e) = result {
-            keep(e, &mut problems.lock().unwrap());
+            Err(e) => keep(e, &mut problems.lock().unwrap()),
         }
-        bar.inc(1);
-    });
+    }
     bar.finish_and_clear();
     for (rel, bytes) in &extra {
         if let Err(e) = staging.write(rel, bytes) {
@@ -235,7 +269,15 @@ fn extra_files(
         .filter(|j| renderer.indexable(**j))
         .map(|&j| renderer.url(j))
         .collect();
+    let published = crate::output::publish::files(site, renderer)?;
+    // Pages published beside the plan (the open-data page) belong in the sitemap too.
+    urls.extend(
+        published
+            .iter()
+            .filter_map(|(f, _)| f.strip_suffix("index.html").map(str::to_string)),
+    );
     let mut out = crate::output::sitemap::files(&site.base, &mut urls);
+    out.extend(published);
     let mut redirects = Vec::new();
     let mut problems = Vec::new();
     let mut claimed: std::collections::HashMap<String, &Path> = std::collections::HashMap::new();
@@ -265,6 +307,50 @@ fn extra_files(
                 redirects.push(redirects::Redirect { from, to });
             }
         }
+    }
+    // The site-level table: same rules, and its targets must exist.
+    let table_entries = redirects::load_table(&site.root)?;
+    let all_files: HashSet<String> = if table_entries.is_empty() {
+        HashSet::new()
+    } else {
+        pages
+            .iter()
+            .cloned()
+            .chain(out.iter().map(|(o, _)| o.clone()))
+            .collect()
+    };
+    for e in table_entries {
+        let from = e.from.trim_start_matches('/').to_string();
+        let to = e.to.trim_start_matches('/').to_string();
+        let file = redirects::file_for(&from);
+        let table = Path::new(redirects::TABLE);
+        let clash = if all_files.contains(&file) {
+            Some(format!("the old address {} is a page of the site", e.from))
+        } else if let Some(p) = claimed.get(&file) {
+            Some(format!(
+                "the old address {} is also claimed by {}",
+                e.from,
+                p.display()
+            ))
+        } else if !links::resolves(&all_files, &to) {
+            Some(format!(
+                "the redirect target {} is not a page of the site",
+                e.to
+            ))
+        } else {
+            None
+        };
+        if let Some(message) = clash {
+            problems.push(
+                Diagnostic::new(table, message)
+                    .field("from")
+                    .maybe_line(e.line)
+                    .help("remove the redirect or change it"),
+            );
+            continue;
+        }
+        claimed.insert(file, table);
+        redirects.push(redirects::Redirect { from, to });
     }
     if !problems.is_empty() {
         return Err(Error::Invalid(problems));
@@ -320,6 +406,7 @@ pub fn check(opts: &BuildOptions) -> Result<CheckSummary> {
     files.extend(extra.into_iter().map(|(p, _)| p));
     let problems = Mutex::new(Vec::new());
     let links_checked = std::sync::atomic::AtomicUsize::new(0);
+    let search_on = site.theme.outputs.search;
     jobs.par_iter().for_each(|&job| match renderer.render(job) {
         Ok(page) => {
             let targets = links::internal_targets(&page.bytes, &site.base.path);
@@ -330,6 +417,8 @@ pub fn check(opts: &BuildOptions) -> Result<CheckSummary> {
                         "{outside} (outside the base path {})",
                         site.base.path
                     )),
+                    // The search bundle is written by Pagefind during a build; check skips it.
+                    None if search_on && target.starts_with("pagefind/") => None,
                     None => (!links::resolves(&files, &target)).then(|| format!("/{target}")),
                 };
                 if let Some(shown) = broken {

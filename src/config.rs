@@ -28,10 +28,16 @@ pub struct Config {
     pub paginate_by: usize,
     /// The date "overdue" is measured against; today when absent.
     pub as_of: Option<NaiveDate>,
+    /// The licence of the open data (an SPDX identifier or a short text), shown on the data page.
+    #[serde(default = "default_data_licence")]
+    pub data_licence: String,
 }
 
 fn default_language() -> String {
     "nl".into()
+}
+fn default_data_licence() -> String {
+    "CC0-1.0".into()
 }
 fn default_theme() -> String {
     "default".into()
@@ -72,7 +78,7 @@ impl Config {
                 d = d.field(field);
             }
             Error::Invalid(vec![d.help(
-                "allowed keys: title, description, base_url, default_language, languages, theme, paginate_by, as_of",
+                "allowed keys: title, description, base_url, default_language, languages, theme, paginate_by, as_of, data_licence",
             )])
         })?;
         if config.languages.is_empty() {

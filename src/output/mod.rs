@@ -1,7 +1,12 @@
 //! Output: writing the site atomically and checking that every internal link resolves.
 
+pub mod calendar;
+pub mod data;
+pub mod feeds;
 pub mod links;
+pub mod publish;
 pub mod redirects;
+pub mod search;
 pub mod sitemap;
 pub mod writer;
 

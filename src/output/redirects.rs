@@ -1,7 +1,75 @@
-//! Redirects from old addresses (`aliases` in front matter): an HTML page at each old address for
-//! hosts without server-side redirects (GitHub Pages), and a Netlify `_redirects` file.
+//! Redirects from old addresses (`aliases` in front matter and the site-level table
+//! `data/redirects.yaml`): an HTML page at each old address for hosts without server-side
+//! redirects (GitHub Pages), and a Netlify `_redirects` file.
 
+use std::path::Path;
+
+use serde::Deserialize;
+
+use crate::error::{Diagnostic, Error, Result};
 use crate::site::urls::BaseUrl;
+
+/// The site-level redirect table, relative to the site root.
+pub const TABLE: &str = "data/redirects.yaml";
+
+/// One entry of `data/redirects.yaml`: both addresses are absolute paths inside the site.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TableEntry {
+    pub from: String,
+    pub to: String,
+    #[serde(skip)]
+    pub line: Option<usize>,
+}
+
+/// Reads `data/redirects.yaml` (a list of `{from, to}`); no file means no redirects.
+pub fn load_table(root: &Path) -> Result<Vec<TableEntry>> {
+    let path = root.join(TABLE);
+    if !path.exists() {
+        return Ok(Vec::new());
+    }
+    let text = std::fs::read_to_string(&path).map_err(|e| Error::io("read", &path, e))?;
+    parse_table(&text)
+}
+
+pub fn parse_table(text: &str) -> Result<Vec<TableEntry>> {
+    let help = "each entry is `- {from: /old/path/, to: /questions/<id>/}`";
+    let mut entries: Vec<TableEntry> = serde_yaml::from_str::<Option<Vec<TableEntry>>>(text)
+        .map_err(|e| {
+            let message = e.to_string();
+            Error::Invalid(vec![Diagnostic::new(
+                TABLE,
+                message.split(" at line ").next().unwrap_or_default(),
+            )
+            .maybe_line(e.location().map(|l| l.line()))
+            .help(help)])
+        })?
+        .unwrap_or_default();
+    let mut problems = Vec::new();
+    for e in &mut entries {
+        e.line = text
+            .lines()
+            .position(|l| l.contains(&e.from))
+            .map(|i| i + 1);
+        for (field, value) in [("from", &e.from), ("to", &e.to)] {
+            if let Err(why) = crate::site::urls::check_alias(value) {
+                if !(field == "to" && value == "/") {
+                    problems.push(
+                        Diagnostic::new(TABLE, format!("the address {value:?} {why}"))
+                            .field(field)
+                            .maybe_line(e.line)
+                            .help(help),
+                    );
+                }
+            }
+        }
+    }
+    if problems.is_empty() {
+        Ok(entries)
+    } else {
+        Err(Error::Invalid(problems))
+    }
+}
 
 /// One old address and where it now lives, both site-relative.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]

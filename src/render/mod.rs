@@ -10,6 +10,7 @@ pub mod listings;
 pub mod markdown;
 pub mod pages;
 pub mod postprocess;
+pub mod publishing;
 pub mod question;
 pub mod related;
 pub mod theme;

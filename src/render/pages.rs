@@ -529,6 +529,8 @@ impl<'a> Renderer<'a> {
                 self.not_found_context(),
             ),
         };
+        let mut ctx = ctx;
+        ctx.insert("feeds", &self.page_feeds(job));
         let html = self.langs[lang]
             .tera
             .render(template, &ctx)

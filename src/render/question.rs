@@ -27,8 +27,9 @@ impl Renderer<'_> {
         let group = self.lib.group(&q.id).expect("every question has a group");
         let (question_md, answer_md) = crate::content::load::read_body(self.root, q)?;
         let question = postprocess::process(&markdown::render(&question_md), &self.base.path);
-        let answer =
-            answer_md.map(|a| postprocess::process(&markdown::render(&a), &self.base.path));
+        let answer = answer_md
+            .as_ref()
+            .map(|a| postprocess::process(&markdown::render(a), &self.base.path));
         let mut links = question.internal_links;
         if let Some(a) = &answer {
             links.extend(a.internal_links.iter().cloned());
@@ -170,6 +171,8 @@ impl Renderer<'_> {
         }
         meta.description = format!("{} {} — {}", t.get("written_question"), q.id, q.title);
         let mut ctx = Context::new();
+        let jsonld = self.question_jsonld(q, &question_md, answer_md.as_deref(), &meta.canonical);
+        ctx.insert("jsonld", &jsonld);
         ctx.insert("page", &meta);
         ctx.insert("q", &view);
         Ok((ctx, links))

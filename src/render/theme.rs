@@ -31,11 +31,48 @@ impl Source {
     }
 }
 
+/// What a theme publishes beside its pages, from its optional `theme.toml`; all on by default.
+#[derive(Debug, Clone, serde::Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Outputs {
+    pub feeds: bool,
+    pub calendars: bool,
+    pub data: bool,
+    pub search: bool,
+}
+
+impl Default for Outputs {
+    fn default() -> Self {
+        Outputs {
+            feeds: true,
+            calendars: true,
+            data: true,
+            search: true,
+        }
+    }
+}
+
+#[derive(Debug, Default, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Manifest {
+    #[serde(default)]
+    outputs: Outputs,
+}
+
+fn parse_manifest(shown: &str, text: &str) -> Result<Outputs> {
+    toml::from_str::<Manifest>(text).map(|m| m.outputs).map_err(|e| {
+        Error::Invalid(vec![Diagnostic::new(shown, e.message().to_string())
+            .maybe_line(e.span().map(|s| crate::config::line_of(text, s.start)))
+            .help("theme.toml has one table, [outputs], with feeds, calendars, data and search set to true or false")])
+    })
+}
+
 /// The files of a theme after site overrides, keyed by path relative to `templates/` or `static/`.
 pub struct ThemeFiles {
     pub templates: BTreeMap<String, (String, String)>, // name → (shown path, content)
     pub statics: BTreeMap<String, Source>,
     pub strings: Vec<Strings>,
+    pub outputs: Outputs,
 }
 
 /// Loads theme `name` for a site at `root`: `root/themes/<name>` when present, else the bundled copy.
@@ -44,7 +81,12 @@ pub fn load(root: &Path, name: &str, languages: &[String]) -> Result<ThemeFiles>
     let mut statics = BTreeMap::new();
     let on_disk = root.join("themes").join(name);
     let strings;
+    let mut outputs = Outputs::default();
     if on_disk.is_dir() {
+        let manifest = on_disk.join("theme.toml");
+        if let Ok(text) = std::fs::read_to_string(&manifest) {
+            outputs = parse_manifest(&manifest.display().to_string(), &text)?;
+        }
         read_dir_into(
             &on_disk.join("templates"),
             &mut templates,
@@ -80,6 +122,12 @@ pub fn load(root: &Path, name: &str, languages: &[String]) -> Result<ThemeFiles>
             }
         }
         strings = bundled_strings(name, languages)?;
+        if let Some(f) = BUNDLED.get_file(format!("{name}/theme.toml")) {
+            outputs = parse_manifest(
+                &format!("(bundled theme) {name}/theme.toml"),
+                &String::from_utf8_lossy(f.contents()),
+            )?;
+        }
     } else {
         return Err(Error::Invalid(vec![Diagnostic::new(
             crate::config::CONFIG_FILE,
@@ -104,6 +152,7 @@ pub fn load(root: &Path, name: &str, languages: &[String]) -> Result<ThemeFiles>
         templates,
         statics,
         strings,
+        outputs,
     })
 }
 

@@ -171,3 +171,57 @@ pub fn diagnostics(e: Error) -> Vec<quaestor::error::Diagnostic> {
         other => panic!("expected content errors, got {other}"),
     }
 }
+
+/// Parses an Atom feed with a real XML parser and checks the RFC 4287 rules a reader relies on:
+/// feed and entries have id, title, updated (RFC 3339), an author, and entries an alternate link.
+/// Returns the entries as (id, title, alternate link, updated).
+pub fn parse_atom(xml: &str) -> Vec<(String, String, String, String)> {
+    const ATOM: &str = "http://www.w3.org/2005/Atom";
+    let doc = roxmltree::Document::parse(xml).expect("the feed is well-formed XML");
+    let feed = doc.root_element();
+    assert_eq!(feed.tag_name().name(), "feed");
+    assert_eq!(feed.tag_name().namespace(), Some(ATOM));
+    fn child<'a, 'i>(n: roxmltree::Node<'a, 'i>, name: &str) -> Option<roxmltree::Node<'a, 'i>> {
+        n.children().find(|c| {
+            c.is_element() && c.tag_name().name() == name && c.tag_name().namespace() == Some(ATOM)
+        })
+    }
+    let text = |n: roxmltree::Node, name: &str| {
+        child(n, name)
+            .unwrap_or_else(|| panic!("<{name}> missing in <{}>", n.tag_name().name()))
+            .text()
+            .unwrap_or("")
+            .to_string()
+    };
+    let rfc3339 = |s: &str| {
+        chrono::DateTime::parse_from_rfc3339(s).unwrap_or_else(|e| panic!("{s}: {e}"));
+    };
+    assert!(!text(feed, "id").is_empty());
+    assert!(!text(feed, "title").is_empty());
+    rfc3339(&text(feed, "updated"));
+    assert!(feed
+        .children()
+        .any(|c| c.tag_name().name() == "link" && c.attribute("rel") == Some("self")));
+    let feed_author = child(feed, "author").is_some();
+    let mut ids = HashSet::new();
+    let mut out = Vec::new();
+    for e in feed.children().filter(|c| c.tag_name().name() == "entry") {
+        let id = text(e, "id");
+        assert!(id.contains(':'), "entry id {id} is not an IRI");
+        assert!(ids.insert(id.clone()), "duplicate entry id {id}");
+        let updated = text(e, "updated");
+        rfc3339(&updated);
+        assert!(feed_author || child(e, "author").is_some());
+        let link = e
+            .children()
+            .find(|c| {
+                c.tag_name().name() == "link"
+                    && c.attribute("rel").unwrap_or("alternate") == "alternate"
+            })
+            .and_then(|c| c.attribute("href"))
+            .expect("entry has an alternate link")
+            .to_string();
+        out.push((id, text(e, "title"), link, updated));
+    }
+    out
+}

@@ -1,0 +1,173 @@
+//! iCalendar (RFC 5545) files of upcoming answer deadlines: open questions whose deadline is on or
+//! after `as_of`, as all-day events. One calendar for the site and one per ministry and member, per
+//! language; a calendar with no event is not written (RFC 5545 requires at least one component).
+//! Everything is derived from the content: UIDs from the question id, language and host, DTSTAMP
+//! from the question's latest event; lines end in CRLF and are folded at 75 octets.
+
+use chrono::NaiveDate;
+
+use crate::content::Question;
+use crate::error::Result;
+use crate::render::publishing::{paths, upcoming, CALENDAR_KINDS};
+use crate::render::Renderer;
+use crate::site::library::QIdx;
+
+/// Escapes a TEXT value (RFC 5545 §3.3.11).
+pub fn escape_text(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '\\' => out.push_str("\\\\"),
+            ';' => out.push_str("\\;"),
+            ',' => out.push_str("\\,"),
+            '\n' => out.push_str("\\n"),
+            '\r' => {}
+            c if c.is_control() => {}
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// Appends one content line, folded so that no line exceeds 75 octets (RFC 5545 §3.1), never
+/// inside a UTF-8 sequence, each ending in CRLF.
+pub fn push_line(out: &mut String, line: &str) {
+    let mut limit = 75;
+    let mut start = 0;
+    let mut len = 0;
+    for (i, c) in line.char_indices() {
+        if len + c.len_utf8() > limit {
+            out.push_str(&line[start..i]);
+            out.push_str("\r\n ");
+            start = i;
+            len = 0;
+            limit = 74;
+        }
+        len += c.len_utf8();
+    }
+    out.push_str(&line[start..]);
+    out.push_str("\r\n");
+}
+
+fn ical_date(d: NaiveDate) -> String {
+    d.format("%Y%m%d").to_string()
+}
+
+fn host(full: &str) -> &str {
+    let rest = full.split_once("://").map(|(_, r)| r).unwrap_or(full);
+    rest.split('/').next().unwrap_or(rest)
+}
+
+/// One calendar of the given questions (only the upcoming ones become events).
+fn calendar(r: &Renderer<'_>, l: usize, name: &str, questions: &[QIdx]) -> Option<Vec<u8>> {
+    let lib = r.library();
+    let (code, urls, t) = r.language(l);
+    let mut qs: Vec<&Question> = questions
+        .iter()
+        .map(|&q| lib.question(q))
+        .filter(|q| upcoming(q, r.as_of()))
+        .collect();
+    if qs.is_empty() {
+        return None;
+    }
+    qs.sort_by(|a, b| {
+        (a.deadline, a.legislature, a.number).cmp(&(b.deadline, b.legislature, b.number))
+    });
+    let mut out = String::new();
+    let calname = format!("{name} · {}", r.site_title());
+    for line in [
+        "BEGIN:VCALENDAR".to_string(),
+        "VERSION:2.0".to_string(),
+        "PRODID:-//Quaestor//Answer deadlines//EN".to_string(),
+        "CALSCALE:GREGORIAN".to_string(),
+        "METHOD:PUBLISH".to_string(),
+        format!("X-WR-CALNAME:{}", escape_text(&calname)),
+    ] {
+        push_line(&mut out, &line);
+    }
+    let host = host(&r.base.full);
+    for q in qs {
+        let deadline = q.deadline.expect("upcoming questions have a deadline");
+        let stamp = q.events.iter().map(|e| e.date).max().unwrap_or(q.date);
+        let url = r.base.absolute(&urls.question(&q.id));
+        let summary = format!(
+            "{} — {}",
+            t.get("calendar_event").replace("{id}", &q.id),
+            q.title
+        );
+        let mut description = format!("{}: {}", t.get("label_author"), q.author);
+        if let Some(p) = &q.party {
+            description.push_str(&format!(" ({p})"));
+        }
+        description.push_str(&format!(
+            "\n{}: {}\n{}: {}\n{url}",
+            t.get("label_addressee"),
+            q.addressee,
+            t.get("label_sent"),
+            t.long_date(q.date)
+        ));
+        for line in [
+            "BEGIN:VEVENT".to_string(),
+            format!("UID:deadline-{}-{code}@{host}", q.id),
+            format!("DTSTAMP:{}T000000Z", ical_date(stamp)),
+            format!("DTSTART;VALUE=DATE:{}", ical_date(deadline)),
+            format!(
+                "DTEND;VALUE=DATE:{}",
+                ical_date(deadline + chrono::Days::new(1))
+            ),
+            format!("SUMMARY:{}", escape_text(&summary)),
+            format!("DESCRIPTION:{}", escape_text(&description)),
+            format!("URL:{url}"),
+            "TRANSP:TRANSPARENT".to_string(),
+            "END:VEVENT".to_string(),
+        ] {
+            push_line(&mut out, &line);
+        }
+    }
+    push_line(&mut out, "END:VCALENDAR");
+    Some(out.into_bytes())
+}
+
+/// Every calendar of the site.
+pub fn files(r: &Renderer<'_>) -> Result<Vec<(String, Vec<u8>)>> {
+    let lib = r.library();
+    let mut out = Vec::new();
+    for l in 0..r.language_count() {
+        let (_, urls, t) = r.language(l);
+        let index = &lib.langs[l];
+        if let Some(ics) = calendar(r, l, t.get("calendar_deadlines"), &index.questions) {
+            out.push((paths::deadlines(urls), ics));
+        }
+        for kind in CALENDAR_KINDS {
+            for term in &index.taxonomy(kind).terms {
+                let name = t.get("calendar_term").replace("{name}", &term.name);
+                if let Some(ics) = calendar(r, l, &name, &term.questions) {
+                    out.push((paths::term_deadlines(urls, kind.section(), &term.slug), ics));
+                }
+            }
+        }
+    }
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn text_is_escaped() {
+        assert_eq!(escape_text("a,b;c\\d\ne"), "a\\,b\\;c\\\\d\\ne");
+    }
+
+    #[test]
+    fn long_lines_fold_at_75_octets_without_splitting_characters() {
+        let mut out = String::new();
+        let line = format!("SUMMARY:{}", "é".repeat(100));
+        push_line(&mut out, &line);
+        for l in out.split_terminator("\r\n") {
+            assert!(l.len() <= 75, "{} octets", l.len());
+        }
+        let unfolded = out.trim_end_matches("\r\n").replace("\r\n ", "");
+        assert_eq!(unfolded, line);
+    }
+}

@@ -1,0 +1,297 @@
+//! Open data: `api/questions/<id>.json` (every language's record and Markdown), the bulk
+//! `questions.jsonl` (the same records, one a line) and `questions.csv` (one row per question and
+//! language), `api/members.json`, `api/ministries.json`, `api/keywords.json`, a `SHA256SUMS` of
+//! the bulk files, the JSON Schema of a record, and a page documenting them and their licence.
+
+use rayon::prelude::*;
+use serde_json::{json, Value};
+use sha2::{Digest, Sha256};
+
+use crate::build::Site;
+use crate::content::{Question, Status};
+use crate::error::Result;
+use crate::render::publishing::{paths, DataPageFiles};
+use crate::render::{views, Renderer};
+use crate::site::library::{Group, TaxonomyKind};
+
+/// The JSON Schema (2020-12) of `api/questions/<id>.json` and of each line of `questions.jsonl`.
+pub const QUESTION_SCHEMA: &str = include_str!("question.schema.json");
+
+/// Columns of `questions.csv`.
+pub const CSV_COLUMNS: [&str; 19] = [
+    "id",
+    "lang",
+    "original_lang",
+    "assembly",
+    "legislature",
+    "number",
+    "title",
+    "author",
+    "party",
+    "addressee",
+    "addressee_kind",
+    "ministries",
+    "keywords",
+    "date",
+    "deadline",
+    "answered",
+    "status",
+    "url",
+    "source",
+];
+
+fn kebab<T: serde::Serialize>(v: T) -> Value {
+    serde_json::to_value(v).unwrap_or(Value::Null)
+}
+
+fn ministries(r: &Renderer<'_>, q: &Question, i: u32) -> Vec<String> {
+    let l = r.language_of(q);
+    let index = &r.library().langs[l];
+    index
+        .ministries_of
+        .get(&i)
+        .map(|ts| {
+            ts.iter()
+                .map(|&t| {
+                    index.taxonomy(TaxonomyKind::Ministries).terms[t]
+                        .name
+                        .clone()
+                })
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+fn version(r: &Renderer<'_>, site: &Site, i: u32) -> Result<Value> {
+    let q = r.library().question(i);
+    let (question, answer) = crate::content::load::read_body(&site.root, q)?;
+    Ok(json!({
+        "lang": q.lang,
+        "title": q.title,
+        "author": q.author,
+        "party": q.party,
+        "addressee": q.addressee,
+        "addressee_kind": kebab(q.addressee_kind),
+        "ministries": ministries(r, q, i),
+        "keywords": q.keywords,
+        "date": q.date.to_string(),
+        "deadline": q.deadline.map(|d| d.to_string()),
+        "answered": q.answered.map(|d| d.to_string()),
+        "status": views::status_key(q.status),
+        "events": q.events.iter().map(|e| json!({"date": e.date.to_string(), "type": kebab(e.kind)})).collect::<Vec<_>>(),
+        "links": q.links.iter().map(|l| json!({"type": kebab(l.kind), "id": l.id, "kind": kebab(l.target)})).collect::<Vec<_>>(),
+        "source": q.source,
+        "url": r.base.absolute(&r.question_url(q)),
+        "question": question,
+        "answer": answer,
+    }))
+}
+
+/// The open-data record of one question: shared fields, then one entry per language.
+fn record(r: &Renderer<'_>, site: &Site, g: &Group) -> Result<Value> {
+    let lib = r.library();
+    let primary = lib.question(lib.primary(g));
+    let mut versions = serde_json::Map::new();
+    for (lang, i) in &g.versions {
+        versions.insert(lang.clone(), version(r, site, *i)?);
+    }
+    Ok(json!({
+        "id": g.id,
+        "assembly": primary.assembly,
+        "legislature": primary.legislature,
+        "number": primary.number,
+        "original_lang": primary.original_lang,
+        "url": r.base.absolute(&format!("questions/{}/", g.id)),
+        "versions": versions,
+    }))
+}
+
+/// One CSV cell: RFC 4180 quoting, and a `'` before text a spreadsheet would run as a formula.
+pub fn csv_cell(s: &str) -> String {
+    let s = if s.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        format!("'{s}")
+    } else {
+        s.to_string()
+    };
+    if s.contains([',', '"', '\n', '\r']) {
+        format!("\"{}\"", s.replace('"', "\"\""))
+    } else {
+        s
+    }
+}
+
+fn csv_row(out: &mut String, cells: &[String]) {
+    let row: Vec<String> = cells.iter().map(|c| csv_cell(c)).collect();
+    out.push_str(&row.join(","));
+    out.push_str("\r\n");
+}
+
+fn csv_line(r: &Renderer<'_>, i: u32) -> Vec<String> {
+    let q = r.library().question(i);
+    let opt = |d: Option<chrono::NaiveDate>| d.map(|d| d.to_string()).unwrap_or_default();
+    vec![
+        q.id.clone(),
+        q.lang.clone(),
+        q.original_lang.clone(),
+        q.assembly.clone(),
+        q.legislature.to_string(),
+        q.number.to_string(),
+        q.title.clone(),
+        q.author.clone(),
+        q.party.clone().unwrap_or_default(),
+        q.addressee.clone(),
+        kebab(q.addressee_kind).as_str().unwrap_or("").to_string(),
+        ministries(r, q, i).join("; "),
+        q.keywords.join("; "),
+        q.date.to_string(),
+        opt(q.deadline),
+        opt(q.answered),
+        views::status_key(q.status).to_string(),
+        r.base.absolute(&r.question_url(q)),
+        q.source.clone(),
+    ]
+}
+
+fn term_index(r: &Renderer<'_>, kind: TaxonomyKind) -> Vec<u8> {
+    let lib = r.library();
+    let mut all = Vec::new();
+    for l in 0..r.language_count() {
+        let (code, urls, _) = r.language(l);
+        for term in &lib.langs[l].taxonomy(kind).terms {
+            let mut v = json!({
+                "lang": code,
+                "name": term.name,
+                "slug": term.slug,
+                "url": r.base.absolute(&urls.term(kind.section(), &term.slug, 1)),
+                "feed": r.base.absolute(&paths::term_feed(urls, kind.section(), &term.slug)),
+                "count": term.questions.len(),
+                "questions": term.questions.iter().map(|&q| lib.question(q).id.clone()).collect::<Vec<_>>(),
+            });
+            match kind {
+                TaxonomyKind::Members => v["parties"] = json!(term.variants),
+                TaxonomyKind::Ministries => v["addressees"] = json!(term.variants),
+                _ => {}
+            }
+            if matches!(kind, TaxonomyKind::Members | TaxonomyKind::Ministries) {
+                v["open"] = json!(term
+                    .questions
+                    .iter()
+                    .filter(|&&q| lib.question(q).status == Status::Open)
+                    .count());
+            }
+            all.push(v);
+        }
+    }
+    let mut bytes = serde_json::to_vec_pretty(&all).unwrap_or_default();
+    bytes.push(b'\n');
+    bytes
+}
+
+/// `sha256sum -c` format, sorted by file name.
+pub fn sha256sums(files: &[(String, Vec<u8>)]) -> Vec<u8> {
+    let mut lines: Vec<String> = files
+        .iter()
+        .map(|(name, bytes)| format!("{:x}  {name}\n", Sha256::digest(bytes)))
+        .collect();
+    lines.sort_by(|a, b| a[66..].cmp(&b[66..]));
+    lines.concat().into_bytes()
+}
+
+/// Every open-data file and the data page of every language.
+pub fn files(site: &Site, r: &Renderer<'_>) -> Result<Vec<(String, Vec<u8>)>> {
+    let lib = r.library();
+    let records: Vec<Result<(String, Value)>> = lib
+        .groups
+        .par_iter()
+        .map(|g| record(r, site, g).map(|v| (g.id.clone(), v)))
+        .collect();
+    let mut out = Vec::with_capacity(records.len() + 10);
+    let mut jsonl = String::new();
+    for rec in records {
+        let (id, v) = rec?;
+        jsonl.push_str(&v.to_string());
+        jsonl.push('\n');
+        let mut pretty = serde_json::to_vec_pretty(&v).unwrap_or_default();
+        pretty.push(b'\n');
+        out.push((format!("api/questions/{id}.json"), pretty));
+    }
+    let mut csv = String::new();
+    csv_row(
+        &mut csv,
+        &CSV_COLUMNS
+            .iter()
+            .map(|c| c.to_string())
+            .collect::<Vec<_>>(),
+    );
+    for g in &lib.groups {
+        for &(_, i) in &g.versions {
+            csv_row(&mut csv, &csv_line(r, i));
+        }
+    }
+    let bulk = vec![
+        ("questions.jsonl".to_string(), jsonl.into_bytes()),
+        ("questions.csv".to_string(), csv.into_bytes()),
+        (
+            "api/members.json".to_string(),
+            term_index(r, TaxonomyKind::Members),
+        ),
+        (
+            "api/ministries.json".to_string(),
+            term_index(r, TaxonomyKind::Ministries),
+        ),
+        (
+            "api/keywords.json".to_string(),
+            term_index(r, TaxonomyKind::Keywords),
+        ),
+        (
+            "api/question.schema.json".to_string(),
+            QUESTION_SCHEMA.as_bytes().to_vec(),
+        ),
+    ];
+    out.push(("SHA256SUMS".to_string(), sha256sums(&bulk)));
+    let mut listed: Vec<String> = bulk.iter().map(|(p, _)| p.clone()).collect();
+    listed.push("SHA256SUMS".into());
+    let example = lib.groups.first().and_then(|g| {
+        out.iter()
+            .find(|(p, _)| *p == format!("api/questions/{}.json", g.id))
+            .map(|(p, b)| (p.clone(), String::from_utf8_lossy(b).into_owned()))
+    });
+    out.extend(bulk);
+    let page = DataPageFiles {
+        files: listed,
+        example,
+    };
+    out.extend(r.data_pages(&site.config.data_licence, &page, QUESTION_SCHEMA)?);
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn csv_cells_are_quoted_and_defused() {
+        assert_eq!(csv_cell("plain"), "plain");
+        assert_eq!(csv_cell("a,b"), "\"a,b\"");
+        assert_eq!(csv_cell("say \"hi\""), "\"say \"\"hi\"\"\"");
+        assert_eq!(csv_cell("=1+1"), "'=1+1");
+        assert_eq!(csv_cell("-2"), "'-2");
+        assert_eq!(csv_cell("@SUM(A1)"), "'@SUM(A1)");
+        assert_eq!(csv_cell("line\nbreak"), "\"line\nbreak\"");
+    }
+
+    #[test]
+    fn checksums_are_sorted_by_file() {
+        let sums = sha256sums(&[("b".into(), b"x".to_vec()), ("a".into(), Vec::new())]);
+        let text = String::from_utf8(sums).unwrap();
+        assert!(text
+            .starts_with("e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855  a\n"));
+        assert!(text.ends_with("  b\n"));
+    }
+
+    #[test]
+    fn the_schema_is_json() {
+        let v: Value = serde_json::from_str(QUESTION_SCHEMA).unwrap();
+        assert_eq!(v["type"], "object");
+    }
+}

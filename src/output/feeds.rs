@@ -1,0 +1,352 @@
+//! Atom feeds (RFC 4287), per language: new questions, new answers, one per keyword, ministry,
+//! member and party, and one per question with an entry for each event of its chronology ("watch
+//! this question"). Everything is derived from the content: timestamps are the dates of the
+//! questions (`<date>T00:00:00Z`), never the build time, and entry ids are the absolute address of
+//! the question (plus `#answer` or `#event-…`), so a feed reader never sees an entry twice.
+
+use chrono::NaiveDate;
+use rayon::prelude::*;
+
+use crate::content::Question;
+use crate::error::Result;
+use crate::render::publishing::{paths, FEED_KINDS};
+use crate::render::{views, Renderer};
+use crate::site::library::QIdx;
+
+/// Entries in the site-wide and per-term feeds.
+pub const LATEST: usize = 50;
+
+/// One Atom entry.
+pub struct Entry {
+    pub id: String,
+    pub title: String,
+    pub link: String,
+    pub published: NaiveDate,
+    pub updated: NaiveDate,
+    pub author: String,
+    pub summary: String,
+    pub categories: Vec<String>,
+}
+
+/// One Atom feed.
+pub struct Feed {
+    pub id: String,
+    pub title: String,
+    pub lang: String,
+    /// Absolute URL of the feed itself and of the page it belongs to.
+    pub self_url: String,
+    pub page_url: String,
+    pub author: String,
+    /// Used when there are no entries.
+    pub fallback_updated: NaiveDate,
+    pub entries: Vec<Entry>,
+}
+
+/// Escapes text for XML content and attributes, dropping characters XML 1.0 forbids.
+pub fn escape(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&apos;"),
+            '\t' | '\n' | '\r' => out.push(c),
+            c if (c as u32) < 0x20 || c == '\u{FFFE}' || c == '\u{FFFF}' => {}
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// An RFC 3339 timestamp for a date: midnight UTC.
+pub fn timestamp(d: NaiveDate) -> String {
+    format!("{d}T00:00:00Z")
+}
+
+impl Feed {
+    pub fn to_xml(&self) -> Vec<u8> {
+        let updated = self
+            .entries
+            .iter()
+            .map(|e| e.updated)
+            .max()
+            .unwrap_or(self.fallback_updated);
+        let mut x = String::with_capacity(1024 + self.entries.len() * 700);
+        x.push_str("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n");
+        x.push_str(&format!(
+            "<feed xmlns=\"http://www.w3.org/2005/Atom\" xml:lang=\"{}\">\n",
+            escape(&self.lang)
+        ));
+        x.push_str(&format!("<id>{}</id>\n", escape(&self.id)));
+        x.push_str(&format!("<title>{}</title>\n", escape(&self.title)));
+        x.push_str(&format!("<updated>{}</updated>\n", timestamp(updated)));
+        x.push_str(&format!(
+            "<link rel=\"self\" type=\"application/atom+xml\" href=\"{}\"/>\n",
+            escape(&self.self_url)
+        ));
+        x.push_str(&format!(
+            "<link rel=\"alternate\" type=\"text/html\" href=\"{}\"/>\n",
+            escape(&self.page_url)
+        ));
+        x.push_str(&format!(
+            "<author><name>{}</name></author>\n",
+            escape(&self.author)
+        ));
+        x.push_str("<generator uri=\"https://github.com/quaestor\">Quaestor</generator>\n");
+        for e in &self.entries {
+            x.push_str("<entry>\n");
+            x.push_str(&format!("<id>{}</id>\n", escape(&e.id)));
+            x.push_str(&format!("<title>{}</title>\n", escape(&e.title)));
+            x.push_str(&format!(
+                "<published>{}</published>\n",
+                timestamp(e.published)
+            ));
+            x.push_str(&format!("<updated>{}</updated>\n", timestamp(e.updated)));
+            x.push_str(&format!(
+                "<link rel=\"alternate\" type=\"text/html\" href=\"{}\"/>\n",
+                escape(&e.link)
+            ));
+            x.push_str(&format!(
+                "<author><name>{}</name></author>\n",
+                escape(&e.author)
+            ));
+            for c in &e.categories {
+                x.push_str(&format!("<category term=\"{}\"/>\n", escape(c)));
+            }
+            x.push_str(&format!(
+                "<summary type=\"text\">{}</summary>\n",
+                escape(&e.summary)
+            ));
+            x.push_str("</entry>\n");
+        }
+        x.push_str("</feed>\n");
+        x.into_bytes()
+    }
+}
+
+/// The date of a question's latest event.
+fn last_change(q: &Question) -> NaiveDate {
+    q.events.iter().map(|e| e.date).max().unwrap_or(q.date)
+}
+
+struct Ctx<'r, 'a> {
+    r: &'r Renderer<'a>,
+    l: usize,
+}
+
+impl Ctx<'_, '_> {
+    fn abs(&self, rel: &str) -> String {
+        self.r.base.absolute(rel)
+    }
+
+    fn question_url(&self, q: &Question) -> String {
+        self.abs(&self.r.language(self.l).1.question(&q.id))
+    }
+
+    fn summary(&self, q: &Question) -> String {
+        let t = self.r.language(self.l).2;
+        let mut s = format!(
+            "{} {}. {}: {}",
+            t.get("written_question"),
+            q.id,
+            t.get("label_author"),
+            q.author
+        );
+        if let Some(p) = &q.party {
+            s.push_str(&format!(" ({p})"));
+        }
+        s.push_str(&format!(
+            ". {}: {}. {}: {}. {}: {}.",
+            t.get("label_addressee"),
+            q.addressee,
+            t.get("label_sent"),
+            t.long_date(q.date),
+            t.get("label_status"),
+            views::status_label(t, q.status)
+        ));
+        if let Some(d) = q.deadline {
+            s.push_str(&format!(
+                " {}: {}.",
+                t.get("label_deadline"),
+                t.long_date(d)
+            ));
+        }
+        if let Some(a) = q.answered {
+            s.push_str(&format!(
+                " {}: {}.",
+                t.get("label_answered"),
+                t.long_date(a)
+            ));
+        }
+        s
+    }
+
+    /// An entry for a question as a whole: it is updated whenever its chronology grows.
+    fn question_entry(&self, q: &Question) -> Entry {
+        let url = self.question_url(q);
+        Entry {
+            id: url.clone(),
+            title: q.title.clone(),
+            link: url,
+            published: q.date,
+            updated: last_change(q),
+            author: q.author.clone(),
+            summary: self.summary(q),
+            categories: q.keywords.clone(),
+        }
+    }
+
+    fn answer_entry(&self, q: &Question) -> Entry {
+        let t = self.r.language(self.l).2;
+        let url = self.question_url(q);
+        let answered = q.answered.unwrap_or(q.date);
+        Entry {
+            id: format!("{url}#answer"),
+            title: format!("{}: {}", t.get("event_answer"), q.title),
+            link: url,
+            published: answered,
+            updated: answered,
+            author: q.author.clone(),
+            summary: self.summary(q),
+            categories: q.keywords.clone(),
+        }
+    }
+
+    fn feed(&self, title: String, self_rel: &str, page_rel: &str, entries: Vec<Entry>) -> Feed {
+        let (code, _, _) = self.r.language(self.l);
+        let lib = self.r.library();
+        let fallback = lib.langs[self.l]
+            .questions
+            .first()
+            .map(|&q| last_change(lib.question(q)))
+            .unwrap_or(self.r.as_of());
+        Feed {
+            id: self.abs(self_rel),
+            title: format!("{} · {}", title, self.r.site_title()),
+            lang: code.to_string(),
+            self_url: self.abs(self_rel),
+            page_url: self.abs(page_rel),
+            author: self.r.site_title().to_string(),
+            fallback_updated: fallback,
+            entries,
+        }
+    }
+
+    fn list(&self, qs: &[QIdx]) -> Vec<Entry> {
+        let lib = self.r.library();
+        qs.iter()
+            .take(LATEST)
+            .map(|&q| self.question_entry(lib.question(q)))
+            .collect()
+    }
+
+    /// The feed of one question: one entry per event of its chronology.
+    fn question_feed(&self, q: &Question) -> (String, Vec<u8>) {
+        let (_, urls, t) = self.r.language(self.l);
+        let url = self.question_url(q);
+        let mut seen: Vec<String> = Vec::new();
+        let entries = q
+            .events
+            .iter()
+            .map(|e| {
+                let kind = serde_json::to_value(e.kind)
+                    .ok()
+                    .and_then(|v| v.as_str().map(str::to_string))
+                    .unwrap_or_default();
+                let mut frag = format!("event-{}-{kind}", e.date);
+                let n = seen.iter().filter(|s| **s == frag).count();
+                seen.push(frag.clone());
+                if n > 0 {
+                    frag.push_str(&format!("-{}", n + 1));
+                }
+                let label = views::event_label(t, e.kind);
+                Entry {
+                    id: format!("{url}#{frag}"),
+                    title: format!("{label}: {} ({})", q.title, q.id),
+                    link: url.clone(),
+                    published: e.date,
+                    updated: e.date,
+                    author: q.author.clone(),
+                    summary: format!("{} {}. {}", label, t.long_date(e.date), self.summary(q)),
+                    categories: q.keywords.clone(),
+                }
+            })
+            .collect();
+        let rel = paths::question_feed(urls, &q.id);
+        let title = t.get("feed_question").replace("{id}", &q.id);
+        let feed = self.feed(
+            format!("{title} — {}", q.title),
+            &rel,
+            &urls.question(&q.id),
+            entries,
+        );
+        (rel, feed.to_xml())
+    }
+}
+
+/// Every feed of the site.
+pub fn files(r: &Renderer<'_>) -> Result<Vec<(String, Vec<u8>)>> {
+    let lib = r.library();
+    let mut out = Vec::new();
+    for l in 0..r.language_count() {
+        let c = Ctx { r, l };
+        let (_, urls, t) = r.language(l);
+        let index = &lib.langs[l];
+        let rel = paths::questions_feed(urls);
+        let feed = c.feed(
+            t.get("feed_questions").to_string(),
+            &rel,
+            &urls.questions(1),
+            c.list(&index.questions),
+        );
+        out.push((rel, feed.to_xml()));
+        let rel = paths::answers_feed(urls);
+        let entries = index
+            .answered
+            .iter()
+            .take(LATEST)
+            .map(|&q| c.answer_entry(lib.question(q)))
+            .collect();
+        let feed = c.feed(
+            t.get("feed_answers").to_string(),
+            &rel,
+            &urls.home(),
+            entries,
+        );
+        out.push((rel, feed.to_xml()));
+        for kind in FEED_KINDS {
+            for term in &index.taxonomy(kind).terms {
+                let rel = paths::term_feed(urls, kind.section(), &term.slug);
+                let feed = c.feed(
+                    t.get("feed_term").replace("{name}", &term.name),
+                    &rel,
+                    &urls.term(kind.section(), &term.slug, 1),
+                    c.list(&term.questions),
+                );
+                out.push((rel, feed.to_xml()));
+            }
+        }
+        let per_question: Vec<(String, Vec<u8>)> = index
+            .questions
+            .par_iter()
+            .map(|&q| c.question_feed(lib.question(q)))
+            .collect();
+        out.extend(per_question);
+    }
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn escapes_markup_and_drops_control_characters() {
+        assert_eq!(
+            escape("a<b> & \"c\" 'd'\u{1}"),
+            "a&lt;b&gt; &amp; &quot;c&quot; &apos;d&apos;"
+        );
+    }
+}
