@@ -16,6 +16,9 @@ fn failed(e: impl std::fmt::Display) -> Error {
     Error::Template(format!("search index (Pagefind): {e}"))
 }
 
+/// Files of the search bundle, as (site-relative path, bytes).
+type Bundle = Vec<(String, Vec<u8>)>;
+
 /// Whether a page goes into the search index: question pages at their own address.
 pub fn indexed(job: Job) -> bool {
     matches!(job, Job::Question { neutral: false, .. })
@@ -25,7 +28,7 @@ pub fn indexed(job: Job) -> bool {
 /// be added in plan order: the bundle then comes out byte-identical whatever the thread count.
 pub struct Indexer {
     tx: Option<mpsc::SyncSender<(String, String)>>,
-    handle: Option<std::thread::JoinHandle<Result<Vec<(String, Vec<u8>)>>>>,
+    handle: Option<std::thread::JoinHandle<Result<Bundle>>>,
 }
 
 impl Indexer {
@@ -48,7 +51,7 @@ impl Indexer {
                 }
                 index.get_files().await.map_err(failed)
             })?;
-            let mut out: Vec<(String, Vec<u8>)> = bundle
+            let mut out: Bundle = bundle
                 .into_iter()
                 .map(|f| {
                     let name = f.filename.to_string_lossy().replace('\\', "/");
@@ -80,7 +83,7 @@ impl Indexer {
     }
 
     /// Waits for the indexer and returns the bundle's files under `pagefind/`.
-    pub fn finish(mut self) -> Result<Vec<(String, Vec<u8>)>> {
+    pub fn finish(mut self) -> Result<Bundle> {
         drop(self.tx.take());
         match self.handle.take().map(|h| h.join()) {
             Some(Ok(result)) => result,
