@@ -376,7 +376,7 @@ pub fn validate(
                     status_name(s)
                 ),
             )
-            .line(body_first_line)
+            .line(body_first_line + body.answer_line.unwrap_or(1) - 1)
             .field("status")
             .help("record the answer in `events` and `answered`, or remove the section"),
         ),
