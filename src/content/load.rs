@@ -38,7 +38,13 @@ pub fn load_content(root: &Path, languages: &[String]) -> Result<Vec<Question>> 
             if name.starts_with('.') {
                 continue;
             }
-            if entry.file_type().is_file() {
+            if entry.path_is_symlink() {
+                problems.push(
+                    Diagnostic::new(relative(root, entry.path()), "a symbolic link")
+                        .line(1)
+                        .help("quaestor reads only regular files inside the site; copy the file here instead of linking to it"),
+                );
+            } else if entry.file_type().is_file() {
                 if name.ends_with(".md") {
                     files.push(entry.into_path());
                 } else {

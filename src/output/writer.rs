@@ -62,6 +62,17 @@ impl Staging {
 
     /// Writes one file (`rel` uses `/`); reuses the previous output's file when identical.
     pub fn write(&self, rel: &str, bytes: &[u8]) -> Result<()> {
+        if !crate::site::urls::is_safe_output_path(rel) {
+            // Every path is built from validated ids and slugs; this is the last line of defence.
+            return Err(Error::io(
+                "refuse to write",
+                Path::new(rel),
+                io::Error::new(
+                    io::ErrorKind::InvalidInput,
+                    "the path would leave the output folder",
+                ),
+            ));
+        }
         let target = self.staging.join(rel);
         if let Some(dir) = target.parent() {
             fs::create_dir_all(dir).map_err(|e| Error::io("create", dir, e))?;

@@ -44,6 +44,16 @@ pub fn load(root: &Path, name: &str, languages: &[String]) -> Result<ThemeFiles>
     let mut statics = BTreeMap::new();
     let on_disk = root.join("themes").join(name);
     let strings;
+    if std::fs::symlink_metadata(&on_disk).is_ok_and(|m| m.file_type().is_symlink()) {
+        return Err(Error::Invalid(vec![Diagnostic::new(
+            crate::config::CONFIG_FILE,
+            format!("themes/{name} is a symbolic link"),
+        )
+        .field("theme")
+        .help(
+            "a theme is read only from a real folder inside the site; copy it into themes/",
+        )]));
+    }
     if on_disk.is_dir() {
         read_dir_into(
             &on_disk.join("templates"),
