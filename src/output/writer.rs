@@ -10,6 +10,8 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 
 use crate::error::{Error, Result};
 
+static TEMP: AtomicUsize = AtomicUsize::new(0);
+
 pub struct Staging {
     output: PathBuf,
     staging: PathBuf,
@@ -82,7 +84,17 @@ impl Staging {
             self.unchanged.fetch_add(1, Ordering::Relaxed);
             return Ok(());
         }
-        fs::write(&target, bytes).map_err(|e| Error::io("write", &target, e))?;
+        // Write beside and rename over: a path already in staging may be a hard link to the
+        // previous output, whose bytes must never change in place.
+        let n = TEMP.fetch_add(1, Ordering::Relaxed);
+        let name = target.file_name().unwrap_or_default().to_string_lossy();
+        let tmp = target.with_file_name(format!(".{name}.tmp-{n}"));
+        fs::write(&tmp, bytes)
+            .and_then(|()| fs::rename(&tmp, &target))
+            .map_err(|e| {
+                let _ = fs::remove_file(&tmp);
+                Error::io("write", &target, e)
+            })?;
         self.written.fetch_add(1, Ordering::Relaxed);
         Ok(())
     }
