@@ -127,6 +127,7 @@ impl Config {
             .chars()
             .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
             || config.theme.is_empty()
+            || config.theme.len() > 64
         {
             problems.push(
                 Diagnostic::new(
@@ -135,7 +136,7 @@ impl Config {
                 )
                 .maybe_line(line_of_key("theme"))
                 .field("theme")
-                .help("a theme is a folder name under themes/: letters, digits, - and _"),
+                .help("a theme is a folder name under themes/: up to 64 ASCII letters, digits, - and _"),
             );
         }
         if problems.is_empty() {

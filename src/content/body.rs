@@ -11,6 +11,8 @@ pub const ANSWER_HEADINGS: &[&str] = &["Antwoord", "Réponse", "Answer"];
 pub struct Body<'a> {
     pub question: &'a str,
     pub answer: Option<&'a str>,
+    /// 1-based line of the answer heading within the body.
+    pub answer_line: Option<usize>,
 }
 
 /// A body problem with its 1-based line within the body.
@@ -31,6 +33,7 @@ pub fn split(body: &str) -> Result<Body<'_>, BodyError> {
     let mut current = Section::None;
     let mut question: Option<(usize, usize)> = None;
     let mut answer: Option<(usize, usize)> = None;
+    let mut answer_line = None;
     let mut in_fence = false;
     let mut offset = 0;
     for (index, line) in body.split_inclusive('\n').enumerate() {
@@ -82,6 +85,7 @@ pub fn split(body: &str) -> Result<Body<'_>, BodyError> {
             }
             current = Section::Answer;
             answer = Some((offset, offset));
+            answer_line = Some(index + 1);
         } else {
             return Err(BodyError {
                 line: index + 1,
@@ -99,6 +103,7 @@ pub fn split(body: &str) -> Result<Body<'_>, BodyError> {
     Ok(Body {
         question: body[qs..qe].trim(),
         answer: answer.map(|(s, e)| body[s..e].trim()),
+        answer_line,
     })
 }
 

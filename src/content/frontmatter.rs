@@ -73,31 +73,107 @@ pub fn split<'a>(path: &Path, text: &'a str) -> Result<Split<'a>, Diagnostic> {
 /// Parses the YAML. serde_yaml stops at the first type error, so a file yields one such message.
 pub fn parse(path: &Path, split: &Split<'_>) -> Result<RawFrontMatter, Diagnostic> {
     serde_yaml::from_str::<RawFrontMatter>(split.yaml).map_err(|e| {
-        let line = e.location().map(|l| l.line() + split.yaml_first_line - 1);
+        let mut line = e.location().map(|l| l.line() + split.yaml_first_line - 1);
         let text = e.to_string();
         // serde_yaml appends " at line L column C"; we print our own position.
-        let message = text.split(" at line ").next().unwrap_or(&text).to_string();
-        let mut d = Diagnostic::new(path, message.clone()).maybe_line(line);
-        let field = field_in_message(&message).or_else(|| {
-            line.and_then(|l| {
-                top_level_key_at(split.yaml, l + 1 - split.yaml_first_line).map(str::to_string)
-            })
-        });
-        if let Some(field) = field {
-            d = d.field(field);
-        }
-        if message.starts_with("unknown field") {
-            d = d.help("remove the field or fix its spelling; the README lists every field");
+        let mut message = text.split(" at line ").next().unwrap_or(&text).to_string();
+        let mut field = field_in_message(&message);
+        let help;
+        if message.contains("unknown field") {
+            help = "remove the field or fix its spelling; the README lists every field";
+        } else if let Some(name) = message
+            .strip_prefix("duplicate field `")
+            .and_then(|m| m.split('`').next())
+        {
+            // serde_yaml points at the start of the mapping; point at the second occurrence.
+            let second = split
+                .yaml
+                .lines()
+                .enumerate()
+                .filter(|(_, l)| top_level_key(l) == Some(name))
+                .nth(1);
+            if let Some((i, _)) = second {
+                line = Some(i + split.yaml_first_line);
+            }
+            field = Some(name.to_string());
+            help = "a field may appear only once: remove one of the two";
+        } else if message.contains("expected struct RawFrontMatter") {
+            message = "the front matter is not a list of `field: value` lines".into();
+            help = "write one `field: value` per line between the `---` lines, as in the README";
         } else if message.contains("input contains invalid characters")
             || message.contains("premature end of input")
             || message.contains("input is out of range")
+            || message.contains("trailing input")
         {
-            d = d.help("dates are written YYYY-MM-DD and must exist in the calendar");
-        } else if message.starts_with("unknown variant") {
-            d = d.help("use one of the values listed");
+            help = "dates are written YYYY-MM-DD and must exist in the calendar";
+        } else if message.contains("unknown variant") {
+            help = "use one of the values listed";
+        } else if message.contains("invalid type") || message.contains("invalid value") {
+            help = "give the field a value of the type named: text in quotes, a whole number, a YYYY-MM-DD date or a list `[a, b]`";
+        } else if message.contains("recursion limit") || message.contains("repetition limit") {
+            help = "the value nests or repeats too deeply; write it as plain text or a flat list";
+        } else {
+            // A YAML syntax error. An unclosed quote is usually found lines later: point at it.
+            if let Some(l) = line.and_then(|l| unclosed_quote_before(split, l)) {
+                line = Some(l);
+                message = format!("{message} (a quote opened on this line is never closed)");
+                field = None;
+            }
+            help = "check the YAML on this line: close every quote, indent with spaces (never tabs), write lists as `- item` lines or `[a, b]`";
+        }
+        if field.is_none() {
+            field = line.and_then(|l| {
+                top_level_key_at(split.yaml, l + 1 - split.yaml_first_line).map(str::to_string)
+            });
+        }
+        let mut d = Diagnostic::new(path, message).maybe_line(line).help(help);
+        if let Some(field) = field {
+            d = d.field(field);
         }
         d
     })
+}
+
+/// The first line at or before file line `upto` whose value opens a double or single quote that
+/// the line does not close.
+fn unclosed_quote_before(split: &Split<'_>, upto: usize) -> Option<usize> {
+    split
+        .yaml
+        .lines()
+        .take((upto + 1).saturating_sub(split.yaml_first_line))
+        .position(|l| {
+            let value = l.split_once(": ").map(|(_, v)| v.trim()).unwrap_or("");
+            (value.starts_with('"') && (value.len() == 1 || !value.ends_with('"')))
+                || (value.starts_with('\'') && (value.len() == 1 || !value.ends_with('\'')))
+        })
+        .map(|i| i + split.yaml_first_line)
+}
+
+/// Refuses control characters (other than tab and line ends) anywhere in a file: they are
+/// invisible in an editor and mean the file is binary or damaged. Names the line and, in the
+/// front matter, the field.
+pub fn check_controls(path: &Path, text: &str) -> Result<(), Diagnostic> {
+    let Some((at, c)) = text
+        .char_indices()
+        .find(|&(_, c)| c.is_control() && !matches!(c, '\t' | '\n' | '\r'))
+    else {
+        return Ok(());
+    };
+    let line = text[..at].matches('\n').count() + 1;
+    let mut d = Diagnostic::new(
+        path,
+        format!("control character U+{:04X} on this line", c as u32),
+    )
+    .line(line)
+    .help("remove it: question files are plain UTF-8 text");
+    if let Ok(s) = split(path, text) {
+        if line >= s.yaml_first_line && line < s.body_first_line - 1 {
+            if let Some(field) = top_level_key_at(s.yaml, line + 1 - s.yaml_first_line) {
+                d = d.field(field);
+            }
+        }
+    }
+    Err(d)
 }
 
 fn field_in_message(message: &str) -> Option<String> {

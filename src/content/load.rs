@@ -38,12 +38,18 @@ pub fn load_content(root: &Path, languages: &[String]) -> Result<Vec<Question>> 
             if name.starts_with('.') {
                 continue;
             }
-            if entry.file_type().is_file() {
+            if entry.path_is_symlink() {
+                problems.push(
+                    Diagnostic::new(relative(root, entry.path()), "a symbolic link")
+                        .line(1)
+                        .help("quaestor reads only regular files inside the site; copy the file here instead of linking to it"),
+                );
+            } else if entry.file_type().is_file() {
                 if name.ends_with(".md") {
                     files.push(entry.into_path());
                 } else {
                     problems.push(
-                        Diagnostic::new(relative(root, entry.path()), "not a question file")
+                        Diagnostic::new(relative(root, entry.path()), "not a question file").line(1)
                             .help("only <id>.<lang>.md files belong under content/questions/; move or remove it"),
                     );
                 }
@@ -114,6 +120,7 @@ fn load_file(root: &Path, path: &Path, languages: &[String]) -> Result<Question,
     let bytes = std::fs::read(path)
         .map_err(|e| vec![Diagnostic::new(&rel, format!("cannot read: {e}"))])?;
     let text = decode(&rel, &bytes).map_err(|d| vec![d])?;
+    frontmatter::check_controls(&rel, &text).map_err(|d| vec![d])?;
     let split = frontmatter::split(&rel, &text).map_err(|d| vec![d])?;
     let raw = frontmatter::parse(&rel, &split).map_err(|d| vec![d])?;
     let lines = frontmatter::field_lines(&split);
@@ -132,7 +139,9 @@ pub fn read_body(root: &Path, question: &Question) -> Result<(String, Option<Str
     let text = decode(&question.path, &bytes).map_err(|d| Error::Invalid(vec![d]))?;
     let split = frontmatter::split(&question.path, &text).map_err(|d| Error::Invalid(vec![d]))?;
     let b = body::split(split.body).map_err(|e| {
-        Error::Invalid(vec![Diagnostic::new(&question.path, e.message).line(e.line)])
+        Error::Invalid(vec![
+            Diagnostic::new(&question.path, e.message).line(e.line + split.body_first_line - 1)
+        ])
     })?;
     Ok((b.question.to_string(), b.answer.map(str::to_string)))
 }

@@ -244,9 +244,11 @@ pub fn validate(
     }
     for alias in raw.aliases.iter().flatten() {
         if let Err(why) = crate::site::urls::check_alias(alias) {
+            let shown: String = alias.chars().take(80).collect();
+            let more = if shown.len() < alias.len() { "…" } else { "" };
             problem(
                 "aliases",
-                format!("alias `{alias}` {why}"),
+                format!("alias `{shown}{more}` {why}"),
                 "write an absolute path such as /old/7-1870/",
             );
         }
@@ -376,7 +378,7 @@ pub fn validate(
                     status_name(s)
                 ),
             )
-            .line(body_first_line)
+            .line(body_first_line + body.answer_line.unwrap_or(1) - 1)
             .field("status")
             .help("record the answer in `events` and `answered`, or remove the section"),
         ),

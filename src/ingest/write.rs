@@ -67,6 +67,9 @@ pub struct ContentStore {
 impl ContentStore {
     /// Opens `root` (which may not exist yet) and reads its manifest.
     pub fn open(root: &Path, dry_run: bool, force: bool) -> Result<Self, WriteError> {
+        if !dry_run {
+            sweep_temp_files(root);
+        }
         let path = root.join(MANIFEST);
         let manifest = match fs::read_to_string(&path) {
             Ok(s) => serde_json::from_str(&s).map_err(|source| WriteError::Manifest {
@@ -132,6 +135,37 @@ impl ContentStore {
 }
 
 static TEMP_COUNTER: AtomicU64 = AtomicU64::new(0);
+
+/// Whether `name` is one of [`atomic_write`]'s temp files (`.<name>.tmp-<pid>-<n>`), and its pid.
+pub fn temp_file_pid(name: &str) -> Option<u32> {
+    let rest = name.strip_prefix('.')?;
+    let (_, tail) = rest.rsplit_once(".tmp-")?;
+    let (pid, n) = tail.split_once('-')?;
+    (!n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()))
+        .then(|| pid.parse().ok())
+        .flatten()
+}
+
+/// Removes temp files left by an ingest that was killed before its rename: they are hidden
+/// (the build skips dot files) and never carry a content file's final name. Temp files of an
+/// ingest still running (its pid alive, on Linux) are left alone.
+pub fn sweep_temp_files(root: &Path) {
+    for entry in walkdir::WalkDir::new(root)
+        .max_depth(3)
+        .into_iter()
+        .filter_map(Result::ok)
+    {
+        let name = entry.file_name().to_string_lossy();
+        let Some(pid) = temp_file_pid(&name) else {
+            continue;
+        };
+        let alive = pid == std::process::id()
+            || (cfg!(target_os = "linux") && Path::new(&format!("/proc/{pid}")).exists());
+        if entry.file_type().is_file() && !alive {
+            let _ = fs::remove_file(entry.path());
+        }
+    }
+}
 
 /// Writes via a temp file in the same directory and a rename, so readers (and a crash)
 /// see either the old file or the new one, never half of one.

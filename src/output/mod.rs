@@ -2,6 +2,7 @@
 
 pub mod calendar;
 pub mod data;
+pub mod escape;
 pub mod feeds;
 pub mod links;
 pub mod publish;

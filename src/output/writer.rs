@@ -10,6 +10,8 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 
 use crate::error::{Error, Result};
 
+static TEMP: AtomicUsize = AtomicUsize::new(0);
+
 pub struct Staging {
     output: PathBuf,
     staging: PathBuf,
@@ -62,6 +64,17 @@ impl Staging {
 
     /// Writes one file (`rel` uses `/`); reuses the previous output's file when identical.
     pub fn write(&self, rel: &str, bytes: &[u8]) -> Result<()> {
+        if !crate::site::urls::is_safe_output_path(rel) {
+            // Every path is built from validated ids and slugs; this is the last line of defence.
+            return Err(Error::io(
+                "refuse to write",
+                Path::new(rel),
+                io::Error::new(
+                    io::ErrorKind::InvalidInput,
+                    "the path would leave the output folder",
+                ),
+            ));
+        }
         let target = self.staging.join(rel);
         if let Some(dir) = target.parent() {
             fs::create_dir_all(dir).map_err(|e| Error::io("create", dir, e))?;
@@ -71,7 +84,17 @@ impl Staging {
             self.unchanged.fetch_add(1, Ordering::Relaxed);
             return Ok(());
         }
-        fs::write(&target, bytes).map_err(|e| Error::io("write", &target, e))?;
+        // Write beside and rename over: a path already in staging may be a hard link to the
+        // previous output, whose bytes must never change in place.
+        let n = TEMP.fetch_add(1, Ordering::Relaxed);
+        let name = target.file_name().unwrap_or_default().to_string_lossy();
+        let tmp = target.with_file_name(format!(".{name}.tmp-{n}"));
+        fs::write(&tmp, bytes)
+            .and_then(|()| fs::rename(&tmp, &target))
+            .map_err(|e| {
+                let _ = fs::remove_file(&tmp);
+                Error::io("write", &target, e)
+            })?;
         self.written.fetch_add(1, Ordering::Relaxed);
         Ok(())
     }

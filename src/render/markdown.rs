@@ -1,19 +1,136 @@
-//! Markdown to HTML. Raw HTML in a body is shown as text, never passed through: bodies come from
-//! scraped pages and strangers' pull requests.
+//! Markdown to HTML. Bodies come from scraped pages and strangers' pull requests, so raw HTML in a
+//! body is passed through [`ammonia`] with a small allow-list ([`ALLOWED_TAGS`]): inline emphasis,
+//! sub/superscripts, abbreviations, line breaks and tables survive; scripts, styles, event
+//! handlers, frames, forms, SVG and anything else are removed. Link and image URLs must be
+//! http, https, mailto or relative (`javascript:`, `data:`, `vbscript:` … are dropped); the
+//! post-processor (`postprocess.rs`) applies the same rule again after the base path is added.
+
+use std::collections::{HashMap, HashSet};
+use std::sync::OnceLock;
 
 use pulldown_cmark::{html, CowStr, Event, Options, Parser};
 
 /// No smart punctuation: the text is an official record and is shown as written.
 const OPTIONS: Options = Options::ENABLE_TABLES.union(Options::ENABLE_STRIKETHROUGH);
 
-/// Renders `md` into `out`.
+/// Elements kept in a body, whether written as Markdown or as raw HTML. Everything else is
+/// removed (its text is kept, except for `script`, `style` and similar, removed with their text).
+pub const ALLOWED_TAGS: &[&str] = &[
+    // What Markdown itself produces.
+    "p",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "blockquote",
+    "pre",
+    "code",
+    "ul",
+    "ol",
+    "li",
+    "em",
+    "strong",
+    "del",
+    "a",
+    "img",
+    "hr",
+    "br",
+    "table",
+    "thead",
+    "tbody",
+    "tr",
+    "th",
+    "td",
+    // Extra raw HTML allowed in bodies.
+    "sup",
+    "sub",
+    "abbr",
+    "b",
+    "i",
+    "u",
+    "s",
+    "small",
+    "caption",
+    "tfoot",
+    "colgroup",
+    "col",
+    "dl",
+    "dt",
+    "dd",
+    "span",
+    "div",
+];
+
+/// Attributes kept, per element. No `style`, no `class` (except code languages), no `on*`.
+pub const ALLOWED_ATTRIBUTES: &[(&str, &[&str])] = &[
+    ("a", &["href", "title"]),
+    ("img", &["src", "alt", "title", "width", "height"]),
+    ("abbr", &["title"]),
+    ("ol", &["start"]),
+    ("th", &["colspan", "rowspan", "scope"]),
+    ("td", &["colspan", "rowspan"]),
+    ("col", &["span"]),
+    ("colgroup", &["span"]),
+];
+
+/// URL schemes allowed in `href` and `src`; relative URLs are allowed too.
+pub const ALLOWED_SCHEMES: &[&str] = &["http", "https", "mailto"];
+
+fn sanitizer() -> &'static ammonia::Builder<'static> {
+    static BUILDER: OnceLock<ammonia::Builder<'static>> = OnceLock::new();
+    BUILDER.get_or_init(|| {
+        let tags: HashSet<&str> = ALLOWED_TAGS.iter().copied().collect();
+        let attributes: HashMap<&str, HashSet<&str>> = ALLOWED_ATTRIBUTES
+            .iter()
+            .map(|(tag, attrs)| (*tag, attrs.iter().copied().collect()))
+            .collect();
+        let mut b = ammonia::Builder::empty();
+        b.tags(tags)
+            .tag_attributes(attributes)
+            .url_schemes(ALLOWED_SCHEMES.iter().copied().collect())
+            .url_relative(ammonia::UrlRelative::PassThrough)
+            .link_rel(None)
+            .allowed_classes(HashMap::from([(
+                "code",
+                [
+                    "language-rust",
+                    "language-text",
+                    "language-json",
+                    "language-yaml",
+                    "language-sh",
+                ]
+                .into_iter()
+                .collect(),
+            )]))
+            .clean_content_tags(
+                [
+                    "script", "style", "noscript", "template", "iframe", "object", "embed", "svg",
+                    "math", "textarea", "title", "xmp", "noembed", "noframes",
+                ]
+                .into_iter()
+                .collect(),
+            )
+            .strip_comments(true);
+        b
+    })
+}
+
+/// Removes everything outside the allow-list from an HTML fragment.
+pub fn sanitize(html: &str) -> String {
+    sanitizer().clean(html).to_string()
+}
+
+/// Renders `md` into `out`: Markdown to HTML, then the allow-list.
 pub fn render_into(md: &str, out: &mut String) {
     let parser = Parser::new_ext(md, OPTIONS).map(|event| match event {
-        Event::Html(s) | Event::InlineHtml(s) => Event::Text(s),
         Event::InlineMath(s) | Event::DisplayMath(s) => Event::Text(CowStr::from(s.to_string())),
         other => other,
     });
-    html::push_html(out, parser);
+    let mut raw = String::with_capacity(md.len() * 3 / 2);
+    html::push_html(&mut raw, parser);
+    out.push_str(&sanitize(&raw));
 }
 
 pub fn render(md: &str) -> String {
@@ -27,14 +144,58 @@ mod tests {
     use super::*;
 
     #[test]
-    fn raw_html_is_escaped() {
+    fn scripts_and_handlers_are_removed() {
         let html = render("Hello <script>alert(1)</script> <b onclick=x>x</b>");
         assert!(!html.contains("<script"));
-        assert!(html.contains("&lt;script&gt;"));
+        assert!(!html.contains("alert"));
+        assert!(!html.contains("onclick"));
+        assert!(html.contains("<b>x</b>"));
+    }
+
+    #[test]
+    fn safe_subset_survives() {
+        let html = render(
+            "E = mc<sup>2</sup>, H<sub>2</sub>O, <abbr title=\"Federale Overheidsdienst\">FOD</abbr><br>\n\n<table><tr><td colspan=\"2\" style=\"color:red\">x</td></tr></table>",
+        );
+        assert!(html.contains("<sup>2</sup>"), "{html}");
+        assert!(html.contains("<sub>2</sub>"));
+        assert!(html.contains(r#"<abbr title="Federale Overheidsdienst">FOD</abbr>"#));
+        assert!(html.contains("<br>"));
+        assert!(html.contains(r#"<td colspan="2">x</td>"#), "{html}");
+        assert!(!html.contains("style"));
+    }
+
+    #[test]
+    fn dangerous_urls_are_dropped() {
+        let html = render(
+            "[a](javascript:alert(1)) <a href=\"data:text/html,x\">b</a> ![c](data:image/svg+xml,x) <a href=\"vbscript:x\">d</a> [e](/questions/7-1/) [f](https://e.org) [g](mailto:a@b.be)",
+        );
+        let lower = html.to_lowercase();
+        assert!(!lower.contains("javascript"), "{html}");
+        assert!(!lower.contains("data:"), "{html}");
+        assert!(!lower.contains("vbscript"), "{html}");
+        assert!(html.contains(r#"href="/questions/7-1/""#));
+        assert!(html.contains(r#"href="https://e.org""#));
+        assert!(html.contains(r#"href="mailto:a@b.be""#));
+    }
+
+    #[test]
+    fn frames_and_svg_go_with_their_content() {
+        let html =
+            render("<svg onload=alert(1)><script>x</script></svg><iframe src=x>t</iframe>ok");
+        assert!(!html.contains("svg") && !html.contains("iframe"), "{html}");
+        assert!(html.contains("ok"));
     }
 
     #[test]
     fn ordered_lists_survive() {
         assert!(render("1) een\n2) twee\n").contains("<ol>"));
+        assert!(render("3) drie\n4) vier\n").contains(r#"<ol start="3">"#));
+    }
+
+    #[test]
+    fn text_that_looks_like_html_stays_text() {
+        let html = render("a < b and b > c & d");
+        assert!(html.contains("a &lt; b and b &gt; c &amp; d"), "{html}");
     }
 }

@@ -82,6 +82,16 @@ pub fn load(root: &Path, name: &str, languages: &[String]) -> Result<ThemeFiles>
     let on_disk = root.join("themes").join(name);
     let strings;
     let mut outputs = Outputs::default();
+    if std::fs::symlink_metadata(&on_disk).is_ok_and(|m| m.file_type().is_symlink()) {
+        return Err(Error::Invalid(vec![Diagnostic::new(
+            crate::config::CONFIG_FILE,
+            format!("themes/{name} is a symbolic link"),
+        )
+        .field("theme")
+        .help(
+            "a theme is read only from a real folder inside the site; copy it into themes/",
+        )]));
+    }
     if on_disk.is_dir() {
         let manifest = on_disk.join("theme.toml");
         if let Ok(text) = std::fs::read_to_string(&manifest) {

@@ -130,24 +130,59 @@ pub fn file_for(rel: &str) -> String {
     }
 }
 
-/// An alias must be a clean absolute path inside the site.
+/// An alias must be a clean absolute path inside the site: ASCII letters, digits and `-._~+,=@`
+/// between single slashes; no `.` or `..` segment, no hidden (`.x`) or host-reserved (`_x`)
+/// names, nothing a redirect file or a file system could read differently.
 pub fn check_alias(alias: &str) -> Result<(), &'static str> {
     if !alias.starts_with('/') {
         return Err("must start with /");
     }
     if alias.len() > 512 {
-        return Err("is too long");
+        return Err("is too long (512 characters at most)");
     }
-    if alias.contains(['\\', '\0', '?', '#', '"', '<', '>', '\'', ' ']) {
+    if alias.contains(['\\', '\0']) || alias.chars().any(|c| c.is_control() || c.is_whitespace()) {
         return Err("contains a character not allowed in a path");
     }
-    if alias.split('/').any(|s| s == ".." || s == ".") {
-        return Err("contains . or .. segments");
+    if let Some(c) = alias
+        .chars()
+        .find(|c| !(c.is_ascii_alphanumeric() || "/-._~+,=@".contains(*c)))
+    {
+        return Err(if c.is_ascii() {
+            "contains a character not allowed in a path (use ASCII letters, digits and - . _ ~)"
+        } else {
+            "contains a non-ASCII character, which could pass for another one (use ASCII letters, digits and - . _ ~)"
+        });
     }
     if alias == "/" {
         return Err("would replace the home page");
     }
+    let inner = alias.trim_start_matches('/').trim_end_matches('/');
+    if alias.starts_with("//") || inner.split('/').any(str::is_empty) {
+        return Err("contains an empty segment (`//`)");
+    }
+    for segment in inner.split('/') {
+        if segment == ".." || segment == "." {
+            return Err("contains . or .. segments");
+        }
+        if segment.starts_with('.') || segment.starts_with('_') {
+            return Err("has a segment starting with . or _ (hidden or reserved by hosts)");
+        }
+        if segment.len() > 200 {
+            return Err("has a segment longer than 200 characters");
+        }
+    }
     Ok(())
+}
+
+/// Whether a site-relative output path (`questions/7-1/index.html`) stays inside the output
+/// folder: relative, `/`-separated, no empty, `.` or `..` segment, no `\\`, NUL or control.
+pub fn is_safe_output_path(rel: &str) -> bool {
+    !rel.is_empty()
+        && !rel.starts_with('/')
+        && !rel.chars().any(|c| c == '\\' || c.is_control())
+        && rel
+            .split('/')
+            .all(|s| !s.is_empty() && s != "." && s != "..")
 }
 
 #[cfg(test)]
@@ -183,5 +218,42 @@ mod tests {
         assert!(check_alias("/../etc/").is_err());
         assert!(check_alias("old/x").is_err());
         assert!(check_alias("/old/7-1870/").is_ok());
+        assert!(check_alias("/old/page.html").is_ok());
+        for bad in [
+            "/a/../../b/",
+            "/a\\..\\b/",
+            "/a\0b/",
+            "/a\nb/ /x 200",
+            "/a\tb/",
+            "//evil.example/",
+            "/a//b/",
+            "/_redirects",
+            "/.git/config",
+            "/a\u{2215}b/",
+            "/\u{2024}\u{2024}/etc/",
+            "/isra\u{eb}l/",
+            "/a%2e%2e/",
+            "/a?b",
+        ] {
+            assert!(check_alias(bad).is_err(), "{bad:?}");
+        }
+        assert!(check_alias(&format!("/{}/", "a".repeat(300))).is_err());
+    }
+
+    #[test]
+    fn output_paths_stay_inside() {
+        assert!(is_safe_output_path("questions/7-1/index.html"));
+        for bad in [
+            "",
+            "/etc/passwd",
+            "../x",
+            "a/../../x",
+            "a//b",
+            "a\\b",
+            "a\0b",
+            "./a",
+        ] {
+            assert!(!is_safe_output_path(bad), "{bad:?}");
+        }
     }
 }

@@ -1,0 +1,230 @@
+//! Crash safety: `quaestor build` and `quaestor ingest` are killed (SIGKILL) at random moments.
+//! After each kill `output/` is exactly the old complete site or the new complete site, and the
+//! content folder holds only complete files (temp files are hidden, recognisable, and swept by
+//! the next run).
+
+mod common;
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use common::*;
+
+/// A small seeded generator (xorshift64*), so a failure can be replayed.
+struct Rng(u64);
+
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 >> 12;
+        self.0 ^= self.0 << 25;
+        self.0 ^= self.0 >> 27;
+        self.0.wrapping_mul(0x2545_f491_4f6c_dd1d)
+    }
+
+    fn below(&mut self, n: u64) -> u64 {
+        self.next() % n.max(1)
+    }
+}
+
+fn seed() -> u64 {
+    std::env::var("QUAESTOR_CRASH_SEED")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(0x5eed_2026)
+}
+
+fn tree(dir: &Path) -> BTreeMap<String, Vec<u8>> {
+    files(dir)
+        .into_iter()
+        .map(|f| {
+            let b = std::fs::read(dir.join(&f)).unwrap();
+            (f, b)
+        })
+        .collect()
+}
+
+fn config(title: &str) -> String {
+    CONFIG
+        .replace("Test portal", title)
+        .replace("paginate_by = 2", "paginate_by = 50")
+}
+
+fn quaestor(args: &[&str], root: &Path) -> Command {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_quaestor"));
+    cmd.args(args)
+        .current_dir(root)
+        .env("CI", "1")
+        .stdout(Stdio::null())
+        .stderr(Stdio::null());
+    cmd
+}
+
+fn kill_after(mut child: Child, after: Duration) -> bool {
+    let until = Instant::now() + after;
+    while Instant::now() < until {
+        if child.try_wait().unwrap().is_some() {
+            return false;
+        }
+        std::thread::sleep(Duration::from_millis(1));
+    }
+    child.kill().unwrap(); // SIGKILL on Unix
+    child.wait().unwrap();
+    true
+}
+
+#[test]
+fn a_killed_build_leaves_the_old_or_the_new_site() {
+    let site = Site::new();
+    for n in 1..=3000u32 {
+        let id = format!("7-{n}");
+        let kw = [["spionage", "defensie", "energie", "klimaat"][n as usize % 4]];
+        site.add(
+            &id,
+            "nl",
+            &question(&id, "nl", &format!("Vraag {n}"), &kw, "2023-01-10", None),
+        );
+    }
+    let build = |out: &str| {
+        let status = quaestor(&["build", "--root", ".", "--output", out], site.root())
+            .status()
+            .unwrap();
+        assert!(status.success());
+    };
+    site.write("quaestor.toml", &config("New portal"));
+    let started = Instant::now();
+    build("refs-new");
+    let full = started.elapsed();
+    let new = tree(&site.root().join("refs-new"));
+    std::fs::remove_dir_all(site.root().join("refs-new")).unwrap();
+    site.write("quaestor.toml", &config("Old portal"));
+    build("output");
+    let old = tree(&site.out());
+    assert!(old.len() > 3000 && old != new);
+    eprintln!("a full build takes {full:?}");
+
+    let mut current_is_new = false;
+    let mut rng = Rng(seed());
+    let (mut killed, mut finished) = (0, 0);
+    for round in 0..6 {
+        let target = if current_is_new {
+            "Old portal"
+        } else {
+            "New portal"
+        };
+        site.write("quaestor.toml", &config(target));
+        // Anywhere from start-up to just past the usual end of a build.
+        let after = Duration::from_micros(rng.below(full.as_micros() as u64 * 11 / 10));
+        let child = quaestor(&["build", "--root", "."], site.root())
+            .spawn()
+            .unwrap();
+        if kill_after(child, after) {
+            killed += 1;
+        } else {
+            finished += 1;
+        }
+        let now = tree(&site.out());
+        current_is_new = if now == new {
+            true
+        } else if now == old {
+            false
+        } else {
+            let (a, b) = (now.keys().count(), new.keys().count());
+            panic!(
+                "round {round} (killed after {after:?}): output is a mix ({a} files; new has {b})"
+            );
+        };
+    }
+    assert!(
+        killed >= 3,
+        "only {killed} kills landed ({finished} builds finished first)"
+    );
+    // The next build sweeps what killed builds left beside the output.
+    build("output");
+    let leftovers: Vec<PathBuf> = std::fs::read_dir(site.root())
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| {
+            p.file_name()
+                .unwrap()
+                .to_string_lossy()
+                .starts_with(".output.")
+        })
+        .collect();
+    assert!(leftovers.is_empty(), "{leftovers:?}");
+}
+
+#[test]
+fn a_killed_ingest_leaves_no_half_written_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let pages = dir.path().join("pages");
+    std::fs::create_dir_all(&pages).unwrap();
+    let page = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/senate/7-1870.nl.txt"),
+    )
+    .unwrap();
+    for n in 2000..2600u32 {
+        std::fs::write(
+            pages.join(format!("7-{n}.nl.txt")),
+            page.replace("7-1870", &format!("7-{n}")),
+        )
+        .unwrap();
+    }
+    let ingest = |content: &str| quaestor(&["ingest", "--content", content, "pages"], dir.path());
+    let started = Instant::now();
+    assert!(ingest("reference").status().unwrap().success());
+    let full = started.elapsed();
+    let reference = tree(&dir.path().join("reference/questions"));
+    assert_eq!(reference.len(), 600);
+
+    let content = dir.path().join("content");
+    let mut rng = Rng(seed() ^ 0xface);
+    let mut killed = 0;
+    for round in 0..6 {
+        let after = Duration::from_micros(rng.below(full.as_micros() as u64));
+        if kill_after(ingest("content").spawn().unwrap(), after) {
+            killed += 1;
+        }
+        for entry in walkdir::WalkDir::new(&content)
+            .into_iter()
+            .filter_map(Result::ok)
+        {
+            if !entry.file_type().is_file() {
+                continue;
+            }
+            let name = entry.file_name().to_string_lossy().into_owned();
+            if quaestor::ingest::write::temp_file_pid(&name).is_some() {
+                continue; // hidden and never under a final name; swept by the next run
+            }
+            if name == quaestor::ingest::MANIFEST {
+                let text = std::fs::read_to_string(entry.path()).unwrap();
+                serde_json::from_str::<serde_json::Value>(&text)
+                    .unwrap_or_else(|e| panic!("round {round}: torn manifest: {e}"));
+                continue;
+            }
+            let rel = entry
+                .path()
+                .strip_prefix(content.join("questions"))
+                .unwrap()
+                .display()
+                .to_string();
+            let bytes = std::fs::read(entry.path()).unwrap();
+            assert!(
+                reference.get(&rel) == Some(&bytes),
+                "round {round} (killed after {after:?}): {rel} is incomplete"
+            );
+        }
+    }
+    assert!(killed >= 3, "only {killed} kills landed");
+    // A complete run finishes the job and sweeps the temp files of the killed ones.
+    assert!(ingest("content").status().unwrap().success());
+    assert_eq!(tree(&content.join("questions")), reference);
+    let temps: Vec<String> = walkdir::WalkDir::new(&content)
+        .into_iter()
+        .filter_map(Result::ok)
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|n| quaestor::ingest::write::temp_file_pid(n).is_some())
+        .collect();
+    assert!(temps.is_empty(), "{temps:?}");
+}
