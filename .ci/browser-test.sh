@@ -18,8 +18,9 @@ if ! node -e "require.resolve('playwright-core')" >/dev/null 2>&1; then
   npm install --silent --no-audit --no-fund --prefix "$NODE_DIR" playwright-core@1.65.1
 fi
 if [ -z "${CHROMIUM:-}" ] && [ ! -x /usr/bin/chromium ]; then
-  # No system Chromium: let Playwright fetch its own build (the test itself stays offline).
-  (cd "$NODE_DIR" && npx --yes playwright-core install chromium)
+  # No system Chromium: install Debian's (browser downloads from elsewhere are not reachable).
+  apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium fonts-dejavu-core >/dev/null
 fi
 
 SITE="$(mktemp -d)"
