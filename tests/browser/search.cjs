@@ -64,10 +64,10 @@ server.listen(0, '127.0.0.1', async () => {
     const resp = await page.goto(url);
     if (!resp || resp.status() !== 200) throw new Error(`${url}: ${resp && resp.status()}`);
     const input = page.locator('.pagefind-ui__search-input');
-    await input.waitFor({ timeout: 15000 });
+    await input.waitFor({ timeout: 30000 });
     await input.pressSequentially(query, { delay: 30 });
     const results = page.locator('.pagefind-ui__result-link');
-    await results.first().waitFor({ timeout: 15000 });
+    await results.first().waitFor({ timeout: 30000 });
     const before = await results.evaluateAll((as) => as.map((a) => a.getAttribute('href')));
     console.log(`"${query}": ${before.length} result(s)`);
     for (const h of before) {
@@ -82,14 +82,14 @@ server.listen(0, '127.0.0.1', async () => {
     await page.waitForFunction((prev) => {
       const hrefs = [...document.querySelectorAll('.pagefind-ui__result-link')].map((a) => a.getAttribute('href'));
       return hrefs.length > 0 && hrefs.join() !== prev;
-    }, before.join(), { timeout: 15000 }).catch(() => {});
+    }, before.join(), { timeout: 30000 }).catch(() => {});
     const after = await results.evaluateAll((as) => as.map((a) => a.getAttribute('href')));
     console.log(`with ${facet} = ${value}: ${after.join(' ')}`);
     if (!after.some((h) => h.includes(expected))) fail(`${expected} not found after the facet`);
     if (after.length >= before.length && before.length > 1) fail('the facet did not narrow the results');
     // Sort by date: the UI is rebuilt with the same query.
     await page.selectOption('#search-sort', 'date');
-    await page.locator('.pagefind-ui__result-link').first().waitFor({ timeout: 15000 });
+    await page.locator('.pagefind-ui__result-link').first().waitFor({ timeout: 30000 });
     await page.waitForTimeout(500);
     const sorted = await page.locator('.pagefind-ui__result-link').evaluateAll((as) => as.map((a) => a.getAttribute('href')));
     const dates = [];

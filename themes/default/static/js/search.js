@@ -6,6 +6,13 @@
   var sort = document.getElementById("search-sort");
   if (!root || typeof window.PagefindUI !== "function") return;
   var ui = null;
+  // Re-sorting rebuilds the UI; a search still running in the old UI's worker then ends with
+  // "Pagefind worker terminated". That search's results are no longer wanted: drop the error.
+  window.addEventListener("unhandledrejection", function (event) {
+    if (String(event.reason && (event.reason.message || event.reason)).indexOf("worker terminated") >= 0) {
+      event.preventDefault();
+    }
+  });
   function current() {
     var input = root.querySelector("input");
     if (input && input.value) return input.value;
