@@ -55,6 +55,17 @@ impl Strings {
 }
 
 impl Strings {
+    /// Fills the keys this language lacks from `base` (the default theme's strings), so a theme
+    /// only needs to carry the strings it changes.
+    pub fn fill_from(&mut self, base: &Strings) {
+        for (k, v) in &base.map {
+            self.map.entry(k.clone()).or_insert_with(|| v.clone());
+        }
+        if self.months.len() != 12 {
+            self.months = base.months.clone();
+        }
+    }
+
     /// A share as a whole percentage, written as the language writes it (`75 %`, `75%`).
     pub fn percent(&self, share: f64) -> String {
         // Half away from zero (62.5 → 63), as people round; `{:.0}` would round half to even.

@@ -147,6 +147,8 @@ pub struct Renderer<'a> {
     pub(super) standings: Vec<Standing>,
     /// Names of the templates the theme has.
     templates: std::collections::HashSet<String>,
+    /// What the theme publishes beside its pages.
+    pub(super) outputs: super::theme::Outputs,
 }
 
 #[derive(Serialize)]
@@ -273,6 +275,7 @@ impl<'a> Renderer<'a> {
                 .map(|q| Standing::of(q, as_of))
                 .collect(),
             templates: theme.templates.keys().cloned().collect(),
+            outputs: theme.outputs.clone(),
         })
     }
 
@@ -530,7 +533,12 @@ impl<'a> Renderer<'a> {
             ),
         };
         let mut ctx = ctx;
-        ctx.insert("feeds", &self.page_feeds(job));
+        let feeds = if self.outputs.feeds || self.outputs.calendars {
+            self.page_feeds(job)
+        } else {
+            Vec::new()
+        };
+        ctx.insert("feeds", &feeds);
         let html = self.langs[lang]
             .tera
             .render(template, &ctx)

@@ -120,16 +120,21 @@ impl<'a> Renderer<'a> {
     /// The feeds and calendars a page links to in its `<head>`.
     pub fn page_feeds(&self, job: Job) -> Vec<FeedLink> {
         let mut out = Vec::new();
+        let (feeds, calendars) = (self.outputs.feeds, self.outputs.calendars);
         match job {
             Job::Home { lang } | Job::Questions { lang, .. } => {
                 let l = lang as usize;
                 let (_, urls, t) = self.language(l);
-                out.push(self.atom(
-                    t.get("feed_questions").to_string(),
-                    paths::questions_feed(urls),
-                ));
-                out.push(self.atom(t.get("feed_answers").to_string(), paths::answers_feed(urls)));
-                if self.has_upcoming(&self.lib.langs[l].questions) {
+                if feeds {
+                    out.push(self.atom(
+                        t.get("feed_questions").to_string(),
+                        paths::questions_feed(urls),
+                    ));
+                    out.push(
+                        self.atom(t.get("feed_answers").to_string(), paths::answers_feed(urls)),
+                    );
+                }
+                if calendars && self.has_upcoming(&self.lib.langs[l].questions) {
                     out.push(self.ics(
                         t.get("calendar_deadlines").to_string(),
                         paths::deadlines(urls),
@@ -142,18 +147,21 @@ impl<'a> Renderer<'a> {
                 let l = lang as usize;
                 let (_, urls, t) = self.language(l);
                 let term = &self.lib.langs[l].taxonomy(kind).terms[term as usize];
-                out.push(self.atom(
-                    t.get("feed_term").replace("{name}", &term.name),
-                    paths::term_feed(urls, kind.section(), &term.slug),
-                ));
-                if CALENDAR_KINDS.contains(&kind) && self.has_upcoming(&term.questions) {
+                if feeds {
+                    out.push(self.atom(
+                        t.get("feed_term").replace("{name}", &term.name),
+                        paths::term_feed(urls, kind.section(), &term.slug),
+                    ));
+                }
+                if calendars && CALENDAR_KINDS.contains(&kind) && self.has_upcoming(&term.questions)
+                {
                     out.push(self.ics(
                         t.get("calendar_term").replace("{name}", &term.name),
                         paths::term_deadlines(urls, kind.section(), &term.slug),
                     ));
                 }
             }
-            Job::Question { q, .. } => {
+            Job::Question { q, .. } if feeds => {
                 let q = self.lib.question(q);
                 let (_, urls, t) = self.language(self.lang_of(q));
                 out.push(self.atom(

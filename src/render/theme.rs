@@ -113,9 +113,14 @@ pub fn load(root: &Path, name: &str, languages: &[String]) -> Result<ThemeFiles>
         strings = i18n::load(languages, |lang| {
             let path = dir.join(format!("{lang}.toml"));
             let shown = path.display().to_string();
-            std::fs::read_to_string(&path)
-                .map(|t| (shown.clone(), t))
-                .map_err(|e| (shown, e.to_string()))
+            match std::fs::read_to_string(&path) {
+                Ok(t) => Ok((shown, t)),
+                // A theme without its own strings for a language uses the default theme's.
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound && name != "default" => {
+                    bundled_string_file("default", lang)
+                }
+                Err(e) => Err((shown, e.to_string())),
+            }
         })?;
     } else if let Some(dir) = BUNDLED.get_dir(name) {
         for file in all_files(dir) {
@@ -158,6 +163,13 @@ pub fn load(root: &Path, name: &str, languages: &[String]) -> Result<ThemeFiles>
         &mut statics,
         false,
     )?;
+    let mut strings = strings;
+    if name != "default" {
+        let base = bundled_strings("default", languages)?;
+        for (s, b) in strings.iter_mut().zip(&base) {
+            s.fill_from(b);
+        }
+    }
     Ok(ThemeFiles {
         templates,
         statics,
@@ -174,18 +186,24 @@ fn all_files<'a>(dir: &'a Dir<'a>) -> Vec<&'a include_dir::File<'a>> {
     out
 }
 
+fn bundled_string_file(
+    name: &str,
+    lang: &str,
+) -> std::result::Result<(String, String), (String, String)> {
+    let path = format!("{name}/i18n/{lang}.toml");
+    let shown = format!("(bundled theme) {path}");
+    match BUNDLED.get_file(&path) {
+        Some(f) => Ok((shown, String::from_utf8_lossy(f.contents()).into_owned())),
+        None if name != "default" => bundled_string_file("default", lang),
+        None => Err((
+            shown,
+            "the bundled theme has no strings for this language".into(),
+        )),
+    }
+}
+
 fn bundled_strings(name: &str, languages: &[String]) -> Result<Vec<Strings>> {
-    i18n::load(languages, |lang| {
-        let path = format!("{name}/i18n/{lang}.toml");
-        let shown = format!("(bundled theme) {path}");
-        match BUNDLED.get_file(&path) {
-            Some(f) => Ok((shown, String::from_utf8_lossy(f.contents()).into_owned())),
-            None => Err((
-                shown,
-                "the bundled theme has no strings for this language".into(),
-            )),
-        }
-    })
+    i18n::load(languages, |lang| bundled_string_file(name, lang))
 }
 
 fn read_dir_into(
