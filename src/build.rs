@@ -82,6 +82,7 @@ pub fn load_site(opts: &BuildOptions) -> Result<Site> {
     if let Some(theme) = &opts.theme {
         config.theme = theme.clone();
     }
+    let search = config.search;
     let base = BaseUrl::parse(&config.base_url).map_err(|m| {
         Error::Invalid(vec![Diagnostic::new("--base-url", m)
             .help("give an absolute URL such as https://user.github.io/repo/")])
@@ -92,6 +93,11 @@ pub fn load_site(opts: &BuildOptions) -> Result<Site> {
         .unwrap_or_else(|| chrono::Local::now().date_naive());
     let mut problems = Vec::new();
     let theme = theme::load(&opts.root, &config.theme, &config.languages)
+        .map(|mut t| {
+            // Search needs both: a theme that offers it and a site that asks for it.
+            t.outputs.search &= search;
+            t
+        })
         .map_err(|e| keep(e, &mut problems))
         .ok();
     let ministries = MinistryTable::load(&opts.root)

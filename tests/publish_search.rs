@@ -6,9 +6,29 @@ mod common;
 
 use common::*;
 
+/// The standard fixture with search switched on, as a site asks for it in quaestor.toml.
+fn searchable() -> Site {
+    let site = Site::standard();
+    site.write("quaestor.toml", &format!("{CONFIG}search = true\n"));
+    site
+}
+
+#[test]
+fn search_is_off_unless_the_site_asks_for_it() {
+    let site = Site::standard();
+    site.build().unwrap();
+    assert!(!site.out().join("pagefind").exists());
+    assert!(!site.out().join("search/index.html").exists());
+    assert!(!site.page("index.html").contains("search/"));
+    assert_eq!(
+        broken_links(&site.out(), "/"),
+        Vec::<(String, String)>::new()
+    );
+}
+
 #[test]
 fn the_pagefind_bundle_indexes_every_language_with_facets() {
-    let site = Site::standard();
+    let site = searchable();
     let mut opts = site.opts();
     opts.base_url = Some("https://user.github.io/repo/".into());
     quaestor::build::build(&opts).unwrap();
@@ -60,7 +80,7 @@ fn the_pagefind_bundle_indexes_every_language_with_facets() {
 
 #[test]
 fn the_search_bundle_is_identical_on_rebuild() {
-    let site = Site::standard();
+    let site = searchable();
     site.build().unwrap();
     let before = std::fs::read(site.out().join("pagefind/pagefind-entry.json")).unwrap();
     site.build().unwrap();

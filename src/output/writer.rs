@@ -84,8 +84,24 @@ impl Staging {
             self.unchanged.fetch_add(1, Ordering::Relaxed);
             return Ok(());
         }
-        // Write beside and rename over: a path already in staging may be a hard link to the
-        // previous output, whose bytes must never change in place.
+        // A new path is created exclusively, so it can never be a hard link into the previous
+        // output. A path already in staging (it may be such a link, whose bytes must never
+        // change in place) is written beside and renamed over.
+        match fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(&target)
+        {
+            Ok(mut file) => {
+                use std::io::Write;
+                file.write_all(bytes)
+                    .map_err(|e| Error::io("write", &target, e))?;
+                self.written.fetch_add(1, Ordering::Relaxed);
+                return Ok(());
+            }
+            Err(e) if e.kind() == io::ErrorKind::AlreadyExists => {}
+            Err(e) => return Err(Error::io("write", &target, e)),
+        }
         let n = TEMP.fetch_add(1, Ordering::Relaxed);
         let name = target.file_name().unwrap_or_default().to_string_lossy();
         let tmp = target.with_file_name(format!(".{name}.tmp-{n}"));

@@ -8,7 +8,7 @@
 use std::collections::{HashMap, HashSet};
 use std::sync::OnceLock;
 
-use pulldown_cmark::{html, CowStr, Event, Options, Parser};
+use pulldown_cmark::{html, CowStr, Event, Options, Parser, Tag};
 
 /// No smart punctuation: the text is an official record and is shown as written.
 const OPTIONS: Options = Options::ENABLE_TABLES.union(Options::ENABLE_STRIKETHROUGH);
@@ -124,13 +124,31 @@ pub fn sanitize(html: &str) -> String {
 
 /// Renders `md` into `out`: Markdown to HTML, then the allow-list.
 pub fn render_into(md: &str, out: &mut String) {
+    // Raw HTML, or a link or image whose URL scheme is not allowed, sends the output through the
+    // sanitiser; everything else pulldown-cmark already writes safely.
+    let needs_sanitising = std::cell::Cell::new(false);
     let parser = Parser::new_ext(md, OPTIONS).map(|event| match event {
         Event::InlineMath(s) | Event::DisplayMath(s) => Event::Text(CowStr::from(s.to_string())),
+        Event::Html(s) | Event::InlineHtml(s) => {
+            needs_sanitising.set(true);
+            Event::Html(s)
+        }
+        Event::Start(Tag::Link { ref dest_url, .. })
+        | Event::Start(Tag::Image { ref dest_url, .. }) => {
+            if !super::postprocess::allowed_scheme(dest_url) {
+                needs_sanitising.set(true);
+            }
+            event
+        }
         other => other,
     });
     let mut raw = String::with_capacity(md.len() * 3 / 2);
     html::push_html(&mut raw, parser);
-    out.push_str(&sanitize(&raw));
+    if needs_sanitising.get() {
+        out.push_str(&sanitize(&raw));
+    } else {
+        out.push_str(&raw);
+    }
 }
 
 pub fn render(md: &str) -> String {

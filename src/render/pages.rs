@@ -161,6 +161,8 @@ struct SiteGlobals<'a> {
     default_language: &'a str,
     as_of: String,
     as_of_iso: String,
+    /// Whether the site has a search page to link to.
+    search: bool,
 }
 
 #[derive(Serialize)]
@@ -211,6 +213,7 @@ impl<'a> Renderer<'a> {
                 default_language: &config.default_language,
                 as_of: t.long_date(as_of),
                 as_of_iso: as_of.to_string(),
+                search: theme.outputs.search,
             };
             let nav = Nav {
                 open: base.link(&urls.page("open", 1)),

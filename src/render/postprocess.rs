@@ -14,7 +14,7 @@ pub struct Processed {
 }
 
 /// Schemes a link in a body may use.
-fn allowed_scheme(url: &str) -> bool {
+pub(crate) fn allowed_scheme(url: &str) -> bool {
     let lower = url.trim_start().to_ascii_lowercase();
     match lower.find(':') {
         // No scheme, or a colon after a path/query/fragment start: a relative URL.
