@@ -146,6 +146,34 @@ fn progress_bar(show: bool, len: usize) -> ProgressBar {
     bar
 }
 
+fn renderer<'a>(site: &'a Site, opts: &'a BuildOptions) -> Result<Renderer<'a>> {
+    Renderer::new(
+        &site.library,
+        &site.config,
+        &opts.root,
+        &site.theme,
+        site.base.clone(),
+        site.as_of,
+    )
+}
+
+/// Everything the site will hold, known before a page renders: what `build` and `check` share.
+struct Plan {
+    jobs: Vec<crate::render::Job>,
+    /// Every output path, pages and extra files, for link checks.
+    files: HashSet<String>,
+    /// Files derived from the whole plan (sitemap, redirects, feeds, data…), with their bytes.
+    extra: Vec<(String, Vec<u8>)>,
+}
+
+fn plan(renderer: &Renderer<'_>, site: &Site) -> Result<Plan> {
+    let jobs = renderer.plan();
+    let mut files = planned_files(renderer, &jobs, site);
+    let extra = extra_files(renderer, &jobs, site, &files)?;
+    files.extend(extra.iter().map(|(p, _)| p.clone()));
+    Ok(Plan { jobs, files, extra })
+}
+
 /// Pages rendered between two hand-overs to the search indexer.
 const CHUNK: usize = 2_000;
 
@@ -153,18 +181,8 @@ const CHUNK: usize = 2_000;
 pub fn build(opts: &BuildOptions) -> Result<BuildSummary> {
     let started = Instant::now();
     let site = load_site(opts)?;
-    let renderer = Renderer::new(
-        &site.library,
-        &site.config,
-        &opts.root,
-        &site.theme,
-        site.base.clone(),
-        site.as_of,
-    )?;
-    let jobs = renderer.plan();
-    let mut files = planned_files(&renderer, &jobs, &site);
-    let extra = extra_files(&renderer, &jobs, &site, &files)?;
-    files.extend(extra.iter().map(|(p, _)| p.clone()));
+    let renderer = renderer(&site, opts)?;
+    let Plan { jobs, files, extra } = plan(&renderer, &site)?;
     let staging = Staging::begin(&opts.output_dir())?;
     let problems = Mutex::new(Vec::new());
     let bar = progress_bar(opts.progress, jobs.len());
@@ -398,18 +416,8 @@ fn broken_link(root: &Path, source: Option<&Path>, target: &str) -> Diagnostic {
 /// Renders every page in memory and checks every internal link of every page; writes nothing.
 pub fn check(opts: &BuildOptions) -> Result<CheckSummary> {
     let site = load_site(opts)?;
-    let renderer = Renderer::new(
-        &site.library,
-        &site.config,
-        &opts.root,
-        &site.theme,
-        site.base.clone(),
-        site.as_of,
-    )?;
-    let jobs = renderer.plan();
-    let mut files = planned_files(&renderer, &jobs, &site);
-    let extra = extra_files(&renderer, &jobs, &site, &files)?;
-    files.extend(extra.into_iter().map(|(p, _)| p));
+    let renderer = renderer(&site, opts)?;
+    let Plan { jobs, files, .. } = plan(&renderer, &site)?;
     let problems = Mutex::new(Vec::new());
     let links_checked = std::sync::atomic::AtomicUsize::new(0);
     let search_on = site.theme.outputs.search;
