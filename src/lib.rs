@@ -6,6 +6,7 @@
 //! theme, and [`output`] writes the site atomically.
 
 pub mod build;
+pub mod cache;
 pub mod config;
 pub mod content;
 pub mod error;

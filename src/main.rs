@@ -46,6 +46,9 @@ enum Command {
         /// Theme to use instead of the configured one (e.g. `bench` for benchmarks).
         #[arg(long, value_name = "NAME")]
         theme: Option<String>,
+        /// Build everything from scratch: neither read nor write the cache in .quaestor-cache/.
+        #[arg(long)]
+        no_cache: bool,
     },
     /// Validate all content and every internal link without writing anything.
     Check {
@@ -84,6 +87,7 @@ fn main() -> ExitCode {
             base_url,
             as_of,
             theme,
+            no_cache,
         } => {
             let opts = BuildOptions {
                 root: root.clone(),
@@ -92,16 +96,23 @@ fn main() -> ExitCode {
                 as_of,
                 theme,
                 progress: interactive(),
+                cache: !no_cache,
             };
             match build::build(&opts) {
                 Ok(s) => {
+                    let how = match (s.incremental, s.written + s.removed) {
+                        (true, 0) => "nothing changed".to_string(),
+                        (true, _) => format!(
+                            "updated in place: {} written, {} removed, {} unchanged",
+                            s.written, s.removed, s.unchanged
+                        ),
+                        (false, _) => format!("{} written, {} unchanged", s.written, s.unchanged),
+                    };
                     println!(
-                        "Built {} questions into {} pages ({} files: {} written, {} unchanged) in {:.2} s → {}",
+                        "Built {} questions into {} pages ({} files; {how}) in {:.2} s → {}",
                         s.questions,
                         s.pages,
                         s.files,
-                        s.written,
-                        s.unchanged,
                         s.elapsed.as_secs_f64(),
                         s.output.display()
                     );
@@ -122,6 +133,7 @@ fn main() -> ExitCode {
                 as_of,
                 theme: None,
                 progress: false,
+                cache: false,
             };
             match build::check(&opts) {
                 Ok(s) => {

@@ -37,7 +37,8 @@ fn entries(root: &Path) -> BTreeSet<String> {
         .into_iter()
         .filter_map(Result::ok)
         .map(|e| e.path().strip_prefix(root).unwrap().display().to_string())
-        .filter(|p| !p.starts_with("output"))
+        // The build cache is the one other folder a build writes, with names of its own.
+        .filter(|p| !p.starts_with("output") && !p.starts_with(quaestor::cache::DIR))
         .collect()
 }
 

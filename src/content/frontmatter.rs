@@ -153,12 +153,10 @@ fn unclosed_quote_before(split: &Split<'_>, upto: usize) -> Option<usize> {
 /// invisible in an editor and mean the file is binary or damaged. Names the line and, in the
 /// front matter, the field.
 pub fn check_controls(path: &Path, text: &str) -> Result<(), Diagnostic> {
-    let Some((at, c)) = text
-        .char_indices()
-        .find(|&(_, c)| c.is_control() && !matches!(c, '\t' | '\n' | '\r'))
-    else {
+    let Some(at) = first_control(text.as_bytes()) else {
         return Ok(());
     };
+    let c = text[at..].chars().next().unwrap_or('\0');
     let line = text[..at].matches('\n').count() + 1;
     let mut d = Diagnostic::new(
         path,
@@ -174,6 +172,18 @@ pub fn check_controls(path: &Path, text: &str) -> Result<(), Diagnostic> {
         }
     }
     Err(d)
+}
+
+/// The byte offset of the first control character (Unicode category Cc: U+0000–U+001F, U+007F,
+/// U+0080–U+009F) other than tab and line ends. Scans bytes, not chars: it runs on every file.
+fn first_control(bytes: &[u8]) -> Option<usize> {
+    bytes.iter().enumerate().position(|(i, &b)| match b {
+        b'\t' | b'\n' | b'\r' => false,
+        0..=0x1f | 0x7f => true,
+        // U+0080–U+009F are encoded as C2 80 … C2 9F.
+        0xc2 => matches!(bytes.get(i + 1), Some(0x80..=0x9f)),
+        _ => false,
+    })
 }
 
 fn field_in_message(message: &str) -> Option<String> {
@@ -213,6 +223,20 @@ pub fn field_lines(split: &Split<'_>) -> HashMap<String, usize> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_byte_scan_finds_exactly_the_control_characters() {
+        for c in (0u32..0x3000).filter_map(char::from_u32) {
+            let text = format!("a§é{c}b");
+            let expected = (c.is_control() && !matches!(c, '\t' | '\n' | '\r')).then_some(5);
+            assert_eq!(
+                first_control(text.as_bytes()),
+                expected,
+                "U+{:04X}",
+                c as u32
+            );
+        }
+    }
 
     #[test]
     fn split_reports_lines() {

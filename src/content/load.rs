@@ -11,6 +11,7 @@ use super::body;
 use super::frontmatter;
 use super::model::Question;
 use super::validate;
+use crate::cache::{KnownFiles, Stamp};
 use crate::error::{Diagnostic, Error, Result};
 
 /// Where question files live, relative to the site root.
@@ -18,6 +19,17 @@ pub const QUESTIONS_DIR: &str = "content/questions";
 
 /// Reads every question under `root/content/questions`, sorted by legislature, number and language.
 pub fn load_content(root: &Path, languages: &[String]) -> Result<Vec<Question>> {
+    let loaded = load_content_reusing(root, languages, &KnownFiles::new())?;
+    Ok(loaded.into_iter().map(|(q, _)| q).collect())
+}
+
+/// Like [`load_content`], but takes a file's question from `known` (the build cache) when its
+/// stamp or its hash shows it unchanged, and returns each file's stamp as read, for the cache.
+pub fn load_content_reusing(
+    root: &Path,
+    languages: &[String],
+    known: &KnownFiles,
+) -> Result<Vec<(Question, Stamp)>> {
     let dir = root.join(QUESTIONS_DIR);
     let mut files = Vec::new();
     let mut problems = Vec::new();
@@ -72,7 +84,7 @@ pub fn load_content(root: &Path, languages: &[String]) -> Result<Vec<Question>> 
     }
     let results: Vec<_> = files
         .par_iter()
-        .map(|p| load_file(root, p, languages))
+        .map(|p| load_known(root, p, languages, known))
         .collect();
     let mut questions = Vec::with_capacity(results.len());
     for r in results {
@@ -81,7 +93,7 @@ pub fn load_content(root: &Path, languages: &[String]) -> Result<Vec<Question>> 
             Err(mut d) => problems.append(&mut d),
         }
     }
-    questions.sort_by(|a, b| {
+    questions.sort_by(|(a, _), (b, _)| {
         (a.legislature, a.number, &a.lang).cmp(&(b.legislature, b.number, &b.lang))
     });
     if problems.is_empty() {
@@ -115,11 +127,39 @@ pub fn decode(path: &Path, bytes: &[u8]) -> Result<String, Diagnostic> {
     })
 }
 
-fn load_file(root: &Path, path: &Path, languages: &[String]) -> Result<Question, Vec<Diagnostic>> {
+/// A file's question: the cached one when the file is unchanged, else parsed and validated.
+/// The stamp is taken before reading, so a file changed while it is read looks changed next time.
+fn load_known(
+    root: &Path,
+    path: &Path,
+    languages: &[String],
+    known: &KnownFiles,
+) -> Result<(Question, Stamp), Vec<Diagnostic>> {
     let rel = relative(root, path);
-    let bytes = std::fs::read(path)
-        .map_err(|e| vec![Diagnostic::new(&rel, format!("cannot read: {e}"))])?;
-    let text = decode(&rel, &bytes).map_err(|d| vec![d])?;
+    let cannot = |e: std::io::Error| vec![Diagnostic::new(&rel, format!("cannot read: {e}"))];
+    let stamp = Stamp::of(&std::fs::symlink_metadata(path).map_err(cannot)?);
+    let cached = known.get(&rel);
+    if let Some(k) = cached.filter(|k| k.stamp == Some(stamp)) {
+        return Ok((k.question.clone(), stamp));
+    }
+    let bytes = std::fs::read(path).map_err(cannot)?;
+    let hash = xxhash_rust::xxh3::xxh3_64(&bytes);
+    if let Some(k) = cached.filter(|k| k.question.file_hash == hash) {
+        return Ok((k.question.clone(), stamp));
+    }
+    let question = parse_file(&rel, &bytes, languages)?;
+    Ok((
+        Question {
+            file_hash: hash,
+            ..question
+        },
+        stamp,
+    ))
+}
+
+fn parse_file(rel: &Path, bytes: &[u8], languages: &[String]) -> Result<Question, Vec<Diagnostic>> {
+    let rel = rel.to_path_buf();
+    let text = decode(&rel, bytes).map_err(|d| vec![d])?;
     frontmatter::check_controls(&rel, &text).map_err(|d| vec![d])?;
     let split = frontmatter::split(&rel, &text).map_err(|d| vec![d])?;
     let raw = frontmatter::parse(&rel, &split).map_err(|d| vec![d])?;

@@ -79,7 +79,7 @@ fn written_question() -> LinkKind {
 
 /// One question in one language. The Markdown body is not kept: it is read again when the page is
 /// rendered, so that a 100,000-question library holds only metadata in memory.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Question {
     pub id: String,
     pub assembly: String,
@@ -105,6 +105,8 @@ pub struct Question {
     pub path: PathBuf,
     /// Whether the body has an answer section.
     pub has_answer_text: bool,
+    /// Hash of the whole file (front matter and body): what the build cache compares.
+    pub file_hash: u64,
 }
 
 impl Question {

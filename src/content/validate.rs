@@ -411,5 +411,6 @@ pub fn validate(
         aliases: raw.aliases.unwrap_or_default(),
         path: path.to_path_buf(),
         has_answer_text: body.answer.is_some(),
+        file_hash: 0,
     })
 }

@@ -11,4 +11,4 @@ pub mod search;
 pub mod sitemap;
 pub mod writer;
 
-pub use writer::Staging;
+pub use writer::{InPlace, Staging};

@@ -9,15 +9,19 @@ use crate::render::Renderer;
 pub fn files(site: &Site, renderer: &Renderer<'_>) -> Result<Vec<(String, Vec<u8>)>> {
     let outputs = &site.theme.outputs;
     let mut out = Vec::new();
+    let t = std::time::Instant::now();
     if outputs.feeds {
         out.extend(crate::output::feeds::files(renderer)?);
     }
+    crate::build::phase(t, "publish: feeds");
     if outputs.calendars {
         out.extend(crate::output::calendar::files(renderer)?);
     }
+    crate::build::phase(t, "publish: calendars");
     if outputs.data {
         out.extend(crate::output::data::files(site, renderer)?);
     }
+    crate::build::phase(t, "publish: data");
     // The search bundle itself is built during rendering (`search::Indexer`); its pages are here.
     if outputs.search {
         out.extend(renderer.search_pages()?);

@@ -173,3 +173,74 @@ fn exchange(_: &Path, _: &Path) -> io::Result<()> {
         "no atomic exchange",
     ))
 }
+
+/// Updates an existing output folder file by file, for incremental builds. Each file is written
+/// beside its final name and renamed over it, so no reader ever sees half a file; the build cache
+/// is marked dirty around the whole update, so an interrupted one is followed by a full build.
+pub struct InPlace {
+    output: PathBuf,
+    pub written: AtomicUsize,
+    pub removed: AtomicUsize,
+}
+
+impl InPlace {
+    pub fn new(output: &Path) -> InPlace {
+        InPlace {
+            output: absolute(output),
+            written: AtomicUsize::new(0),
+            removed: AtomicUsize::new(0),
+        }
+    }
+
+    fn target(&self, rel: &str) -> Result<PathBuf> {
+        if !crate::site::urls::is_safe_output_path(rel) {
+            return Err(Error::io(
+                "refuse to write",
+                Path::new(rel),
+                io::Error::new(
+                    io::ErrorKind::InvalidInput,
+                    "the path would leave the output folder",
+                ),
+            ));
+        }
+        Ok(self.output.join(rel))
+    }
+
+    pub fn write(&self, rel: &str, bytes: &[u8]) -> Result<()> {
+        let target = self.target(rel)?;
+        if let Some(dir) = target.parent() {
+            fs::create_dir_all(dir).map_err(|e| Error::io("create", dir, e))?;
+        }
+        let n = TEMP.fetch_add(1, Ordering::Relaxed);
+        let name = target.file_name().unwrap_or_default().to_string_lossy();
+        let tmp = target.with_file_name(format!(".{name}.tmp-{}-{n}", std::process::id()));
+        fs::write(&tmp, bytes)
+            .and_then(|()| fs::rename(&tmp, &target))
+            .map_err(|e| {
+                let _ = fs::remove_file(&tmp);
+                Error::io("write", &target, e)
+            })?;
+        self.written.fetch_add(1, Ordering::Relaxed);
+        Ok(())
+    }
+
+    /// Removes a file the site no longer has, and the folders it leaves empty, as a full build
+    /// would not have created them.
+    pub fn remove(&self, rel: &str) -> Result<()> {
+        let target = self.target(rel)?;
+        match fs::remove_file(&target) {
+            Ok(()) => {}
+            Err(e) if e.kind() == io::ErrorKind::NotFound => {}
+            Err(e) => return Err(Error::io("remove", &target, e)),
+        }
+        self.removed.fetch_add(1, Ordering::Relaxed);
+        let mut dir = target.parent();
+        while let Some(d) = dir.filter(|d| *d != self.output && d.starts_with(&self.output)) {
+            if fs::remove_dir(d).is_err() {
+                break;
+            }
+            dir = d.parent();
+        }
+        Ok(())
+    }
+}

@@ -95,7 +95,7 @@ impl<'a> Renderer<'a> {
         self.lang_of(q)
     }
 
-    fn has_upcoming(&self, questions: &[QIdx]) -> bool {
+    pub(super) fn has_upcoming(&self, questions: &[QIdx]) -> bool {
         questions
             .iter()
             .any(|&q| upcoming(self.lib.question(q), self.as_of))

@@ -159,6 +159,15 @@ impl Renderer<'_> {
 
     /// The chain of reintroductions a question belongs to, oldest first; empty when it has none.
     pub(super) fn chain(&self, i: QIdx) -> Vec<ChainStep> {
+        self.chain_walk(i).0
+    }
+
+    /// Every question id the chain walk looked up, present or not: what the chain depends on.
+    pub(super) fn chain_ids(&self, i: QIdx) -> Vec<String> {
+        self.chain_walk(i).1
+    }
+
+    fn chain_walk(&self, i: QIdx) -> (Vec<ChainStep>, Vec<String>) {
         let q = self.lib.question(i);
         let link_of = |q: &Question, kind: LinkType| {
             q.links
@@ -169,7 +178,7 @@ impl Renderer<'_> {
         if link_of(q, LinkType::ReintroductionOf).is_none()
             && link_of(q, LinkType::ReintroducedAs).is_none()
         {
-            return Vec::new();
+            return (Vec::new(), Vec::new());
         }
         let l = self.lang_of(q);
         let t = &self.langs[l].t;
@@ -218,6 +227,7 @@ impl Renderer<'_> {
                 }),
             }
         }
-        steps
+        seen.extend(visited);
+        (steps, seen)
     }
 }

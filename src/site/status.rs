@@ -128,6 +128,7 @@ mod tests {
             aliases: vec![],
             path: "x".into(),
             has_answer_text: answered.is_some(),
+            file_hash: 0,
         }
     }
 

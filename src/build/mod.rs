@@ -1,7 +1,10 @@
 //! The build pipeline, start to end: configuration and theme → content → library → plan → render
 //! in parallel → write atomically. `check` runs the same pipeline without writing.
+//! [`incremental`] lets a build with a cache skip what did not change.
 
-use std::collections::HashSet;
+mod incremental;
+
+use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::Ordering;
 use std::sync::Mutex;
@@ -11,8 +14,9 @@ use chrono::NaiveDate;
 use indicatif::{ProgressBar, ProgressStyle};
 use rayon::prelude::*;
 
+use crate::cache::{KnownFiles, PageLinks, Stamp};
 use crate::config::Config;
-use crate::content::load_content;
+use crate::content::load::load_content_reusing;
 use crate::error::{Diagnostic, Error, Result};
 use crate::output::{links, redirects, search, Staging};
 use crate::render::{theme, Renderer};
@@ -31,6 +35,8 @@ pub struct BuildOptions {
     /// Overrides the configured theme.
     pub theme: Option<String>,
     pub progress: bool,
+    /// Use and update the build cache in `<root>/.quaestor-cache/` (on by default).
+    pub cache: bool,
 }
 
 impl BuildOptions {
@@ -42,6 +48,7 @@ impl BuildOptions {
             as_of: None,
             theme: None,
             progress: false,
+            cache: true,
         }
     }
 
@@ -58,9 +65,13 @@ pub struct BuildSummary {
     pub files: usize,
     pub written: usize,
     pub unchanged: usize,
+    /// Files an incremental build removed because the site no longer has them.
+    pub removed: usize,
     pub questions: usize,
     pub elapsed: Duration,
     pub output: PathBuf,
+    /// Whether the output was updated in place from the build cache.
+    pub incremental: bool,
 }
 
 /// Everything loaded and ready to render.
@@ -73,8 +84,23 @@ pub struct Site {
     pub library: Library,
 }
 
+/// The date statuses are computed for: the option, the configuration, or today.
+fn effective_as_of(opts: &BuildOptions, config: &Config) -> NaiveDate {
+    opts.as_of
+        .or(config.as_of)
+        .unwrap_or_else(|| chrono::Local::now().date_naive())
+}
+
 /// Loads configuration, theme, data and content, reporting every problem found.
 pub fn load_site(opts: &BuildOptions) -> Result<Site> {
+    load_site_reusing(opts, &KnownFiles::new()).map(|(site, _)| site)
+}
+
+/// Content files by path, with the stamps they were read with.
+type Stamps = HashMap<PathBuf, Stamp>;
+
+/// [`load_site`], taking unchanged content files from the build cache.
+fn load_site_reusing(opts: &BuildOptions, known: &KnownFiles) -> Result<(Site, Stamps)> {
     let mut config = Config::load(&opts.root)?;
     if let Some(url) = &opts.base_url {
         config.base_url = url.clone();
@@ -87,11 +113,9 @@ pub fn load_site(opts: &BuildOptions) -> Result<Site> {
         Error::Invalid(vec![Diagnostic::new("--base-url", m)
             .help("give an absolute URL such as https://user.github.io/repo/")])
     })?;
-    let as_of = opts
-        .as_of
-        .or(config.as_of)
-        .unwrap_or_else(|| chrono::Local::now().date_naive());
+    let as_of = effective_as_of(opts, &config);
     let mut problems = Vec::new();
+    let t0 = Instant::now();
     let theme = theme::load(&opts.root, &config.theme, &config.languages)
         .map(|mut t| {
             // Search needs both: a theme that offers it and a site that asks for it.
@@ -103,25 +127,35 @@ pub fn load_site(opts: &BuildOptions) -> Result<Site> {
     let ministries = MinistryTable::load(&opts.root)
         .map_err(|e| keep(e, &mut problems))
         .ok();
-    let questions = load_content(&opts.root, &config.languages)
+    phase(t0, "load: theme, data");
+    let questions = load_content_reusing(&opts.root, &config.languages, known)
         .map_err(|e| keep(e, &mut problems))
         .ok();
+    phase(t0, "load: content");
     match (theme, ministries, questions) {
-        (Some(theme), Some(ministries), Some(questions)) if problems.is_empty() => {
+        (Some(theme), Some(ministries), Some(loaded)) if problems.is_empty() => {
+            let mut stamps = Stamps::with_capacity(loaded.len());
+            let mut questions = Vec::with_capacity(loaded.len());
+            for (q, stamp) in loaded {
+                stamps.insert(q.path.clone(), stamp);
+                questions.push(q);
+            }
             let library = Library::new(
                 questions,
                 &config.languages,
                 &config.default_language,
                 &ministries,
             );
-            Ok(Site {
+            phase(t0, "load: library");
+            let site = Site {
                 root: opts.root.clone(),
                 config,
                 base,
                 as_of,
                 theme,
                 library,
-            })
+            };
+            Ok((site, stamps))
         }
         _ => Err(Error::Invalid(problems)),
     }
@@ -167,9 +201,12 @@ struct Plan {
 }
 
 fn plan(renderer: &Renderer<'_>, site: &Site) -> Result<Plan> {
+    let t = Instant::now();
     let jobs = renderer.plan();
     let mut files = planned_files(renderer, &jobs, site);
+    phase(t, "plan: pages");
     let extra = extra_files(renderer, &jobs, site, &files)?;
+    phase(t, "plan: feeds, data, sitemap");
     files.extend(extra.iter().map(|(p, _)| p.clone()));
     Ok(Plan { jobs, files, extra })
 }
@@ -178,20 +215,82 @@ fn plan(renderer: &Renderer<'_>, site: &Site) -> Result<Plan> {
 const CHUNK: usize = 2_000;
 
 /// Builds the site into the output folder, or leaves it untouched and reports every problem.
+/// With the cache on, a build with nothing changed stops early and a build with a few changed
+/// questions updates only what they touch (see [`incremental`]).
 pub fn build(opts: &BuildOptions) -> Result<BuildSummary> {
     let started = Instant::now();
-    let site = load_site(opts)?;
+    let cache = opts.cache.then(|| incremental::Cache::open(opts)).flatten();
+    if let Some(summary) = cache.as_ref().and_then(|c| c.nothing_changed(started)) {
+        return Ok(summary);
+    }
+    let none = KnownFiles::new();
+    let known = cache.as_ref().and_then(|c| c.known()).unwrap_or(&none);
+    phase(started, "cache");
+    let (site, stamps) = load_site_reusing(opts, known)?;
+    phase(started, "load");
     let renderer = renderer(&site, opts)?;
-    let Plan { jobs, files, extra } = plan(&renderer, &site)?;
+    phase(started, "renderer");
+    let plan = plan(&renderer, &site)?;
+    phase(started, "plan");
+    let Some(cache) = cache else {
+        return full(opts, &site, &renderer, plan, None, started).map(|(s, _)| s);
+    };
+    let digests = renderer.digests();
+    let page_digests: Vec<u64> = plan
+        .jobs
+        .par_iter()
+        .map(|&j| renderer.page_digest(j, &digests, cache.global))
+        .collect();
+    phase(started, "digests");
+    let planned = incremental::Planned {
+        jobs: &plan.jobs,
+        digests: &page_digests,
+        structure: digests.structure,
+        files: &plan.files,
+        extra: &plan.extra,
+    };
+    let cache =
+        match incremental::try_update(cache, opts, &site, &renderer, planned, &stamps, started) {
+            incremental::Outcome::Done(summary) => return Ok(summary),
+            incremental::Outcome::Failed(e) => return Err(e),
+            incremental::Outcome::Full(cache) => *cache,
+        };
+    let (summary, mut record) = full(opts, &site, &renderer, plan, Some(&page_digests), started)?;
+    record.structure = digests.structure;
+    incremental::record_full(cache, &site, &stamps, record);
+    Ok(summary)
+}
+
+/// With `QUAESTOR_TIMINGS` set, prints how long the build has run at the end of each phase.
+pub(crate) fn phase(started: Instant, name: &str) {
+    static ON: std::sync::OnceLock<bool> = std::sync::OnceLock::new();
+    if *ON.get_or_init(|| std::env::var_os("QUAESTOR_TIMINGS").is_some()) {
+        eprintln!("{:>8.1} ms  {name}", started.elapsed().as_secs_f64() * 1e3);
+    }
+}
+
+/// A full build through the staging folder. With page digests given, it also returns what the
+/// build cache records.
+fn full(
+    opts: &BuildOptions,
+    site: &Site,
+    renderer: &Renderer<'_>,
+    Plan { jobs, files, extra }: Plan,
+    digests: Option<&[u64]>,
+    started: Instant,
+) -> Result<(BuildSummary, incremental::Record)> {
     let staging = Staging::begin(&opts.output_dir())?;
     let problems = Mutex::new(Vec::new());
+    let recorded = Mutex::new(HashMap::new());
+    let page_links = Mutex::new(Vec::new());
     let bar = progress_bar(opts.progress, jobs.len());
     let indexer = site.theme.outputs.search.then(search::Indexer::start);
     // Chunks keep the search index fed in plan order while pages render in parallel.
-    for chunk in jobs.chunks(CHUNK) {
+    for (c, chunk) in jobs.chunks(CHUNK).enumerate() {
         let for_index: Vec<Option<(String, String)>> = chunk
             .par_iter()
-            .map(|&job| {
+            .enumerate()
+            .map(|(k, &job)| {
                 let result = renderer.render(job).and_then(|page| {
                     for target in &page.links {
                         if !links::resolves(&files, target) {
@@ -203,6 +302,19 @@ pub fn build(opts: &BuildOptions) -> Result<BuildSummary> {
                         }
                     }
                     staging.write(&page.path, &page.bytes)?;
+                    if let Some(d) = digests {
+                        recorded
+                            .lock()
+                            .unwrap()
+                            .insert(page.path.clone(), d[c * CHUNK + k]);
+                        if !page.links.is_empty() {
+                            page_links.lock().unwrap().push(PageLinks {
+                                page: page.path.clone(),
+                                source: page.source.clone(),
+                                targets: page.links.clone(),
+                            });
+                        }
+                    }
                     Ok((indexer.is_some() && search::indexed(job)).then(|| {
                         (
                             format!("/{}", renderer.url(job)),
@@ -223,28 +335,28 @@ pub fn build(opts: &BuildOptions) -> Result<BuildSummary> {
             }
         }
     }
+    let mut recorded = recorded.into_inner().unwrap();
+    let mut others: Vec<(String, Vec<u8>)> = Vec::new();
     if let Some(indexer) = indexer {
         match indexer.finish() {
-            Ok(bundle) => {
-                for (rel, bytes) in &bundle {
-                    if let Err(e) = staging.write(rel, bytes) {
-                        keep(e, &mut problems.lock().unwrap());
-                    }
-                }
-            }
+            Ok(bundle) => others.extend(bundle),
             Err(e) => keep(e, &mut problems.lock().unwrap()),
         }
     }
     bar.finish_and_clear();
-    for (rel, bytes) in &extra {
+    others.extend(extra);
+    for (rel, source) in &site.theme.statics {
+        match source.bytes() {
+            Ok(b) => others.push((rel.clone(), b.into_owned())),
+            Err(e) => keep(e, &mut problems.lock().unwrap()),
+        }
+    }
+    for (rel, bytes) in &others {
         if let Err(e) = staging.write(rel, bytes) {
             keep(e, &mut problems.lock().unwrap());
         }
-    }
-    for (rel, source) in &site.theme.statics {
-        let result = source.bytes().and_then(|b| staging.write(rel, &b));
-        if let Err(e) = result {
-            keep(e, &mut problems.lock().unwrap());
+        if digests.is_some() {
+            recorded.insert(rel.clone(), xxhash_rust::xxh3::xxh3_64(bytes));
         }
     }
     let mut problems = problems.into_inner().unwrap();
@@ -257,15 +369,26 @@ pub fn build(opts: &BuildOptions) -> Result<BuildSummary> {
     let written = staging.written.load(Ordering::Relaxed);
     let unchanged = staging.unchanged.load(Ordering::Relaxed);
     staging.commit()?;
-    Ok(BuildSummary {
+    let mut links = page_links.into_inner().unwrap();
+    links.sort_by(|a, b| a.page.cmp(&b.page));
+    let summary = BuildSummary {
         pages: jobs.len(),
         files: written + unchanged,
         written,
         unchanged,
+        removed: 0,
         questions: site.library.questions.len(),
         elapsed: started.elapsed(),
         output: opts.output_dir(),
-    })
+        incremental: false,
+    };
+    let record = incremental::Record {
+        structure: 0,
+        files: recorded,
+        links,
+        pages: jobs.len(),
+    };
+    Ok((summary, record))
 }
 
 /// Every file the build will write, known before rendering so links can be checked as pages render.

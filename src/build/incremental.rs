@@ -1,0 +1,404 @@
+//! Incremental builds: the build cache decides what the last build left that is still right.
+//!
+//! 1. Nothing changed (same binary, options, configuration, theme and data; every content file
+//!    with its old stamp or hash; the output folder the one we wrote): stop at once.
+//! 2. Some questions changed: parse only those, render only pages whose digest
+//!    (`render::deps`) moved, regenerate the files derived from the whole site (feeds, data,
+//!    sitemap…) and write the ones whose bytes moved, in place, one atomic rename per file.
+//! 3. Anything else (no cache, global or term-table change, another output folder, an
+//!    interrupted update): a full build through the staging folder.
+
+use std::collections::{HashMap, HashSet};
+use std::path::PathBuf;
+use std::sync::atomic::Ordering;
+use std::sync::Mutex;
+use std::time::{Instant, SystemTime};
+
+use rayon::prelude::*;
+
+use super::{broken_link, keep, BuildOptions, BuildSummary, Site};
+use crate::cache::{self, Known, KnownFiles, PageLinks, Stamp, State};
+use crate::config::Config;
+use crate::error::{Error, Result};
+use crate::output::{links, search, InPlace};
+use crate::render::{Job, Renderer};
+
+/// The cache as this build sees it.
+pub struct Cache {
+    path: PathBuf,
+    output: PathBuf,
+    pub global: u64,
+    previous: Option<State>,
+    /// When this build started, to decide which stamps are too fresh to trust.
+    started: SystemTime,
+}
+
+impl Cache {
+    /// Opens the cache for `opts`; `None` when the inputs cannot even be hashed (the build then
+    /// runs in full and reports what is wrong).
+    pub fn open(opts: &BuildOptions) -> Option<Cache> {
+        let started = SystemTime::now();
+        let config = Config::load(&opts.root).ok()?;
+        let output = std::path::absolute(opts.output_dir()).ok()?;
+        let as_of = super::effective_as_of(opts, &config).to_string();
+        let options = [
+            output.to_string_lossy().into_owned(),
+            opts.base_url.clone().unwrap_or_default(),
+            opts.theme.clone().unwrap_or_default(),
+            as_of,
+        ];
+        let refs: Vec<&str> = options.iter().map(String::as_str).collect();
+        let global = cache::global_digest(&opts.root, &refs).ok()?;
+        let path = cache::state_path(&opts.root, &output);
+        let previous = State::load(&path)
+            .filter(|s| !s.dirty && s.global == global)
+            .filter(|s| cache::output_id(&output) == Some(s.output_id));
+        Some(Cache {
+            path,
+            output,
+            global,
+            previous,
+            started,
+        })
+    }
+
+    /// The content files the last build parsed, to skip parsing them again.
+    pub fn known(&self) -> Option<&KnownFiles> {
+        self.previous.as_ref().map(|s| &s.questions)
+    }
+
+    /// The summary of a build with nothing to do, when nothing changed.
+    pub fn nothing_changed(&self, started: Instant) -> Option<BuildSummary> {
+        let state = self.previous.as_ref()?;
+        let root = self.path.parent()?.parent()?;
+        cache::content_unchanged(root, &state.questions).then(|| BuildSummary {
+            pages: state.pages,
+            files: state.files.len(),
+            written: 0,
+            unchanged: state.files.len(),
+            removed: 0,
+            questions: state.questions.len(),
+            elapsed: started.elapsed(),
+            output: self.output.clone(),
+            incremental: true,
+        })
+    }
+
+    /// The previous state, when this build can update its output in place.
+    fn usable(&self, structure: u64) -> Option<&State> {
+        self.previous.as_ref().filter(|s| s.structure == structure)
+    }
+
+    /// Saves what this build read and wrote. A cache that cannot be saved costs the next build
+    /// time, not correctness, so failing to save is a warning.
+    fn save(self, mut state: State) {
+        state.global = self.global;
+        state.output_id = cache::output_id(&self.output).unwrap_or_default();
+        state.dirty = false;
+        if let Err(e) = state.save(&self.path) {
+            eprintln!(
+                "warning: could not save the build cache {}: {e}",
+                self.path.display()
+            );
+        }
+    }
+}
+
+/// What a build records for the next one.
+pub struct Record {
+    pub structure: u64,
+    pub files: HashMap<String, u64>,
+    pub links: Vec<PageLinks>,
+    pub pages: usize,
+}
+
+/// The known-files table for the next build: each question with the stamp it was read with,
+/// kept only when old enough to trust.
+fn known_files(site: &Site, stamps: &HashMap<PathBuf, Stamp>, started: SystemTime) -> KnownFiles {
+    site.library
+        .questions
+        .iter()
+        .map(|q| {
+            let stamp = stamps.get(&q.path).and_then(|s| s.trusted(started));
+            (
+                q.path.clone(),
+                Known {
+                    stamp,
+                    question: q.clone(),
+                },
+            )
+        })
+        .collect()
+}
+
+/// Saves the state after a full build.
+pub fn record_full(cache: Cache, site: &Site, stamps: &HashMap<PathBuf, Stamp>, record: Record) {
+    let questions = known_files(site, stamps, cache.started);
+    let state = State {
+        structure: record.structure,
+        questions,
+        files: record.files,
+        links: record.links,
+        pages: record.pages,
+        ..State::default()
+    };
+    cache.save(state);
+}
+
+/// Everything the planning step produced, with each page's digest.
+pub struct Planned<'p> {
+    pub jobs: &'p [Job],
+    pub digests: &'p [u64],
+    pub structure: u64,
+    pub files: &'p HashSet<String>,
+    pub extra: &'p [(String, Vec<u8>)],
+}
+
+/// Updates the output in place when the cache allows it; `Ok(None)` when a full build is needed.
+pub fn try_update(
+    cache: Cache,
+    opts: &BuildOptions,
+    site: &Site,
+    renderer: &Renderer<'_>,
+    plan: Planned<'_>,
+    stamps: &HashMap<PathBuf, Stamp>,
+    started: Instant,
+) -> Outcome {
+    let Some(previous) = cache.usable(plan.structure) else {
+        return Outcome::Full(Box::new(cache));
+    };
+    match update(&cache, previous, opts, site, renderer, &plan) {
+        Ok((state_files, links, written, removed)) => {
+            let total = state_files.len();
+            let state = State {
+                structure: plan.structure,
+                questions: known_files(site, stamps, cache.started),
+                files: state_files,
+                links,
+                pages: plan.jobs.len(),
+                ..State::default()
+            };
+            cache.save(state);
+            Outcome::Done(BuildSummary {
+                pages: plan.jobs.len(),
+                files: total,
+                written,
+                unchanged: total - written,
+                removed,
+                questions: site.library.questions.len(),
+                elapsed: started.elapsed(),
+                output: opts.output_dir(),
+                incremental: true,
+            })
+        }
+        Err(e) => Outcome::Failed(e),
+    }
+}
+
+/// What an attempt at an in-place update came to.
+pub enum Outcome {
+    Done(BuildSummary),
+    Failed(Error),
+    /// The cache cannot vouch for the output: build in full, then record with this cache.
+    Full(Box<Cache>),
+}
+
+/// A page rendered again, with the body links it holds.
+struct Fresh {
+    job: usize,
+    bytes: Vec<u8>,
+    links: Option<PageLinks>,
+}
+
+type Updated = (HashMap<String, u64>, Vec<PageLinks>, usize, usize);
+
+fn update(
+    cache: &Cache,
+    previous: &State,
+    opts: &BuildOptions,
+    site: &Site,
+    renderer: &Renderer<'_>,
+    plan: &Planned<'_>,
+) -> Result<Updated> {
+    let paths: Vec<String> = plan
+        .jobs
+        .iter()
+        .map(|&j| crate::site::urls::file_for(&renderer.url(j)))
+        .collect();
+    let stale: Vec<usize> = (0..plan.jobs.len())
+        .filter(|&i| previous.files.get(&paths[i]) != Some(&plan.digests[i]))
+        .collect();
+    let problems = Mutex::new(Vec::new());
+    let rendered: Vec<Option<Fresh>> = stale
+        .par_iter()
+        .map(|&i| match renderer.render(plan.jobs[i]) {
+            Ok(page) => {
+                for target in &page.links {
+                    if !links::resolves(plan.files, target) {
+                        problems.lock().unwrap().push(broken_link(
+                            &opts.root,
+                            page.source.as_deref(),
+                            target,
+                        ));
+                    }
+                }
+                let links = (!page.links.is_empty()).then(|| PageLinks {
+                    page: page.path.clone(),
+                    source: page.source.clone(),
+                    targets: page.links,
+                });
+                Some(Fresh {
+                    job: i,
+                    bytes: page.bytes,
+                    links,
+                })
+            }
+            Err(e) => {
+                keep(e, &mut problems.lock().unwrap());
+                None
+            }
+        })
+        .collect();
+    let rendered: Vec<Fresh> = rendered.into_iter().flatten().collect();
+    let fresh: HashSet<&str> = rendered.iter().map(|f| paths[f.job].as_str()).collect();
+    // Pages not rendered again keep their body links, which must still resolve.
+    let mut page_links: Vec<PageLinks> = Vec::new();
+    for l in &previous.links {
+        if fresh.contains(l.page.as_str()) || !paths.contains(&l.page) {
+            continue;
+        }
+        for target in &l.targets {
+            if !links::resolves(plan.files, target) {
+                problems
+                    .lock()
+                    .unwrap()
+                    .push(broken_link(&opts.root, l.source.as_deref(), target));
+            }
+        }
+        page_links.push(l.clone());
+    }
+    page_links.extend(rendered.iter().filter_map(|f| f.links.clone()));
+    page_links.sort_by(|a, b| a.page.cmp(&b.page));
+
+    let mut files: HashMap<String, u64> = HashMap::new();
+    for (i, path) in paths.iter().enumerate() {
+        files.insert(path.clone(), plan.digests[i]);
+    }
+    // Theme files are part of the global digest: unchanged here unless missing from the record.
+    let mut statics: Vec<(String, Vec<u8>)> = Vec::new();
+    for (rel, source) in &site.theme.statics {
+        match previous.files.get(rel) {
+            Some(h) => {
+                files.insert(rel.clone(), *h);
+            }
+            None => {
+                let bytes = source.bytes()?;
+                files.insert(rel.clone(), xxhash_rust::xxh3::xxh3_64(&bytes));
+                statics.push((rel.clone(), bytes.into_owned()));
+            }
+        }
+    }
+    let mut writes: Vec<(&str, &[u8])> = rendered
+        .iter()
+        .map(|f| (paths[f.job].as_str(), f.bytes.as_slice()))
+        .collect();
+    let mut derived: Vec<(String, Vec<u8>)> = Vec::new();
+    if site.theme.outputs.search && !rendered.is_empty() {
+        derived.extend(reindex(cache, renderer, plan, &paths, &rendered, &problems));
+    } else if site.theme.outputs.search {
+        // Nothing rendered: the previous bundle stands; keep its files in the record.
+        for (f, h) in &previous.files {
+            if f.starts_with("pagefind/") {
+                files.insert(f.clone(), *h);
+            }
+        }
+    }
+    for (rel, bytes) in plan.extra.iter().chain(derived.iter()) {
+        let hash = xxhash_rust::xxh3::xxh3_64(bytes);
+        if previous.files.get(rel) != Some(&hash) {
+            writes.push((rel.as_str(), bytes.as_slice()));
+        }
+        files.insert(rel.clone(), hash);
+    }
+    for (rel, bytes) in &statics {
+        writes.push((rel.as_str(), bytes.as_slice()));
+    }
+    let mut problems = problems.into_inner().unwrap();
+    if !problems.is_empty() {
+        problems.sort_by(|a, b| (&a.path, a.line, &a.message).cmp(&(&b.path, b.line, &b.message)));
+        problems.dedup();
+        return Err(Error::Invalid(problems));
+    }
+    let mut gone: Vec<&String> = previous
+        .files
+        .keys()
+        .filter(|f| !files.contains_key(*f))
+        .collect();
+    gone.sort();
+    if writes.is_empty() && gone.is_empty() {
+        return Ok((files, page_links, 0, 0));
+    }
+    let mut dirty = State {
+        global: cache.global,
+        ..State::default()
+    };
+    dirty
+        .mark_dirty(&cache.path)
+        .map_err(|e| Error::io("write", &cache.path, e))?;
+    let out = InPlace::new(&opts.output_dir());
+    writes
+        .par_iter()
+        .try_for_each(|(rel, bytes)| out.write(rel, bytes))?;
+    for rel in gone {
+        out.remove(rel)?;
+    }
+    Ok((
+        files,
+        page_links,
+        out.written.load(Ordering::Relaxed),
+        out.removed.load(Ordering::Relaxed),
+    ))
+}
+
+/// Pagefind indexes the whole site at once: pages rendered now come from memory, the others
+/// from the output folder, in plan order as in a full build.
+fn reindex(
+    cache: &Cache,
+    renderer: &Renderer<'_>,
+    plan: &Planned<'_>,
+    paths: &[String],
+    rendered: &[Fresh],
+    problems: &Mutex<Vec<crate::error::Diagnostic>>,
+) -> Vec<(String, Vec<u8>)> {
+    let by_job: HashMap<usize, &[u8]> = rendered
+        .iter()
+        .map(|f| (f.job, f.bytes.as_slice()))
+        .collect();
+    let indexer = search::Indexer::start();
+    for (i, &job) in plan.jobs.iter().enumerate() {
+        if !search::indexed(job) {
+            continue;
+        }
+        let html = match by_job.get(&i) {
+            Some(b) => String::from_utf8_lossy(b).into_owned(),
+            None => match std::fs::read(cache.output.join(&paths[i])) {
+                Ok(b) => String::from_utf8_lossy(&b).into_owned(),
+                Err(e) => {
+                    keep(
+                        Error::io("read", &cache.output.join(&paths[i]), e),
+                        &mut problems.lock().unwrap(),
+                    );
+                    continue;
+                }
+            },
+        };
+        indexer.add(format!("/{}", renderer.url(job)), html);
+    }
+    match indexer.finish() {
+        Ok(bundle) => bundle.into_iter().collect(),
+        Err(e) => {
+            keep(e, &mut problems.lock().unwrap());
+            Vec::new()
+        }
+    }
+}

@@ -1,0 +1,276 @@
+//! The build cache in `<site>/.quaestor-cache/`: what the last successful build read and wrote.
+//! With it a build parses only the content files that changed and renders only the pages whose
+//! inputs changed; with nothing changed it stops after comparing file stamps.
+//!
+//! The cache is an optimisation, never a source of truth: a missing, unreadable or foreign cache
+//! file means a full build, and a build interrupted while updating the output in place leaves the
+//! cache marked dirty, so the next build is a full one.
+
+use std::collections::HashMap;
+use std::fs::Metadata;
+use std::hash::Hasher;
+use std::io::Write;
+use std::os::unix::fs::MetadataExt;
+use std::path::{Path, PathBuf};
+use std::time::{Duration, SystemTime};
+
+use serde::{Deserialize, Serialize};
+use walkdir::WalkDir;
+use xxhash_rust::xxh3::Xxh3;
+
+use crate::content::Question;
+
+/// The cache folder, relative to the site root.
+pub const DIR: &str = ".quaestor-cache";
+/// Bumped whenever the layout of [`State`] changes; an older file is ignored.
+const FORMAT: u32 = 1;
+/// A file modified this close to the start of a build may be modified again within the same
+/// timestamp tick, so its stamp is not trusted next time (git's "racily clean" rule).
+const RACY: Duration = Duration::from_secs(2);
+
+/// What identifies a file's version without reading it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Stamp {
+    len: u64,
+    mtime: i64,
+    mtime_nsec: i64,
+    ctime: i64,
+    ctime_nsec: i64,
+    ino: u64,
+}
+
+impl Stamp {
+    pub fn of(meta: &Metadata) -> Stamp {
+        Stamp {
+            len: meta.len(),
+            mtime: meta.mtime(),
+            mtime_nsec: meta.mtime_nsec(),
+            ctime: meta.ctime(),
+            ctime_nsec: meta.ctime_nsec(),
+            ino: meta.ino(),
+        }
+    }
+
+    /// The stamp to keep for next time: none when the file changed too close to `started`.
+    pub fn trusted(self, started: SystemTime) -> Option<Stamp> {
+        let limit = started
+            .checked_sub(RACY)
+            .and_then(|t| t.duration_since(SystemTime::UNIX_EPOCH).ok())?;
+        let newest = self.mtime.max(self.ctime);
+        (newest >= 0 && (newest as u64) < limit.as_secs()).then_some(self)
+    }
+}
+
+/// A content file as the last build saw it.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Known {
+    /// `None` when the file was too fresh to trust its stamp: it is read and hashed again.
+    pub stamp: Option<Stamp>,
+    pub question: Question,
+}
+
+/// The body links of a page, checked again when the page is not rendered: a link may break
+/// because the page it points to went away.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct PageLinks {
+    pub page: String,
+    pub source: Option<PathBuf>,
+    pub targets: Vec<String>,
+}
+
+/// Content files by site-relative path.
+pub type KnownFiles = HashMap<PathBuf, Known>;
+
+/// The state of the output folder after the last successful build.
+#[derive(Debug, Default, Serialize, Deserialize)]
+pub struct State {
+    pub format: u32,
+    /// Everything except the questions: binary, options, configuration, theme and data files.
+    pub global: u64,
+    /// The term tables and archive months of every language (see `render::deps`).
+    pub structure: u64,
+    /// The output folder's device and inode after the build: a replaced folder is not ours.
+    pub output_id: (u64, u64),
+    pub questions: KnownFiles,
+    /// Every file in the output folder: a page's input digest, or another file's content hash.
+    pub files: HashMap<String, u64>,
+    pub links: Vec<PageLinks>,
+    pub pages: usize,
+    /// Set while the output folder is being updated in place.
+    pub dirty: bool,
+}
+
+/// Where the state for one output folder lives: builds into different folders (`serve` and
+/// `build`, for example) keep separate states.
+pub fn state_path(root: &Path, output: &Path) -> PathBuf {
+    let abs = std::path::absolute(output).unwrap_or_else(|_| output.to_path_buf());
+    let key = xxhash_rust::xxh3::xxh3_64(abs.as_os_str().as_encoded_bytes());
+    root.join(DIR).join(format!("build-{key:016x}.bin"))
+}
+
+impl State {
+    /// The state saved for an output folder, if there is one this binary can read.
+    pub fn load(path: &Path) -> Option<State> {
+        let bytes = std::fs::read(path).ok()?;
+        let (state, _): (State, usize) =
+            bincode::serde::decode_from_slice(&bytes, bincode::config::standard()).ok()?;
+        (state.format == FORMAT).then_some(state)
+    }
+
+    /// Writes the state beside its final name and renames it into place, so a reader never sees
+    /// half a file.
+    pub fn save(&mut self, path: &Path) -> std::io::Result<()> {
+        self.format = FORMAT;
+        let bytes = bincode::serde::encode_to_vec(&*self, bincode::config::standard())
+            .map_err(std::io::Error::other)?;
+        let dir = path.parent().expect("the state lives in the cache folder");
+        std::fs::create_dir_all(dir)?;
+        ignore_file(dir)?;
+        let tmp = path.with_extension(format!("tmp{}", std::process::id()));
+        let mut f = std::fs::File::create(&tmp)?;
+        f.write_all(&bytes)?;
+        f.sync_all()?;
+        drop(f);
+        std::fs::rename(&tmp, path)
+    }
+
+    /// Marks the state dirty on disk before the output folder is touched in place.
+    pub fn mark_dirty(&mut self, path: &Path) -> std::io::Result<()> {
+        self.dirty = true;
+        self.save(path)
+    }
+}
+
+/// A `.gitignore` inside the cache folder keeps it out of commits without touching the site's own.
+fn ignore_file(dir: &Path) -> std::io::Result<()> {
+    let path = dir.join(".gitignore");
+    if !path.exists() {
+        std::fs::write(path, "*\n")?;
+    }
+    Ok(())
+}
+
+/// The output folder's identity, or `None` when it does not exist.
+pub fn output_id(output: &Path) -> Option<(u64, u64)> {
+    std::fs::symlink_metadata(output)
+        .ok()
+        .filter(|m| m.is_dir())
+        .map(|m| (m.dev(), m.ino()))
+}
+
+/// A hasher for digests: fast, and stable for a given binary (the binary is part of the digest).
+pub fn hasher() -> Xxh3 {
+    Xxh3::new()
+}
+
+/// Writes a length-prefixed string, so that ("ab", "c") and ("a", "bc") differ.
+pub fn hash_str(h: &mut Xxh3, s: &str) {
+    h.write_u64(s.len() as u64);
+    h.write(s.as_bytes());
+}
+
+/// The digest of everything a build reads besides the questions: this binary, the options that
+/// change output, and every file of the configuration, data, theme and site overrides.
+pub fn global_digest(root: &Path, options: &[&str]) -> std::io::Result<u64> {
+    let mut h = hasher();
+    hash_str(&mut h, env!("CARGO_PKG_VERSION"));
+    // A rebuilt binary may render differently under the same version number.
+    if let Ok(meta) = std::env::current_exe().and_then(std::fs::metadata) {
+        let s = Stamp::of(&meta);
+        h.write_u64(s.len);
+        h.write_i64(s.mtime);
+        h.write_i64(s.mtime_nsec);
+        h.write_u64(s.ino);
+    }
+    for o in options {
+        hash_str(&mut h, o);
+    }
+    for name in [
+        crate::config::CONFIG_FILE,
+        "data",
+        "themes",
+        "templates",
+        "static",
+    ] {
+        let path = root.join(name);
+        if !path.exists() && std::fs::symlink_metadata(&path).is_err() {
+            hash_str(&mut h, "-");
+            continue;
+        }
+        for entry in WalkDir::new(&path).sort_by_file_name() {
+            let entry = entry.map_err(std::io::Error::other)?;
+            let rel = entry.path().strip_prefix(root).unwrap_or(entry.path());
+            hash_str(&mut h, &rel.to_string_lossy());
+            if entry.path_is_symlink() {
+                let target = std::fs::read_link(entry.path())?;
+                hash_str(&mut h, &target.to_string_lossy());
+            } else if entry.file_type().is_file() {
+                let bytes = std::fs::read(entry.path())?;
+                h.write_u64(bytes.len() as u64);
+                h.write(&bytes);
+            }
+        }
+    }
+    Ok(h.finish())
+}
+
+/// Whether every content file is the one the last build read: same set of paths, and each file
+/// either has its trusted stamp or, read again, the same hash. Reads only files whose stamps moved.
+pub fn content_unchanged(root: &Path, known: &KnownFiles) -> bool {
+    let dir = root.join(crate::content::load::QUESTIONS_DIR);
+    let mut seen = 0usize;
+    for entry in WalkDir::new(&dir) {
+        let Ok(entry) = entry else { return false };
+        if entry.file_name().to_string_lossy().starts_with('.') || entry.file_type().is_dir() {
+            continue;
+        }
+        let rel = entry.path().strip_prefix(root).unwrap_or(entry.path());
+        let Some(k) = known.get(rel) else {
+            return false;
+        };
+        if entry.path_is_symlink() {
+            return false;
+        }
+        let Ok(meta) = entry.metadata() else {
+            return false;
+        };
+        if k.stamp != Some(Stamp::of(&meta)) {
+            match std::fs::read(entry.path()) {
+                Ok(bytes) if xxhash_rust::xxh3::xxh3_64(&bytes) == k.question.file_hash => {}
+                _ => return false,
+            }
+        }
+        seen += 1;
+    }
+    seen == known.len()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fresh_files_are_not_trusted() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("a");
+        std::fs::write(&path, "x").unwrap();
+        let stamp = Stamp::of(&std::fs::metadata(&path).unwrap());
+        assert_eq!(stamp.trusted(SystemTime::now()), None);
+        let later = SystemTime::now() + Duration::from_secs(10);
+        assert_eq!(stamp.trusted(later), Some(stamp));
+    }
+
+    #[test]
+    fn a_foreign_or_broken_state_file_is_ignored() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("state.bin");
+        std::fs::write(&path, b"not a state").unwrap();
+        assert!(State::load(&path).is_none());
+        let mut state = State {
+            pages: 3,
+            ..State::default()
+        };
+        state.save(&path).unwrap();
+        assert_eq!(State::load(&path).unwrap().pages, 3);
+    }
+}

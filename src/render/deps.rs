@@ -1,0 +1,220 @@
+//! What each page reads, as a digest: the build cache renders a page again only when its digest
+//! changes. A page is a pure function of its template, the site-wide inputs (binary, options,
+//! configuration, theme, data: the global digest), the term tables of every language (the
+//! structure digest) and the questions listed here, so equal digests mean equal bytes.
+//!
+//! Listing pages show only metadata (a question's front matter), so they depend on their
+//! members' metadata digests: fixing a typo in an answer renders the question's own pages again
+//! and no listing. Question pages show bodies, so they depend on whole files.
+
+use std::hash::Hasher;
+
+use xxhash_rust::xxh3::Xxh3;
+
+use super::context::{page_count, page_range};
+use super::pages::{Job, Renderer, Scope, ACCOUNTABLE};
+use crate::cache::hash_str;
+use crate::content::Question;
+use crate::site::library::{QIdx, TaxonomyKind};
+
+/// Per-question and per-language digests, computed once per build.
+pub struct Digests {
+    /// By question index: the front matter (everything but the body).
+    meta: Vec<u64>,
+    /// By question index: the whole file.
+    full: Vec<u64>,
+    /// By language: every question's metadata, in list order.
+    lang: Vec<u64>,
+    /// Term names and slugs and archive months of every language.
+    pub structure: u64,
+}
+
+/// The digest of a question's front matter: every field but the file hash and body.
+fn meta_digest(q: &Question) -> u64 {
+    let plain = Question {
+        file_hash: 0,
+        ..q.clone()
+    };
+    let bytes = bincode::serde::encode_to_vec(&plain, bincode::config::standard())
+        .expect("a question always encodes");
+    xxhash_rust::xxh3::xxh3_64(&bytes)
+}
+
+impl Renderer<'_> {
+    pub fn digests(&self) -> Digests {
+        use rayon::prelude::*;
+        let meta: Vec<u64> = self.lib.questions.par_iter().map(meta_digest).collect();
+        let full = self
+            .lib
+            .questions
+            .iter()
+            .zip(&meta)
+            .map(|(q, &m)| {
+                let mut h = Xxh3::new();
+                h.write_u64(m);
+                h.write_u64(q.file_hash);
+                h.finish()
+            })
+            .collect();
+        let lang = self
+            .lib
+            .langs
+            .iter()
+            .map(|index| {
+                let mut h = Xxh3::new();
+                members(&mut h, &meta, &index.questions);
+                h.finish()
+            })
+            .collect();
+        let mut h = Xxh3::new();
+        for index in &self.lib.langs {
+            hash_str(&mut h, &index.lang);
+            for kind in TaxonomyKind::ALL {
+                let terms = &index.taxonomy(kind).terms;
+                h.write_u64(terms.len() as u64);
+                for t in terms {
+                    hash_str(&mut h, &t.name);
+                    hash_str(&mut h, &t.slug);
+                }
+            }
+            for &(year, month) in index.by_month.keys() {
+                h.write_i32(year);
+                h.write_u32(month);
+            }
+        }
+        Digests {
+            meta,
+            full,
+            lang,
+            structure: h.finish(),
+        }
+    }
+
+    /// The digest of everything `job`'s page shows, given the global digest.
+    pub fn page_digest(&self, job: Job, d: &Digests, global: u64) -> u64 {
+        let mut h = Xxh3::new();
+        h.write_u64(global);
+        h.write_u64(d.structure);
+        hash_str(&mut h, job.template());
+        hash_str(&mut h, &self.url(job));
+        match job {
+            Job::Question { q, .. } | Job::Compare { q } | Job::Bilingual { q } => {
+                self.neighbourhood(&mut h, q, d)
+            }
+            Job::Home { lang }
+            | Job::Index { lang, .. }
+            | Job::Stats { lang }
+            | Job::ArchiveIndex { lang } => h.write_u64(d.lang[lang as usize]),
+            Job::Questions { lang, page } => {
+                let list = &self.lib.langs[lang as usize].questions;
+                self.slice(&mut h, d, list, page);
+                h.write_u8(self.has_upcoming(list) as u8);
+            }
+            Job::Term {
+                lang,
+                kind,
+                term,
+                page,
+            } => {
+                let t = &self.lib.langs[lang as usize].taxonomy(kind).terms[term as usize];
+                for v in &t.variants {
+                    hash_str(&mut h, v);
+                }
+                self.slice(&mut h, d, &t.questions, page);
+                h.write_u8(self.has_upcoming(&t.questions) as u8);
+                // The first page of a ministry, member or party carries statistics of all.
+                if page == 1 && ACCOUNTABLE.contains(&kind) {
+                    members(&mut h, &d.meta, &t.questions);
+                }
+            }
+            Job::Waiting {
+                lang,
+                overdue,
+                scope,
+                page,
+            } => {
+                if let Scope::Term { kind, term } = scope {
+                    let t = &self.lib.langs[lang as usize].taxonomy(kind).terms[term as usize];
+                    hash_str(&mut h, &t.name);
+                }
+                let list = self.waiting(lang as usize, overdue, scope);
+                self.slice(&mut h, d, &list, page);
+            }
+            Job::Archive {
+                lang,
+                year,
+                month,
+                page,
+            } => {
+                let by_month = &self.lib.langs[lang as usize].by_month;
+                let list: Vec<QIdx> = if month == 0 {
+                    by_month
+                        .range((year, 1)..=(year, 12))
+                        .flat_map(|(_, v)| v.iter().copied())
+                        .collect()
+                } else {
+                    by_month
+                        .get(&(year, month as u32))
+                        .cloned()
+                        .unwrap_or_default()
+                };
+                // The order within the page is the template's business; the members are ours.
+                h.write_u64(list.len() as u64);
+                h.write_u32(page);
+                members(&mut h, &d.meta, &list);
+            }
+            Job::NotFound => {}
+        }
+        h.finish()
+    }
+
+    /// A paginated list: its length (the pager) and the members on this page.
+    fn slice(&self, h: &mut Xxh3, d: &Digests, list: &[QIdx], page: u32) {
+        h.write_u64(list.len() as u64);
+        h.write_u64(page_count(list.len(), self.per_page) as u64);
+        h.write_u32(page);
+        members(
+            h,
+            &d.meta,
+            &list[page_range(list.len(), self.per_page, page as usize)],
+        );
+    }
+
+    /// A question page shows its language versions, the questions it links to (titles, compare
+    /// columns), the links of its versions (which side-by-side pages exist) and its reintroduction
+    /// chain; each is hashed as a whole file, or as absent.
+    fn neighbourhood(&self, h: &mut Xxh3, i: QIdx, d: &Digests) {
+        let q = self.lib.question(i);
+        self.group_digest(h, &q.id, d);
+        if let Some(group) = self.lib.group(&q.id) {
+            for &(_, v) in &group.versions {
+                for link in &self.lib.question(v).links {
+                    self.group_digest(h, &link.id, d);
+                }
+            }
+        }
+        for id in self.chain_ids(i) {
+            self.group_digest(h, &id, d);
+        }
+    }
+
+    fn group_digest(&self, h: &mut Xxh3, id: &str, d: &Digests) {
+        hash_str(h, id);
+        match self.lib.group(id) {
+            Some(g) => {
+                for &(ref lang, v) in &g.versions {
+                    hash_str(h, lang);
+                    h.write_u64(d.full[v as usize]);
+                }
+            }
+            None => h.write_u8(0xff),
+        }
+    }
+}
+
+fn members(h: &mut Xxh3, meta: &[u64], list: &[QIdx]) {
+    h.write_u64(list.len() as u64);
+    for &q in list {
+        h.write_u64(meta[q as usize]);
+    }
+}

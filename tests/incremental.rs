@@ -1,0 +1,277 @@
+//! The build cache: a build after an edit updates the output in place, and what it leaves is
+//! byte for byte what a full build from scratch writes. Each step edits the bundled site the way
+//! a person or the ingester would and compares the two outputs.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use quaestor::build::{build, BuildOptions, BuildSummary};
+
+struct Portal {
+    dir: tempfile::TempDir,
+}
+
+impl Portal {
+    /// The bundled site, paginated at 2 so that lists span pages.
+    fn bundled() -> Portal {
+        let dir = tempfile::tempdir().unwrap();
+        let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
+        for entry in walkdir::WalkDir::new(repo.join("content")) {
+            let entry = entry.unwrap();
+            let rel = entry.path().strip_prefix(repo).unwrap();
+            if entry.file_type().is_dir() {
+                std::fs::create_dir_all(dir.path().join(rel)).unwrap();
+            } else {
+                std::fs::copy(entry.path(), dir.path().join(rel)).unwrap();
+            }
+        }
+        let config = std::fs::read_to_string(repo.join("quaestor.toml"))
+            .unwrap()
+            .replace("paginate_by = 20", "paginate_by = 2");
+        assert!(config.contains("paginate_by = 2"));
+        std::fs::write(dir.path().join("quaestor.toml"), config).unwrap();
+        Portal { dir }
+    }
+
+    fn path(&self, rel: &str) -> PathBuf {
+        self.dir.path().join(rel)
+    }
+
+    fn read(&self, rel: &str) -> String {
+        std::fs::read_to_string(self.path(rel)).unwrap()
+    }
+
+    fn write(&self, rel: &str, text: &str) {
+        let p = self.path(rel);
+        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+        std::fs::write(p, text).unwrap();
+    }
+
+    fn edit(&self, rel: &str, from: &str, to: &str) {
+        let text = self.read(rel);
+        assert!(text.contains(from), "{rel} has no {from:?}");
+        self.write(rel, &text.replacen(from, to, 1));
+    }
+
+    fn opts(&self, output: &str, cache: bool) -> BuildOptions {
+        BuildOptions {
+            output: Some(self.path(output)),
+            cache,
+            ..BuildOptions::new(self.dir.path())
+        }
+    }
+
+    /// Builds incrementally into `output/` and from scratch into `full/`; both must agree.
+    fn step(&self, what: &str) -> BuildSummary {
+        let summary = build(&self.opts("output", true))
+            .unwrap_or_else(|e| panic!("{what}: incremental build failed: {e}"));
+        let _ = std::fs::remove_dir_all(self.path("full"));
+        build(&self.opts("full", false))
+            .unwrap_or_else(|e| panic!("{what}: full build failed: {e}"));
+        let (a, b) = (tree(&self.path("output")), tree(&self.path("full")));
+        let only_a: Vec<_> = a.keys().filter(|k| !b.contains_key(*k)).collect();
+        let only_b: Vec<_> = b.keys().filter(|k| !a.contains_key(*k)).collect();
+        assert!(
+            only_a.is_empty() && only_b.is_empty(),
+            "{what}: only in the incremental output {only_a:?}, only in the full one {only_b:?}"
+        );
+        for (path, bytes) in &a {
+            assert!(
+                b[path] == *bytes,
+                "{what}: {path} differs from a full build"
+            );
+        }
+        eprintln!(
+            "{what}: incremental {}, {} written, {} removed",
+            summary.incremental, summary.written, summary.removed
+        );
+        summary
+    }
+}
+
+/// Every file and folder under `root`, folders with empty contents.
+fn tree(root: &Path) -> BTreeMap<String, Vec<u8>> {
+    walkdir::WalkDir::new(root)
+        .min_depth(1)
+        .into_iter()
+        .map(Result::unwrap)
+        .map(|e| {
+            let rel = e.path().strip_prefix(root).unwrap().display().to_string();
+            let bytes = if e.file_type().is_file() {
+                std::fs::read(e.path()).unwrap()
+            } else {
+                b"<dir>".to_vec()
+            };
+            (rel, bytes)
+        })
+        .collect()
+}
+
+#[test]
+fn every_edit_gives_the_output_of_a_full_build() {
+    let p = Portal::bundled();
+    let first = p.step("first build");
+    assert!(!first.incremental);
+    let total = first.files;
+
+    let again = p.step("nothing changed");
+    assert!(again.incremental && again.written == 0 && again.removed == 0);
+
+    // A typo fixed in an answer: the question's pages, its feed and data; no listing.
+    p.edit(
+        "content/questions/8/8-75.nl.md",
+        "Welke maatregelen plant u",
+        "Welke maatregelen neemt u",
+    );
+    let body = p.step("body edited");
+    assert!(body.incremental, "a body edit is an incremental build");
+    assert!(
+        body.written < total / 5,
+        "a body edit rewrote {} of {total} files",
+        body.written
+    );
+
+    p.edit(
+        "content/questions/7/7-1870.nl.md",
+        "title: \"",
+        "title: \"Herzien: ",
+    );
+    assert!(p.step("title edited").incremental);
+
+    // 8-57 asks "also asked to" 8-58, which the portal did not have: its pages must now link it.
+    let twin = p
+        .read("content/questions/8/8-57.nl.md")
+        .replace("\"8-57\"", "\"8-58\"")
+        .replace("number: 57", "number: 58")
+        .replace("NR=57", "NR=58")
+        .replace(
+            "{type: also-asked-to, id: \"8-58\"}",
+            "{type: also-asked-to, id: \"8-57\"}",
+        );
+    p.write("content/questions/8/8-58.nl.md", &twin);
+    let added = p.step("question added");
+    assert!(added.written > 0);
+
+    std::fs::remove_file(p.path("content/questions/8/8-12.fr.md")).unwrap();
+    p.step("language version removed");
+    assert!(!p.path("output/fr/questions/8-12/index.html").exists());
+    assert!(p.path("output/questions/8-12/index.html").exists());
+
+    // Sent later in the same month: it moves within lists and their pages.
+    let q = "content/questions/8/8-60.nl.md";
+    p.edit(q, "date: 2025-03-03", "date: 2025-03-29");
+    p.edit(
+        q,
+        "{date: 2025-03-03, type: sent}",
+        "{date: 2025-03-29, type: sent}",
+    );
+    assert!(p.step("date moved within its month").incremental);
+
+    // A deadline brought forward: an open question becomes overdue.
+    p.edit(
+        "content/questions/8/8-102.nl.md",
+        "deadline: 2026-12-10",
+        "deadline: 2026-11-20",
+    );
+    assert!(p.step("deadline moved").incremental);
+
+    // Sent a month earlier: a new archive month.
+    p.edit(q, "date: 2025-03-29", "date: 2025-02-03");
+    p.edit(
+        q,
+        "{date: 2025-03-29, type: sent}",
+        "{date: 2025-02-03, type: sent}",
+    );
+    p.step("date moved to another month");
+
+    p.edit(
+        "content/questions/8/8-80.nl.md",
+        "keywords: [",
+        "keywords: [\"Nieuw trefwoord\", ",
+    );
+    p.step("new keyword");
+
+    // Saved again unchanged: a new stamp, the same bytes.
+    let text = p.read("content/questions/8/8-101.nl.md");
+    std::thread::sleep(std::time::Duration::from_millis(20));
+    p.write("content/questions/8/8-101.nl.md", &text);
+    let touched = p.step("saved unchanged");
+    assert!(touched.incremental && touched.written == 0);
+
+    p.write(
+        "data/ministries.yaml",
+        "- slug: justice\n  names:\n    nl: [\"Justitie\"]\n    fr: [\"Justice\"]\n",
+    );
+    let data = p.step("ministries table");
+    assert!(!data.incremental, "site data is a global input");
+
+    p.write(
+        "templates/404.html",
+        "{% extends \"base.html\" %}{% block content %}<h1>Weg</h1>{% endblock content %}",
+    );
+    assert!(!p.step("template override").incremental);
+}
+
+#[test]
+fn a_link_broken_by_another_file_fails_the_incremental_build_too() {
+    let p = Portal::bundled();
+    p.edit(
+        "content/questions/8/8-75.nl.md",
+        "Welke maatregelen plant u",
+        "Zie [de vraag](/questions/8-60/). Welke maatregelen plant u",
+    );
+    p.step("link added");
+    let before = tree(&p.path("output"));
+    // The page holding the link is not rendered again; its link must still be checked.
+    std::fs::remove_file(p.path("content/questions/8/8-60.nl.md")).unwrap();
+    std::fs::remove_file(p.path("content/questions/8/8-60.fr.md")).unwrap();
+    for cache in [true, false] {
+        let e = build(&p.opts("output", cache)).unwrap_err();
+        let shown = e.to_string()
+            + &format!(
+                "{:?}",
+                e.diagnostics()
+                    .iter()
+                    .map(|d| d.to_string())
+                    .collect::<Vec<_>>()
+            );
+        assert!(
+            shown.contains("8-75.nl.md") && shown.contains("/questions/8-60/"),
+            "cache {cache}: {shown}"
+        );
+        assert_eq!(
+            tree(&p.path("output")),
+            before,
+            "the failed build changed the output"
+        );
+    }
+}
+
+#[test]
+fn an_interrupted_update_is_followed_by_a_full_build() {
+    let p = Portal::bundled();
+    p.step("first build");
+    // What an update leaves when it is killed: the cache marked dirty, a page half updated.
+    let state = std::fs::read_dir(p.path(quaestor::cache::DIR))
+        .unwrap()
+        .flatten()
+        .map(|e| e.path())
+        .find(|f| f.extension().is_some_and(|e| e == "bin"))
+        .unwrap();
+    let mut s = quaestor::cache::State::load(&state).unwrap();
+    s.mark_dirty(&state).unwrap();
+    std::fs::write(p.path("output/index.html"), "half").unwrap();
+    let after = p.step("after an interrupted update");
+    assert!(!after.incremental);
+}
+
+#[test]
+fn a_replaced_output_folder_is_rebuilt_in_full() {
+    let p = Portal::bundled();
+    p.step("first build");
+    std::fs::remove_dir_all(p.path("output")).unwrap();
+    std::fs::create_dir(p.path("output")).unwrap();
+    let after = p.step("output replaced");
+    assert!(!after.incremental);
+    assert!(p.path("output/index.html").exists());
+}
