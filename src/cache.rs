@@ -100,6 +100,57 @@ pub struct State {
     pub dirty: bool,
 }
 
+/// Files published beside the pages that each depend on a few questions (a question's feed, a
+/// term's feed): regenerated only when the digest of their inputs moved since the last build.
+pub struct Memo<'a> {
+    previous: Option<&'a HashMap<String, u64>>,
+    /// The global digest, for producers to fold into their digests.
+    pub global: u64,
+    recorded: std::sync::Mutex<HashMap<String, u64>>,
+}
+
+impl<'a> Memo<'a> {
+    /// No cache: everything is generated and nothing recorded.
+    pub fn off() -> Memo<'static> {
+        Memo {
+            previous: None,
+            global: 0,
+            recorded: Default::default(),
+        }
+    }
+
+    pub fn new(previous: Option<&'a HashMap<String, u64>>, global: u64) -> Memo<'a> {
+        Memo {
+            previous,
+            global,
+            recorded: Default::default(),
+        }
+    }
+
+    /// Whether digests are recorded at all (not in `check`, nor without the cache).
+    pub fn active(&self) -> bool {
+        self.global != 0
+    }
+
+    /// Whether the file at `path`, whose inputs hash to `digest`, is in the output as the last
+    /// build left it. The digest is recorded for the next build either way.
+    pub fn unchanged(&self, path: &str, digest: u64) -> bool {
+        if !self.active() {
+            return false;
+        }
+        self.recorded
+            .lock()
+            .unwrap()
+            .insert(path.to_string(), digest);
+        self.previous.and_then(|p| p.get(path)) == Some(&digest)
+    }
+
+    /// Every memoised file of this build, with its digest.
+    pub fn into_recorded(self) -> HashMap<String, u64> {
+        self.recorded.into_inner().unwrap()
+    }
+}
+
 /// Where the state for one output folder lives: builds into different folders (`serve` and
 /// `build`, for example) keep separate states.
 pub fn state_path(root: &Path, output: &Path) -> PathBuf {
@@ -129,7 +180,6 @@ impl State {
         let tmp = path.with_extension(format!("tmp{}", std::process::id()));
         let mut f = std::fs::File::create(&tmp)?;
         f.write_all(&bytes)?;
-        f.sync_all()?;
         drop(f);
         std::fs::rename(&tmp, path)
     }

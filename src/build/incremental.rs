@@ -84,6 +84,11 @@ impl Cache {
         })
     }
 
+    /// The files of the previous build, when this build can update its output in place.
+    pub fn previous_files(&self, structure: u64) -> Option<&HashMap<String, u64>> {
+        self.usable(structure).map(|s| &s.files)
+    }
+
     /// The previous state, when this build can update its output in place.
     fn usable(&self, structure: u64) -> Option<&State> {
         self.previous.as_ref().filter(|s| s.structure == structure)
@@ -152,6 +157,7 @@ pub struct Planned<'p> {
     pub structure: u64,
     pub files: &'p HashSet<String>,
     pub extra: &'p [(String, Vec<u8>)],
+    pub memo: &'p HashMap<String, u64>,
 }
 
 /// Updates the output in place when the cache allows it; `Ok(None)` when a full build is needed.
@@ -313,7 +319,15 @@ fn update(
             }
         }
     }
+    for (rel, digest) in plan.memo {
+        files.insert(rel.clone(), *digest);
+    }
     for (rel, bytes) in plan.extra.iter().chain(derived.iter()) {
+        if plan.memo.contains_key(rel) {
+            // Generated because its inputs moved (the others were not generated at all).
+            writes.push((rel.as_str(), bytes.as_slice()));
+            continue;
+        }
         let hash = xxhash_rust::xxh3::xxh3_64(bytes);
         if previous.files.get(rel) != Some(&hash) {
             writes.push((rel.as_str(), bytes.as_slice()));

@@ -14,7 +14,7 @@ use chrono::NaiveDate;
 use indicatif::{ProgressBar, ProgressStyle};
 use rayon::prelude::*;
 
-use crate::cache::{KnownFiles, PageLinks, Stamp};
+use crate::cache::{KnownFiles, Memo, PageLinks, Stamp};
 use crate::config::Config;
 use crate::content::load::load_content_reusing;
 use crate::error::{Diagnostic, Error, Result};
@@ -196,19 +196,29 @@ struct Plan {
     jobs: Vec<crate::render::Job>,
     /// Every output path, pages and extra files, for link checks.
     files: HashSet<String>,
-    /// Files derived from the whole plan (sitemap, redirects, feeds, data…), with their bytes.
+    /// Files derived from the whole plan (sitemap, redirects, feeds, data…), with their bytes;
+    /// without those the build cache vouches for.
     extra: Vec<(String, Vec<u8>)>,
+    /// Files whose inputs the build cache tracks by digest (see [`Memo`]), generated or not.
+    memo: HashMap<String, u64>,
 }
 
-fn plan(renderer: &Renderer<'_>, site: &Site) -> Result<Plan> {
+fn plan(renderer: &Renderer<'_>, site: &Site, memo: Memo<'_>) -> Result<Plan> {
     let t = Instant::now();
     let jobs = renderer.plan();
     let mut files = planned_files(renderer, &jobs, site);
     phase(t, "plan: pages");
-    let extra = extra_files(renderer, &jobs, site, &files)?;
+    let extra = extra_files(renderer, &jobs, site, &files, &memo)?;
     phase(t, "plan: feeds, data, sitemap");
+    let memo = memo.into_recorded();
     files.extend(extra.iter().map(|(p, _)| p.clone()));
-    Ok(Plan { jobs, files, extra })
+    files.extend(memo.keys().cloned());
+    Ok(Plan {
+        jobs,
+        files,
+        extra,
+        memo,
+    })
 }
 
 /// Pages rendered between two hand-overs to the search indexer.
@@ -230,16 +240,18 @@ pub fn build(opts: &BuildOptions) -> Result<BuildSummary> {
     phase(started, "load");
     let renderer = renderer(&site, opts)?;
     phase(started, "renderer");
-    let plan = plan(&renderer, &site)?;
-    phase(started, "plan");
     let Some(cache) = cache else {
+        let plan = plan(&renderer, &site, Memo::off())?;
         return full(opts, &site, &renderer, plan, None, started).map(|(s, _)| s);
     };
     let digests = renderer.digests();
+    let memo = Memo::new(cache.previous_files(digests.structure), cache.global);
+    let plan = plan(&renderer, &site, memo)?;
+    phase(started, "plan");
     let page_digests: Vec<u64> = plan
         .jobs
         .par_iter()
-        .map(|&j| renderer.page_digest(j, &digests, cache.global))
+        .map(|&j| renderer.page_digest(j, digests, cache.global))
         .collect();
     phase(started, "digests");
     let planned = incremental::Planned {
@@ -248,6 +260,7 @@ pub fn build(opts: &BuildOptions) -> Result<BuildSummary> {
         structure: digests.structure,
         files: &plan.files,
         extra: &plan.extra,
+        memo: &plan.memo,
     };
     let cache =
         match incremental::try_update(cache, opts, &site, &renderer, planned, &stamps, started) {
@@ -275,7 +288,12 @@ fn full(
     opts: &BuildOptions,
     site: &Site,
     renderer: &Renderer<'_>,
-    Plan { jobs, files, extra }: Plan,
+    Plan {
+        jobs,
+        files,
+        extra,
+        memo,
+    }: Plan,
     digests: Option<&[u64]>,
     started: Instant,
 ) -> Result<(BuildSummary, incremental::Record)> {
@@ -359,6 +377,9 @@ fn full(
             recorded.insert(rel.clone(), xxhash_rust::xxh3::xxh3_64(bytes));
         }
     }
+    if digests.is_some() {
+        recorded.extend(memo);
+    }
     let mut problems = problems.into_inner().unwrap();
     if !problems.is_empty() {
         staging.abort();
@@ -410,13 +431,14 @@ fn extra_files(
     jobs: &[crate::render::Job],
     site: &Site,
     pages: &HashSet<String>,
+    memo: &Memo<'_>,
 ) -> Result<Vec<(String, Vec<u8>)>> {
     let mut urls: Vec<String> = jobs
         .iter()
         .filter(|j| renderer.indexable(**j))
         .map(|&j| renderer.url(j))
         .collect();
-    let published = crate::output::publish::files(site, renderer)?;
+    let published = crate::output::publish::files(site, renderer, memo)?;
     // Pages published beside the plan (the open-data page) belong in the sitemap too.
     urls.extend(
         published
@@ -540,7 +562,7 @@ fn broken_link(root: &Path, source: Option<&Path>, target: &str) -> Diagnostic {
 pub fn check(opts: &BuildOptions) -> Result<CheckSummary> {
     let site = load_site(opts)?;
     let renderer = renderer(&site, opts)?;
-    let Plan { jobs, files, .. } = plan(&renderer, &site)?;
+    let Plan { jobs, files, .. } = plan(&renderer, &site, Memo::off())?;
     let problems = Mutex::new(Vec::new());
     let links_checked = std::sync::atomic::AtomicUsize::new(0);
     let search_on = site.theme.outputs.search;

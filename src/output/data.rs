@@ -200,6 +200,7 @@ pub fn sha256sums(files: &[(String, Vec<u8>)]) -> Vec<u8> {
 /// Every open-data file and the data page of every language.
 pub fn files(site: &Site, r: &Renderer<'_>) -> Result<Vec<(String, Vec<u8>)>> {
     let lib = r.library();
+    let t = std::time::Instant::now();
     let records: Vec<Result<(String, Value)>> = lib
         .groups
         .par_iter()
@@ -215,6 +216,7 @@ pub fn files(site: &Site, r: &Renderer<'_>) -> Result<Vec<(String, Vec<u8>)>> {
         pretty.push(b'\n');
         out.push((format!("api/questions/{id}.json"), pretty));
     }
+    crate::build::phase(t, "data: records, jsonl, pretty");
     let mut csv = String::new();
     csv_row(
         &mut csv,
@@ -248,7 +250,9 @@ pub fn files(site: &Site, r: &Renderer<'_>) -> Result<Vec<(String, Vec<u8>)>> {
             QUESTION_SCHEMA.as_bytes().to_vec(),
         ),
     ];
+    crate::build::phase(t, "data: csv, indexes");
     out.push(("SHA256SUMS".to_string(), sha256sums(&bulk)));
+    crate::build::phase(t, "data: sha256");
     let mut listed: Vec<String> = bulk.iter().map(|(p, _)| p.clone()).collect();
     listed.push("SHA256SUMS".into());
     let example = lib.groups.first().and_then(|g| {

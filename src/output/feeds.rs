@@ -4,9 +4,12 @@
 //! questions (`<date>T00:00:00Z`), never the build time, and entry ids are the absolute address of
 //! the question (plus `#answer` or `#event-…`), so a feed reader never sees an entry twice.
 
+use std::hash::Hasher;
+
 use chrono::NaiveDate;
 use rayon::prelude::*;
 
+use crate::cache::Memo;
 use crate::content::Question;
 use crate::error::Result;
 use crate::render::publishing::{paths, FEED_KINDS};
@@ -286,8 +289,9 @@ impl Ctx<'_, '_> {
     }
 }
 
-/// Every feed of the site.
-pub fn files(r: &Renderer<'_>) -> Result<Vec<(String, Vec<u8>)>> {
+/// Every feed of the site that `memo` does not vouch for. Feeds of terms and questions depend on
+/// a few questions each, so an incremental build regenerates only those whose inputs moved.
+pub fn files(r: &Renderer<'_>, memo: &Memo<'_>) -> Result<Vec<(String, Vec<u8>)>> {
     let lib = r.library();
     let mut out = Vec::new();
     for l in 0..r.language_count() {
@@ -316,9 +320,29 @@ pub fn files(r: &Renderer<'_>) -> Result<Vec<(String, Vec<u8>)>> {
             entries,
         );
         out.push((rel, feed.to_xml()));
+        // A feed's inputs: the language's newest question (its fallback date) and its entries.
+        let unchanged = |rel: &str, name: &str, members: &[QIdx]| {
+            if !memo.active() {
+                return false;
+            }
+            let d = r.digests();
+            let mut h = xxhash_rust::xxh3::Xxh3::new();
+            h.write_u64(memo.global);
+            h.write_u64(d.structure);
+            h.write_u64(index.questions.first().map_or(0, |&q| d.meta(q)));
+            crate::cache::hash_str(&mut h, name);
+            for &q in members {
+                h.write_u64(d.meta(q));
+            }
+            memo.unchanged(rel, h.finish())
+        };
         for kind in FEED_KINDS {
             for term in &index.taxonomy(kind).terms {
                 let rel = paths::term_feed(urls, kind.section(), &term.slug);
+                let latest = &term.questions[..term.questions.len().min(LATEST)];
+                if unchanged(&rel, &term.name, latest) {
+                    continue;
+                }
                 let feed = c.feed(
                     t.get("feed_term").replace("{name}", &term.name),
                     &rel,
@@ -331,6 +355,7 @@ pub fn files(r: &Renderer<'_>) -> Result<Vec<(String, Vec<u8>)>> {
         let per_question: Vec<(String, Vec<u8>)> = index
             .questions
             .par_iter()
+            .filter(|&&q| !unchanged(&paths::question_feed(urls, &lib.question(q).id), "", &[q]))
             .map(|&q| c.question_feed(lib.question(q)))
             .collect();
         out.extend(per_question);

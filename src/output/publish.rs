@@ -6,12 +6,16 @@ use crate::error::Result;
 use crate::render::Renderer;
 
 /// Every publishing file, as (site-relative path, bytes).
-pub fn files(site: &Site, renderer: &Renderer<'_>) -> Result<Vec<(String, Vec<u8>)>> {
+pub fn files(
+    site: &Site,
+    renderer: &Renderer<'_>,
+    memo: &crate::cache::Memo<'_>,
+) -> Result<Vec<(String, Vec<u8>)>> {
     let outputs = &site.theme.outputs;
     let mut out = Vec::new();
     let t = std::time::Instant::now();
     if outputs.feeds {
-        out.extend(crate::output::feeds::files(renderer)?);
+        out.extend(crate::output::feeds::files(renderer, memo)?);
     }
     crate::build::phase(t, "publish: feeds");
     if outputs.calendars {

@@ -41,7 +41,12 @@ fn meta_digest(q: &Question) -> u64 {
 }
 
 impl Renderer<'_> {
-    pub fn digests(&self) -> Digests {
+    /// The digests of this build's questions, computed once.
+    pub fn digests(&self) -> &Digests {
+        self.digests.get_or_init(|| self.compute_digests())
+    }
+
+    fn compute_digests(&self) -> Digests {
         use rayon::prelude::*;
         let meta: Vec<u64> = self.lib.questions.par_iter().map(meta_digest).collect();
         let full = self
@@ -209,6 +214,13 @@ impl Renderer<'_> {
             }
             None => h.write_u8(0xff),
         }
+    }
+}
+
+impl Digests {
+    /// The metadata digest of a question.
+    pub fn meta(&self, q: QIdx) -> u64 {
+        self.meta[q as usize]
     }
 }
 

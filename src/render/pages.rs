@@ -149,6 +149,8 @@ pub struct Renderer<'a> {
     templates: std::collections::HashSet<String>,
     /// What the theme publishes beside its pages.
     pub(super) outputs: super::theme::Outputs,
+    /// Per-question digests for the build cache, computed on first use.
+    pub(super) digests: std::sync::OnceLock<super::deps::Digests>,
 }
 
 #[derive(Serialize)]
@@ -279,6 +281,7 @@ impl<'a> Renderer<'a> {
                 .collect(),
             templates: theme.templates.keys().cloned().collect(),
             outputs: theme.outputs.clone(),
+            digests: std::sync::OnceLock::new(),
         })
     }
 
