@@ -12,13 +12,24 @@ RUNS=${RUNS:-3}
 SHARED=${SHARED:-../shared}
 cargo build --release --quiet
 bin="$PWD/target/release/quaestor"
-wrapper="$(mktemp -d)/quaestor-bench-theme"
-printf '#!/bin/sh\nexec "%s" "$@" --theme bench\n' "$bin" > "$wrapper"
-chmod +x "$wrapper"
+# compare.py builds the same corpus several times; each run must be a cold build, so the
+# wrappers delete the build cache (.quaestor-cache) the previous run left in the site.
+wrappers="$(mktemp -d)"
+for theme in default bench; do
+  extra=""; [ "$theme" = bench ] && extra="--theme bench"
+  cat > "$wrappers/quaestor-$theme" <<SH
+#!/bin/sh
+root=""; prev=""
+for a in "\$@"; do [ "\$prev" = "--root" ] && root="\$a"; prev="\$a"; done
+[ -n "\$root" ] && rm -rf "\$root/.quaestor-cache"
+exec "$bin" "\$@" $extra
+SH
+  chmod +x "$wrappers/quaestor-$theme"
+done
 logs="$(mktemp -d)"
 for n in $SIZES; do
   for theme in default bench; do
-    exe="$bin"; [ "$theme" = bench ] && exe="$wrapper"
+    exe="$wrappers/quaestor-$theme"
     echo "== $n questions, theme $theme" >&2
     python3 "$SHARED/bench/compare.py" "$n" --quaestor "$exe" --runs "$RUNS" | tee "$logs/$n-$theme.log" >&2
   done

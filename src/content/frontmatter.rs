@@ -177,13 +177,29 @@ pub fn check_controls(path: &Path, text: &str) -> Result<(), Diagnostic> {
 /// The byte offset of the first control character (Unicode category Cc: U+0000–U+001F, U+007F,
 /// U+0080–U+009F) other than tab and line ends. Scans bytes, not chars: it runs on every file.
 fn first_control(bytes: &[u8]) -> Option<usize> {
-    bytes.iter().enumerate().position(|(i, &b)| match b {
-        b'\t' | b'\n' | b'\r' => false,
-        0..=0x1f | 0x7f => true,
-        // U+0080–U+009F are encoded as C2 80 … C2 9F.
-        0xc2 => matches!(bytes.get(i + 1), Some(0x80..=0x9f)),
-        _ => false,
-    })
+    // Chunks are tested without an early exit, which the compiler vectorises; only a chunk
+    // with a suspect byte is searched exactly.
+    const CHUNK: usize = 64;
+    let suspect = |b: u8| (b < 0x20 && !matches!(b, b'\t' | b'\n' | b'\r')) || b == 0x7f || b == 0xc2;
+    for (c, chunk) in bytes.chunks(CHUNK).enumerate() {
+        if !chunk.iter().fold(false, |any, &b| any | suspect(b)) {
+            continue;
+        }
+        let start = c * CHUNK;
+        for i in start..start + chunk.len() {
+            let hit = match bytes[i] {
+                b'\t' | b'\n' | b'\r' => false,
+                0..=0x1f | 0x7f => true,
+                // U+0080–U+009F are encoded as C2 80 … C2 9F.
+                0xc2 => matches!(bytes.get(i + 1), Some(0x80..=0x9f)),
+                _ => false,
+            };
+            if hit {
+                return Some(i);
+            }
+        }
+    }
+    None
 }
 
 fn field_in_message(message: &str) -> Option<String> {

@@ -108,8 +108,9 @@ fn relative(root: &Path, path: &Path) -> PathBuf {
     path.strip_prefix(root).unwrap_or(path).to_path_buf()
 }
 
-/// Decodes a file as UTF-8 without BOM and with LF line ends.
-pub fn decode(path: &Path, bytes: &[u8]) -> Result<String, Diagnostic> {
+/// Decodes a file as UTF-8 without BOM and with LF line ends; borrows when there is nothing to
+/// change, which is almost always.
+pub fn decode<'b>(path: &Path, bytes: &'b [u8]) -> Result<std::borrow::Cow<'b, str>, Diagnostic> {
     let text = std::str::from_utf8(bytes).map_err(|e| {
         let line = bytes[..e.valid_up_to()]
             .iter()
@@ -122,8 +123,8 @@ pub fn decode(path: &Path, bytes: &[u8]) -> Result<String, Diagnostic> {
     })?;
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     Ok(match text.contains('\r') {
-        true => text.replace("\r\n", "\n"),
-        false => text.to_string(),
+        true => std::borrow::Cow::Owned(text.replace("\r\n", "\n")),
+        false => std::borrow::Cow::Borrowed(text),
     })
 }
 
