@@ -107,6 +107,8 @@ pub struct Memo<'a> {
     /// The global digest, for producers to fold into their digests.
     pub global: u64,
     recorded: std::sync::Mutex<HashMap<String, u64>>,
+    /// The output folder the previous build wrote, for files assembled from kept parts.
+    output: Option<PathBuf>,
 }
 
 impl<'a> Memo<'a> {
@@ -116,15 +118,23 @@ impl<'a> Memo<'a> {
             previous: None,
             global: 0,
             recorded: Default::default(),
+            output: None,
         }
     }
 
-    pub fn new(previous: Option<&'a HashMap<String, u64>>, global: u64) -> Memo<'a> {
+    pub fn new(previous: Option<&'a HashMap<String, u64>>, global: u64, output: &Path) -> Memo<'a> {
         Memo {
             previous,
             global,
             recorded: Default::default(),
+            output: previous.map(|_| output.to_path_buf()),
         }
+    }
+
+    /// A file as the previous build wrote it, when this build may rely on it.
+    pub fn previous_file(&self, rel: &str) -> Option<Vec<u8>> {
+        let path = self.output.as_ref()?.join(rel);
+        std::fs::read(path).ok()
     }
 
     /// Whether digests are recorded at all (not in `check`, nor without the cache).

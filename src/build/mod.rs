@@ -245,7 +245,11 @@ pub fn build(opts: &BuildOptions) -> Result<BuildSummary> {
         return full(opts, &site, &renderer, plan, None, started).map(|(s, _)| s);
     };
     let digests = renderer.digests();
-    let memo = Memo::new(cache.previous_files(digests.structure), cache.global);
+    let memo = Memo::new(
+        cache.previous_files(digests.structure),
+        cache.global,
+        &opts.output_dir(),
+    );
     let plan = plan(&renderer, &site, memo)?;
     phase(started, "plan");
     let page_digests: Vec<u64> = plan

@@ -180,7 +180,8 @@ fn first_control(bytes: &[u8]) -> Option<usize> {
     // Chunks are tested without an early exit, which the compiler vectorises; only a chunk
     // with a suspect byte is searched exactly.
     const CHUNK: usize = 64;
-    let suspect = |b: u8| (b < 0x20 && !matches!(b, b'\t' | b'\n' | b'\r')) || b == 0x7f || b == 0xc2;
+    let suspect =
+        |b: u8| (b < 0x20 && !matches!(b, b'\t' | b'\n' | b'\r')) || b == 0x7f || b == 0xc2;
     for (c, chunk) in bytes.chunks(CHUNK).enumerate() {
         if !chunk.iter().fold(false, |any, &b| any | suspect(b)) {
             continue;

@@ -3,11 +3,15 @@
 //! language), `api/members.json`, `api/ministries.json`, `api/keywords.json`, a `SHA256SUMS` of
 //! the bulk files, the JSON Schema of a record, and a page documenting them and their licence.
 
+use std::collections::HashMap;
+use std::hash::Hasher;
+
 use rayon::prelude::*;
 use serde_json::{json, Value};
 use sha2::{Digest, Sha256};
 
 use crate::build::Site;
+use crate::cache::Memo;
 use crate::content::{Question, Status};
 use crate::error::Result;
 use crate::render::publishing::{paths, DataPageFiles};
@@ -106,6 +110,34 @@ fn record(r: &Renderer<'_>, site: &Site, g: &Group) -> Result<Value> {
     }))
 }
 
+/// A question's open-data record: built now, or its line kept from the previous build.
+enum Record {
+    New(Value),
+    Kept(String),
+}
+
+/// The previous `questions.jsonl`, empty without a usable cache.
+fn previous_jsonl(memo: &Memo<'_>) -> String {
+    memo.previous_file("questions.jsonl")
+        .and_then(|b| String::from_utf8(b).ok())
+        .unwrap_or_default()
+}
+
+/// The lines of a `questions.jsonl` by question id. Records are objects with sorted keys
+/// (`assembly`, then `id`), and a quote inside a JSON string is always escaped, so the first
+/// `,"id":"` of a line is the record's own id.
+fn lines_by_id(jsonl: &str) -> HashMap<&str, &str> {
+    const KEY: &str = ",\"id\":\"";
+    jsonl
+        .lines()
+        .filter_map(|line| {
+            let start = line.find(KEY)? + KEY.len();
+            let end = start + line[start..].find('"')?;
+            Some((&line[start..end], line))
+        })
+        .collect()
+}
+
 /// One CSV cell: RFC 4180 quoting, and a `'` before text a spreadsheet would run as a formula.
 pub fn csv_cell(s: &str) -> String {
     let s = if s.starts_with(['=', '+', '-', '@', '\t', '\r']) {
@@ -197,26 +229,60 @@ pub fn sha256sums(files: &[(String, Vec<u8>)]) -> Vec<u8> {
     lines.concat().into_bytes()
 }
 
-/// Every open-data file and the data page of every language.
-pub fn files(site: &Site, r: &Renderer<'_>) -> Result<Vec<(String, Vec<u8>)>> {
+/// Every open-data file and the data page of every language. A question's record depends on its
+/// language versions only, so with `memo` an incremental build keeps the records of unchanged
+/// questions: their files stay, and their lines of `questions.jsonl` come from the previous one.
+pub fn files(site: &Site, r: &Renderer<'_>, memo: &Memo<'_>) -> Result<Vec<(String, Vec<u8>)>> {
     let lib = r.library();
     let t = std::time::Instant::now();
-    let records: Vec<Result<(String, Value)>> = lib
+    let previous = previous_jsonl(memo);
+    let kept_lines = lines_by_id(&previous);
+    let records: Vec<Result<(String, Record)>> = lib
         .groups
         .par_iter()
-        .map(|g| record(r, site, g).map(|v| (g.id.clone(), v)))
+        .map(|g| {
+            let rel = format!("api/questions/{}.json", g.id);
+            if memo.active() {
+                let d = r.digests();
+                let mut h = xxhash_rust::xxh3::Xxh3::new();
+                h.write_u64(memo.global);
+                h.write_u64(d.structure);
+                for &(_, v) in &g.versions {
+                    h.write_u64(d.full(v));
+                }
+                if memo.unchanged(&rel, h.finish()) {
+                    if let Some(line) = kept_lines.get(g.id.as_str()) {
+                        return Ok((rel, Record::Kept(line.to_string())));
+                    }
+                }
+            }
+            record(r, site, g).map(|v| (rel, Record::New(v)))
+        })
         .collect();
     let mut out = Vec::with_capacity(records.len() + 10);
     let mut jsonl = String::new();
+    let mut example = None;
     for rec in records {
-        let (id, v) = rec?;
-        jsonl.push_str(&v.to_string());
+        let (rel, rec) = rec?;
+        match rec {
+            Record::Kept(line) => jsonl.push_str(&line),
+            Record::New(v) => {
+                jsonl.push_str(&v.to_string());
+                let mut pretty = serde_json::to_vec_pretty(&v).unwrap_or_default();
+                pretty.push(b'\n');
+                out.push((rel.clone(), pretty));
+            }
+        }
         jsonl.push('\n');
-        let mut pretty = serde_json::to_vec_pretty(&v).unwrap_or_default();
-        pretty.push(b'\n');
-        out.push((format!("api/questions/{id}.json"), pretty));
+        if example.is_none() {
+            // The first record, shown on the data page: from this build or the previous one.
+            let bytes = match out.last().filter(|(p, _)| *p == rel) {
+                Some((_, b)) => Some(b.clone()),
+                None => memo.previous_file(&rel),
+            };
+            example = bytes.map(|b| (rel.clone(), String::from_utf8_lossy(&b).into_owned()));
+        }
     }
-    crate::build::phase(t, "data: records, jsonl, pretty");
     let mut csv = String::new();
     csv_row(
         &mut csv,
@@ -255,11 +321,6 @@ pub fn files(site: &Site, r: &Renderer<'_>) -> Result<Vec<(String, Vec<u8>)>> {
     crate::build::phase(t, "data: sha256");
     let mut listed: Vec<String> = bulk.iter().map(|(p, _)| p.clone()).collect();
     listed.push("SHA256SUMS".into());
-    let example = lib.groups.first().and_then(|g| {
-        out.iter()
-            .find(|(p, _)| *p == format!("api/questions/{}.json", g.id))
-            .map(|(p, b)| (p.clone(), String::from_utf8_lossy(b).into_owned()))
-    });
     out.extend(bulk);
     let page = DataPageFiles {
         files: listed,
@@ -282,6 +343,17 @@ mod tests {
         assert_eq!(csv_cell("-2"), "'-2");
         assert_eq!(csv_cell("@SUM(A1)"), "'@SUM(A1)");
         assert_eq!(csv_cell("line\nbreak"), "\"line\nbreak\"");
+    }
+
+    #[test]
+    fn a_record_line_is_found_by_its_own_id() {
+        let a = json!({"id": "7-1", "assembly": "x\",\"id\":\"9-9", "versions": {"nl": {"links": [{"id": "8-8"}]}}});
+        let b = json!({"id": "7-2", "assembly": "be-senate", "number": 2});
+        let text = format!("{a}\n{b}\n");
+        let lines = lines_by_id(&text);
+        assert_eq!(lines.len(), 2);
+        assert_eq!(lines["7-1"], a.to_string());
+        assert_eq!(lines["7-2"], b.to_string());
     }
 
     #[test]

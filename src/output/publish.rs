@@ -23,7 +23,7 @@ pub fn files(
     }
     crate::build::phase(t, "publish: calendars");
     if outputs.data {
-        out.extend(crate::output::data::files(site, renderer)?);
+        out.extend(crate::output::data::files(site, renderer, memo)?);
     }
     crate::build::phase(t, "publish: data");
     // The search bundle itself is built during rendering (`search::Indexer`); its pages are here.

@@ -222,6 +222,11 @@ impl Digests {
     pub fn meta(&self, q: QIdx) -> u64 {
         self.meta[q as usize]
     }
+
+    /// The digest of a question's whole file.
+    pub fn full(&self, q: QIdx) -> u64 {
+        self.full[q as usize]
+    }
 }
 
 fn members(h: &mut Xxh3, meta: &[u64], list: &[QIdx]) {
