@@ -81,9 +81,10 @@ pub struct PageLinks {
 /// Content files by site-relative path.
 pub type KnownFiles = HashMap<PathBuf, Known>;
 
-/// The state of the output folder after the last successful build.
+/// What a build with nothing to do needs to know, decoded alone from the front of the state
+/// file: a no-change build never decodes the parsed questions.
 #[derive(Debug, Default, Serialize, Deserialize)]
-pub struct State {
+pub struct Head {
     pub format: u32,
     /// Everything except the questions: binary, options, configuration, theme and data files.
     pub global: u64,
@@ -91,13 +92,23 @@ pub struct State {
     pub structure: u64,
     /// The output folder's device and inode after the build: a replaced folder is not ours.
     pub output_id: (u64, u64),
+    /// Set while the output folder is being updated in place.
+    pub dirty: bool,
+    pub pages: usize,
+    pub file_count: usize,
+    /// Every content file: its stamp when trusted, and its hash.
+    pub contents: HashMap<PathBuf, (Option<Stamp>, u64)>,
+}
+
+/// The state of the output folder after the last successful build.
+#[derive(Debug, Default, Serialize, Deserialize)]
+pub struct State {
+    /// First, so that it decodes on its own (bincode writes a struct's fields in order).
+    pub head: Head,
     pub questions: KnownFiles,
     /// Every file in the output folder: a page's input digest, or another file's content hash.
     pub files: HashMap<String, u64>,
     pub links: Vec<PageLinks>,
-    pub pages: usize,
-    /// Set while the output folder is being updated in place.
-    pub dirty: bool,
 }
 
 /// Files published beside the pages that each depend on a few questions (a question's feed, a
@@ -175,13 +186,28 @@ impl State {
         let bytes = std::fs::read(path).ok()?;
         let (state, _): (State, usize) =
             bincode::serde::decode_from_slice(&bytes, bincode::config::standard()).ok()?;
-        (state.format == FORMAT).then_some(state)
+        (state.head.format == FORMAT).then_some(state)
+    }
+
+    /// Only the head of the saved state.
+    pub fn load_head(path: &Path) -> Option<Head> {
+        let bytes = std::fs::read(path).ok()?;
+        let (head, _): (Head, usize) =
+            bincode::serde::decode_from_slice(&bytes, bincode::config::standard()).ok()?;
+        (head.format == FORMAT).then_some(head)
     }
 
     /// Writes the state beside its final name and renames it into place, so a reader never sees
-    /// half a file.
+    /// half a file. (No fsync: a state file lost or garbled in a power cut fails to decode, and
+    /// the next build is a full one.)
     pub fn save(&mut self, path: &Path) -> std::io::Result<()> {
-        self.format = FORMAT;
+        self.head.format = FORMAT;
+        self.head.file_count = self.files.len();
+        self.head.contents = self
+            .questions
+            .iter()
+            .map(|(p, k)| (p.clone(), (k.stamp, k.question.file_hash)))
+            .collect();
         let bytes = bincode::serde::encode_to_vec(&*self, bincode::config::standard())
             .map_err(std::io::Error::other)?;
         let dir = path.parent().expect("the state lives in the cache folder");
@@ -196,7 +222,7 @@ impl State {
 
     /// Marks the state dirty on disk before the output folder is touched in place.
     pub fn mark_dirty(&mut self, path: &Path) -> std::io::Result<()> {
-        self.dirty = true;
+        self.head.dirty = true;
         self.save(path)
     }
 }
@@ -275,34 +301,37 @@ pub fn global_digest(root: &Path, options: &[&str]) -> std::io::Result<u64> {
 }
 
 /// Whether every content file is the one the last build read: same set of paths, and each file
-/// either has its trusted stamp or, read again, the same hash. Reads only files whose stamps moved.
-pub fn content_unchanged(root: &Path, known: &KnownFiles) -> bool {
+/// either has its trusted stamp or, read again, the same hash. Reads only files whose stamps
+/// moved, and returns their new stamps (so the state can trust them next time), or `None` when
+/// something changed.
+pub fn content_unchanged(
+    root: &Path,
+    known: &HashMap<PathBuf, (Option<Stamp>, u64)>,
+) -> Option<Vec<(PathBuf, Stamp)>> {
     let dir = root.join(crate::content::load::QUESTIONS_DIR);
     let mut seen = 0usize;
+    let mut restamped = Vec::new();
     for entry in WalkDir::new(&dir) {
-        let Ok(entry) = entry else { return false };
+        let entry = entry.ok()?;
         if entry.file_name().to_string_lossy().starts_with('.') || entry.file_type().is_dir() {
             continue;
         }
         let rel = entry.path().strip_prefix(root).unwrap_or(entry.path());
-        let Some(k) = known.get(rel) else {
-            return false;
-        };
+        let &(known_stamp, hash) = known.get(rel)?;
         if entry.path_is_symlink() {
-            return false;
+            return None;
         }
-        let Ok(meta) = entry.metadata() else {
-            return false;
-        };
-        if k.stamp != Some(Stamp::of(&meta)) {
-            match std::fs::read(entry.path()) {
-                Ok(bytes) if xxhash_rust::xxh3::xxh3_64(&bytes) == k.question.file_hash => {}
-                _ => return false,
+        let stamp = Stamp::of(&entry.metadata().ok()?);
+        if known_stamp != Some(stamp) {
+            let bytes = std::fs::read(entry.path()).ok()?;
+            if xxhash_rust::xxh3::xxh3_64(&bytes) != hash {
+                return None;
             }
+            restamped.push((rel.to_path_buf(), stamp));
         }
         seen += 1;
     }
-    seen == known.len()
+    (seen == known.len()).then_some(restamped)
 }
 
 #[cfg(test)]
@@ -326,11 +355,12 @@ mod tests {
         let path = dir.path().join("state.bin");
         std::fs::write(&path, b"not a state").unwrap();
         assert!(State::load(&path).is_none());
-        let mut state = State {
-            pages: 3,
-            ..State::default()
-        };
+        let mut state = State::default();
+        state.files.insert("index.html".into(), 7);
+        state.head.pages = 3;
         state.save(&path).unwrap();
-        assert_eq!(State::load(&path).unwrap().pages, 3);
+        assert_eq!(State::load(&path).unwrap().head.pages, 3);
+        let head = State::load_head(&path).unwrap();
+        assert_eq!((head.pages, head.file_count), (3, 1));
     }
 }

@@ -17,7 +17,7 @@ use std::time::{Instant, SystemTime};
 use rayon::prelude::*;
 
 use super::{broken_link, keep, BuildOptions, BuildSummary, Site};
-use crate::cache::{self, Known, KnownFiles, PageLinks, Stamp, State};
+use crate::cache::{self, Head, Known, KnownFiles, PageLinks, Stamp, State};
 use crate::config::Config;
 use crate::error::{Error, Result};
 use crate::output::{links, search, InPlace};
@@ -28,6 +28,9 @@ pub struct Cache {
     path: PathBuf,
     output: PathBuf,
     pub global: u64,
+    /// The head of the previous state, when it describes this output and these global inputs.
+    head: Option<Head>,
+    /// The whole previous state, loaded once a build has something to do.
     previous: Option<State>,
     /// When this build started, to decide which stamps are too fresh to trust.
     started: SystemTime,
@@ -50,16 +53,25 @@ impl Cache {
         let refs: Vec<&str> = options.iter().map(String::as_str).collect();
         let global = cache::global_digest(&opts.root, &refs).ok()?;
         let path = cache::state_path(&opts.root, &output);
-        let previous = State::load(&path)
-            .filter(|s| !s.dirty && s.global == global)
-            .filter(|s| cache::output_id(&output) == Some(s.output_id));
+        let head = State::load_head(&path)
+            .filter(|h| !h.dirty && h.global == global)
+            .filter(|h| cache::output_id(&output) == Some(h.output_id));
         Some(Cache {
             path,
             output,
             global,
-            previous,
+            head,
+            previous: None,
             started,
         })
+    }
+
+    /// Loads the whole previous state (the parsed questions, every output file's digest).
+    pub fn load_previous(&mut self) {
+        let Some(head) = &self.head else { return };
+        self.previous = State::load(&self.path).filter(|s| {
+            (s.head.global, s.head.output_id, s.head.dirty) == (head.global, head.output_id, false)
+        });
     }
 
     /// The content files the last build parsed, to skip parsing them again.
@@ -67,21 +79,44 @@ impl Cache {
         self.previous.as_ref().map(|s| &s.questions)
     }
 
-    /// The summary of a build with nothing to do, when nothing changed.
-    pub fn nothing_changed(&self, started: Instant) -> Option<BuildSummary> {
-        let state = self.previous.as_ref()?;
-        let root = self.path.parent()?.parent()?;
-        cache::content_unchanged(root, &state.questions).then(|| BuildSummary {
-            pages: state.pages,
-            files: state.files.len(),
+    /// The summary of a build with nothing to do, when nothing changed. Files that had to be read
+    /// again (their stamps moved, their bytes did not) get their new stamps saved.
+    pub fn nothing_changed(&mut self, started: Instant) -> Option<BuildSummary> {
+        let root = self.path.parent()?.parent()?.to_path_buf();
+        let head = self.head.as_ref()?;
+        let restamped = cache::content_unchanged(&root, &head.contents)?;
+        let summary = BuildSummary {
+            pages: head.pages,
+            files: head.file_count,
             written: 0,
-            unchanged: state.files.len(),
+            unchanged: head.file_count,
             removed: 0,
-            questions: state.questions.len(),
+            questions: head.contents.len(),
             elapsed: started.elapsed(),
             output: self.output.clone(),
             incremental: true,
-        })
+        };
+        let trusted: Vec<(PathBuf, Stamp)> = restamped
+            .into_iter()
+            .filter_map(|(p, s)| s.trusted(self.started).map(|s| (p, s)))
+            .collect();
+        if !trusted.is_empty() {
+            self.load_previous();
+            if let Some(state) = self.previous.as_mut() {
+                for (path, stamp) in trusted {
+                    if let Some(k) = state.questions.get_mut(&path) {
+                        k.stamp = Some(stamp);
+                    }
+                }
+                if let Err(e) = state.save(&self.path) {
+                    eprintln!(
+                        "warning: could not save the build cache {}: {e}",
+                        self.path.display()
+                    );
+                }
+            }
+        }
+        Some(summary)
     }
 
     /// The files of the previous build, when this build can update its output in place.
@@ -91,15 +126,17 @@ impl Cache {
 
     /// The previous state, when this build can update its output in place.
     fn usable(&self, structure: u64) -> Option<&State> {
-        self.previous.as_ref().filter(|s| s.structure == structure)
+        self.previous
+            .as_ref()
+            .filter(|s| s.head.structure == structure)
     }
 
     /// Saves what this build read and wrote. A cache that cannot be saved costs the next build
     /// time, not correctness, so failing to save is a warning.
     fn save(self, mut state: State) {
-        state.global = self.global;
-        state.output_id = cache::output_id(&self.output).unwrap_or_default();
-        state.dirty = false;
+        state.head.global = self.global;
+        state.head.output_id = cache::output_id(&self.output).unwrap_or_default();
+        state.head.dirty = false;
         if let Err(e) = state.save(&self.path) {
             eprintln!(
                 "warning: could not save the build cache {}: {e}",
@@ -140,12 +177,14 @@ fn known_files(site: &Site, stamps: &HashMap<PathBuf, Stamp>, started: SystemTim
 pub fn record_full(cache: Cache, site: &Site, stamps: &HashMap<PathBuf, Stamp>, record: Record) {
     let questions = known_files(site, stamps, cache.started);
     let state = State {
-        structure: record.structure,
+        head: Head {
+            structure: record.structure,
+            pages: record.pages,
+            ..Head::default()
+        },
         questions,
         files: record.files,
         links: record.links,
-        pages: record.pages,
-        ..State::default()
     };
     cache.save(state);
 }
@@ -177,12 +216,14 @@ pub fn try_update(
         Ok((state_files, links, written, removed)) => {
             let total = state_files.len();
             let state = State {
-                structure: plan.structure,
+                head: Head {
+                    structure: plan.structure,
+                    pages: plan.jobs.len(),
+                    ..Head::default()
+                },
                 questions: known_files(site, stamps, cache.started),
                 files: state_files,
                 links,
-                pages: plan.jobs.len(),
-                ..State::default()
             };
             cache.save(state);
             Outcome::Done(BuildSummary {
@@ -353,7 +394,10 @@ fn update(
         return Ok((files, page_links, 0, 0));
     }
     let mut dirty = State {
-        global: cache.global,
+        head: Head {
+            global: cache.global,
+            ..Head::default()
+        },
         ..State::default()
     };
     dirty

@@ -229,9 +229,12 @@ const CHUNK: usize = 2_000;
 /// questions updates only what they touch (see [`incremental`]).
 pub fn build(opts: &BuildOptions) -> Result<BuildSummary> {
     let started = Instant::now();
-    let cache = opts.cache.then(|| incremental::Cache::open(opts)).flatten();
-    if let Some(summary) = cache.as_ref().and_then(|c| c.nothing_changed(started)) {
+    let mut cache = opts.cache.then(|| incremental::Cache::open(opts)).flatten();
+    if let Some(summary) = cache.as_mut().and_then(|c| c.nothing_changed(started)) {
         return Ok(summary);
+    }
+    if let Some(c) = cache.as_mut() {
+        c.load_previous();
     }
     let none = KnownFiles::new();
     let known = cache.as_ref().and_then(|c| c.known()).unwrap_or(&none);
