@@ -208,14 +208,15 @@ impl State {
             .iter()
             .map(|(p, k)| (p.clone(), (k.stamp, k.question.file_hash)))
             .collect();
-        let bytes = bincode::serde::encode_to_vec(&*self, bincode::config::standard())
-            .map_err(std::io::Error::other)?;
         let dir = path.parent().expect("the state lives in the cache folder");
         std::fs::create_dir_all(dir)?;
         ignore_file(dir)?;
         let tmp = path.with_extension(format!("tmp{}", std::process::id()));
-        let mut f = std::fs::File::create(&tmp)?;
-        f.write_all(&bytes)?;
+        // Encoded straight into the file: no second copy of the state in memory.
+        let mut f = std::io::BufWriter::new(std::fs::File::create(&tmp)?);
+        bincode::serde::encode_into_std_write(&*self, &mut f, bincode::config::standard())
+            .map_err(std::io::Error::other)?;
+        f.flush()?;
         drop(f);
         std::fs::rename(&tmp, path)
     }

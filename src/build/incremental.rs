@@ -19,6 +19,7 @@ use rayon::prelude::*;
 use super::{broken_link, keep, BuildOptions, BuildSummary, Site};
 use crate::cache::{self, Head, Known, KnownFiles, PageLinks, Stamp, State};
 use crate::config::Config;
+use crate::content::Question;
 use crate::error::{Error, Result};
 use crate::output::{links, search, InPlace};
 use crate::render::{Job, Renderer};
@@ -74,9 +75,13 @@ impl Cache {
         });
     }
 
-    /// The content files the last build parsed, to skip parsing them again.
-    pub fn known(&self) -> Option<&KnownFiles> {
-        self.previous.as_ref().map(|s| &s.questions)
+    /// The content files the last build parsed, to skip parsing them again; taken out of the
+    /// cache so that they do not stay in memory beside the new library.
+    pub fn take_known(&mut self) -> KnownFiles {
+        self.previous
+            .as_mut()
+            .map(|s| std::mem::take(&mut s.questions))
+            .unwrap_or_default()
     }
 
     /// The summary of a build with nothing to do, when nothing changed. Files that had to be read
@@ -155,37 +160,43 @@ pub struct Record {
 }
 
 /// The known-files table for the next build: each question with the stamp it was read with,
-/// kept only when old enough to trust.
-fn known_files(site: &Site, stamps: &HashMap<PathBuf, Stamp>, started: SystemTime) -> KnownFiles {
-    site.library
-        .questions
-        .iter()
-        .map(|q| {
-            let stamp = stamps.get(&q.path).and_then(|s| s.trusted(started));
-            (
-                q.path.clone(),
-                Known {
-                    stamp,
-                    question: q.clone(),
-                },
-            )
+/// kept only when old enough to trust. Takes the library's questions: this is the build's end.
+fn known_files(
+    questions: Vec<Question>,
+    stamps: &HashMap<PathBuf, Stamp>,
+    started: SystemTime,
+) -> KnownFiles {
+    questions
+        .into_iter()
+        .map(|question| {
+            let stamp = stamps.get(&question.path).and_then(|s| s.trusted(started));
+            (question.path.clone(), Known { stamp, question })
         })
         .collect()
 }
 
-/// Saves the state after a full build.
-pub fn record_full(cache: Cache, site: &Site, stamps: &HashMap<PathBuf, Stamp>, record: Record) {
-    let questions = known_files(site, stamps, cache.started);
-    let state = State {
+/// The state after a full build, without its questions (see [`save`]).
+pub fn full_state(record: Record) -> State {
+    State {
         head: Head {
             structure: record.structure,
             pages: record.pages,
             ..Head::default()
         },
-        questions,
+        questions: KnownFiles::new(),
         files: record.files,
         links: record.links,
-    };
+    }
+}
+
+/// Saves the state of a finished build with the questions it read.
+pub fn save(
+    cache: Cache,
+    mut state: State,
+    questions: Vec<Question>,
+    stamps: &HashMap<PathBuf, Stamp>,
+) {
+    state.questions = known_files(questions, stamps, cache.started);
     cache.save(state);
 }
 
@@ -206,7 +217,6 @@ pub fn try_update(
     site: &Site,
     renderer: &Renderer<'_>,
     plan: Planned<'_>,
-    stamps: &HashMap<PathBuf, Stamp>,
     started: Instant,
 ) -> Outcome {
     let Some(previous) = cache.usable(plan.structure) else {
@@ -221,12 +231,11 @@ pub fn try_update(
                     pages: plan.jobs.len(),
                     ..Head::default()
                 },
-                questions: known_files(site, stamps, cache.started),
+                questions: KnownFiles::new(),
                 files: state_files,
                 links,
             };
-            cache.save(state);
-            Outcome::Done(BuildSummary {
+            let summary = BuildSummary {
                 pages: plan.jobs.len(),
                 files: total,
                 written,
@@ -236,7 +245,8 @@ pub fn try_update(
                 elapsed: started.elapsed(),
                 output: opts.output_dir(),
                 incremental: true,
-            })
+            };
+            Outcome::Done(summary, Box::new((cache, state)))
         }
         Err(e) => Outcome::Failed(e),
     }
@@ -244,7 +254,8 @@ pub fn try_update(
 
 /// What an attempt at an in-place update came to.
 pub enum Outcome {
-    Done(BuildSummary),
+    /// Updated; the state to save once the questions are free (see [`save`]).
+    Done(BuildSummary, Box<(Cache, State)>),
     Failed(Error),
     /// The cache cannot vouch for the output: build in full, then record with this cache.
     Full(Box<Cache>),

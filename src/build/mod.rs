@@ -236,10 +236,10 @@ pub fn build(opts: &BuildOptions) -> Result<BuildSummary> {
     if let Some(c) = cache.as_mut() {
         c.load_previous();
     }
-    let none = KnownFiles::new();
-    let known = cache.as_ref().and_then(|c| c.known()).unwrap_or(&none);
+    let known = cache.as_mut().map(|c| c.take_known()).unwrap_or_default();
     phase(started, "cache");
-    let (site, stamps) = load_site_reusing(opts, known)?;
+    let (site, stamps) = load_site_reusing(opts, &known)?;
+    drop(known);
     phase(started, "load");
     let renderer = renderer(&site, opts)?;
     phase(started, "renderer");
@@ -248,8 +248,9 @@ pub fn build(opts: &BuildOptions) -> Result<BuildSummary> {
         return full(opts, &site, &renderer, plan, None, started).map(|(s, _)| s);
     };
     let digests = renderer.digests();
+    let structure = digests.structure;
     let memo = Memo::new(
-        cache.previous_files(digests.structure),
+        cache.previous_files(structure),
         cache.global,
         &opts.output_dir(),
     );
@@ -264,20 +265,28 @@ pub fn build(opts: &BuildOptions) -> Result<BuildSummary> {
     let planned = incremental::Planned {
         jobs: &plan.jobs,
         digests: &page_digests,
-        structure: digests.structure,
+        structure,
         files: &plan.files,
         extra: &plan.extra,
         memo: &plan.memo,
     };
-    let cache =
-        match incremental::try_update(cache, opts, &site, &renderer, planned, &stamps, started) {
-            incremental::Outcome::Done(summary) => return Ok(summary),
+    let (summary, cache, state) =
+        match incremental::try_update(cache, opts, &site, &renderer, planned, started) {
+            incremental::Outcome::Done(summary, done) => {
+                let (cache, state) = *done;
+                (summary, cache, state)
+            }
             incremental::Outcome::Failed(e) => return Err(e),
-            incremental::Outcome::Full(cache) => *cache,
+            incremental::Outcome::Full(cache) => {
+                let (summary, mut record) =
+                    full(opts, &site, &renderer, plan, Some(&page_digests), started)?;
+                record.structure = structure;
+                (summary, *cache, incremental::full_state(record))
+            }
         };
-    let (summary, mut record) = full(opts, &site, &renderer, plan, Some(&page_digests), started)?;
-    record.structure = digests.structure;
-    incremental::record_full(cache, &site, &stamps, record);
+    // The library's questions go into the cache as they are, not copied.
+    drop(renderer);
+    incremental::save(cache, state, site.library.questions, &stamps);
     Ok(summary)
 }
 
