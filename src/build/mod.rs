@@ -2,7 +2,10 @@
 //! in parallel → write atomically. `check` runs the same pipeline without writing.
 //! [`incremental`] lets a build with a cache skip what did not change.
 
+mod check;
 mod incremental;
+
+pub use check::{check, CheckSummary};
 
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
@@ -572,65 +575,4 @@ fn broken_link(root: &Path, source: Option<&Path>, target: &str) -> Diagnostic {
     )
     .maybe_line(line)
     .help("fix the address (question pages are /questions/<id>/), or add the page it points to")
-}
-
-/// Renders every page in memory and checks every internal link of every page; writes nothing.
-pub fn check(opts: &BuildOptions) -> Result<CheckSummary> {
-    let site = load_site(opts)?;
-    let renderer = renderer(&site, opts)?;
-    let Plan { jobs, files, .. } = plan(&renderer, &site, Memo::off())?;
-    let problems = Mutex::new(Vec::new());
-    let links_checked = std::sync::atomic::AtomicUsize::new(0);
-    let search_on = site.theme.outputs.search;
-    jobs.par_iter().for_each(|&job| match renderer.render(job) {
-        Ok(page) => {
-            let targets = links::internal_targets(&page.bytes, &site.base.path);
-            links_checked.fetch_add(targets.len(), Ordering::Relaxed);
-            for target in targets {
-                let broken = match target.strip_prefix('\u{0}') {
-                    Some(outside) => Some(format!(
-                        "{outside} (outside the base path {})",
-                        site.base.path
-                    )),
-                    // The search bundle is written by Pagefind during a build; check skips it.
-                    None if search_on && target.starts_with("pagefind/") => None,
-                    None => (!links::resolves(&files, &target)).then(|| format!("/{target}")),
-                };
-                if let Some(shown) = broken {
-                    let d = match &page.source {
-                        Some(_) => broken_link(
-                            &opts.root,
-                            page.source.as_deref(),
-                            target.trim_start_matches('\u{0}').trim_start_matches('/'),
-                        ),
-                        None => Diagnostic::new(
-                            format!("(page {})", page.path),
-                            format!("the link {shown} does not lead to any page of the site"),
-                        )
-                        .help("a theme template builds this link; fix the template"),
-                    };
-                    problems.lock().unwrap().push(d);
-                }
-            }
-        }
-        Err(e) => keep(e, &mut problems.lock().unwrap()),
-    });
-    let mut problems = problems.into_inner().unwrap();
-    if !problems.is_empty() {
-        problems.sort_by(|a, b| (&a.path, a.line, &a.message).cmp(&(&b.path, b.line, &b.message)));
-        problems.dedup();
-        return Err(Error::Invalid(problems));
-    }
-    Ok(CheckSummary {
-        questions: site.library.questions.len(),
-        pages: jobs.len(),
-        links: links_checked.into_inner(),
-    })
-}
-
-#[derive(Debug)]
-pub struct CheckSummary {
-    pub questions: usize,
-    pub pages: usize,
-    pub links: usize,
 }

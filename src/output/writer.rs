@@ -64,18 +64,7 @@ impl Staging {
 
     /// Writes one file (`rel` uses `/`); reuses the previous output's file when identical.
     pub fn write(&self, rel: &str, bytes: &[u8]) -> Result<()> {
-        if !crate::site::urls::is_safe_output_path(rel) {
-            // Every path is built from validated ids and slugs; this is the last line of defence.
-            return Err(Error::io(
-                "refuse to write",
-                Path::new(rel),
-                io::Error::new(
-                    io::ErrorKind::InvalidInput,
-                    "the path would leave the output folder",
-                ),
-            ));
-        }
-        let target = self.staging.join(rel);
+        let target = self.staging.join(safe(rel)?);
         if let Some(dir) = target.parent() {
             fs::create_dir_all(dir).map_err(|e| Error::io("create", dir, e))?;
         }
@@ -102,15 +91,7 @@ impl Staging {
             Err(e) if e.kind() == io::ErrorKind::AlreadyExists => {}
             Err(e) => return Err(Error::io("write", &target, e)),
         }
-        let n = TEMP.fetch_add(1, Ordering::Relaxed);
-        let name = target.file_name().unwrap_or_default().to_string_lossy();
-        let tmp = target.with_file_name(format!(".{name}.tmp-{n}"));
-        fs::write(&tmp, bytes)
-            .and_then(|()| fs::rename(&tmp, &target))
-            .map_err(|e| {
-                let _ = fs::remove_file(&tmp);
-                Error::io("write", &target, e)
-            })?;
+        replace(&target, bytes)?;
         self.written.fetch_add(1, Ordering::Relaxed);
         Ok(())
     }
@@ -139,6 +120,35 @@ impl Staging {
     pub fn abort(self) {
         let _ = fs::remove_dir_all(&self.staging);
     }
+}
+
+/// `rel` when it stays inside the output folder. Every path is built from validated ids and
+/// slugs; this is the last line of defence.
+fn safe(rel: &str) -> Result<&str> {
+    if crate::site::urls::is_safe_output_path(rel) {
+        return Ok(rel);
+    }
+    Err(Error::io(
+        "refuse to write",
+        Path::new(rel),
+        io::Error::new(
+            io::ErrorKind::InvalidInput,
+            "the path would leave the output folder",
+        ),
+    ))
+}
+
+/// Writes `bytes` beside `target` and renames them over it: readers see the old file or the new.
+fn replace(target: &Path, bytes: &[u8]) -> Result<()> {
+    let n = TEMP.fetch_add(1, Ordering::Relaxed);
+    let name = target.file_name().unwrap_or_default().to_string_lossy();
+    let tmp = target.with_file_name(format!(".{name}.tmp-{}-{n}", std::process::id()));
+    fs::write(&tmp, bytes)
+        .and_then(|()| fs::rename(&tmp, target))
+        .map_err(|e| {
+            let _ = fs::remove_file(&tmp);
+            Error::io("write", target, e)
+        })
 }
 
 fn absolute(p: &Path) -> PathBuf {
@@ -193,17 +203,7 @@ impl InPlace {
     }
 
     fn target(&self, rel: &str) -> Result<PathBuf> {
-        if !crate::site::urls::is_safe_output_path(rel) {
-            return Err(Error::io(
-                "refuse to write",
-                Path::new(rel),
-                io::Error::new(
-                    io::ErrorKind::InvalidInput,
-                    "the path would leave the output folder",
-                ),
-            ));
-        }
-        Ok(self.output.join(rel))
+        Ok(self.output.join(safe(rel)?))
     }
 
     pub fn write(&self, rel: &str, bytes: &[u8]) -> Result<()> {
@@ -211,15 +211,7 @@ impl InPlace {
         if let Some(dir) = target.parent() {
             fs::create_dir_all(dir).map_err(|e| Error::io("create", dir, e))?;
         }
-        let n = TEMP.fetch_add(1, Ordering::Relaxed);
-        let name = target.file_name().unwrap_or_default().to_string_lossy();
-        let tmp = target.with_file_name(format!(".{name}.tmp-{}-{n}", std::process::id()));
-        fs::write(&tmp, bytes)
-            .and_then(|()| fs::rename(&tmp, &target))
-            .map_err(|e| {
-                let _ = fs::remove_file(&tmp);
-                Error::io("write", &target, e)
-            })?;
+        replace(&target, bytes)?;
         self.written.fetch_add(1, Ordering::Relaxed);
         Ok(())
     }

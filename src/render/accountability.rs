@@ -458,17 +458,10 @@ impl Renderer<'_> {
         ctx
     }
 
-    pub(super) fn archive_context(
-        &self,
-        l: usize,
-        year: i32,
-        month: u8,
-        page: usize,
-        rel: &str,
-    ) -> Context {
-        let t = &self.langs[l].t;
+    /// The questions of a year (`month` 0, newest month first) or of a month.
+    pub(super) fn archive_list(&self, l: usize, year: i32, month: u8) -> Vec<QIdx> {
         let by_month = &self.lib.langs[l].by_month;
-        let list: Vec<QIdx> = if month == 0 {
+        if month == 0 {
             by_month
                 .range((year, 1)..=(year, 12))
                 .rev()
@@ -479,7 +472,19 @@ impl Renderer<'_> {
                 .get(&(year, month as u32))
                 .cloned()
                 .unwrap_or_default()
-        };
+        }
+    }
+
+    pub(super) fn archive_context(
+        &self,
+        l: usize,
+        year: i32,
+        month: u8,
+        page: usize,
+        rel: &str,
+    ) -> Context {
+        let t = &self.langs[l].t;
+        let list = self.archive_list(l, year, month);
         let heading = if month == 0 {
             year.to_string()
         } else {

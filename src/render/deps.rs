@@ -151,22 +151,8 @@ impl Renderer<'_> {
                 month,
                 page,
             } => {
-                let by_month = &self.lib.langs[lang as usize].by_month;
-                let list: Vec<QIdx> = if month == 0 {
-                    by_month
-                        .range((year, 1)..=(year, 12))
-                        .flat_map(|(_, v)| v.iter().copied())
-                        .collect()
-                } else {
-                    by_month
-                        .get(&(year, month as u32))
-                        .cloned()
-                        .unwrap_or_default()
-                };
-                // The order within the page is the template's business; the members are ours.
-                h.write_u64(list.len() as u64);
-                h.write_u32(page);
-                members(&mut h, &d.meta, &list);
+                let list = self.archive_list(lang as usize, year, month);
+                self.slice(&mut h, d, &list, page);
             }
             Job::NotFound => {}
         }
