@@ -128,11 +128,15 @@ fn rebuild(opts: &BuildOptions, shared: &Shared) {
     let mut state = lock.lock().unwrap();
     match result {
         Ok(s) => {
-            println!(
-                "Rebuilt {} pages in {:.2} s",
-                s.pages,
-                s.elapsed.as_secs_f64()
-            );
+            let secs = s.elapsed.as_secs_f64();
+            if s.incremental {
+                println!(
+                    "Rebuilt: {} of {} files updated, {} removed, in {secs:.2} s",
+                    s.written, s.files, s.removed
+                );
+            } else {
+                println!("Rebuilt {} pages in {secs:.2} s", s.pages);
+            }
             state.error = None;
         }
         Err(e) => {
