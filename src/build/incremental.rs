@@ -208,6 +208,8 @@ pub struct Planned<'p> {
     pub files: &'p HashSet<String>,
     pub extra: &'p [(String, Vec<u8>)],
     pub memo: &'p HashMap<String, u64>,
+    /// By job: the output path of its page.
+    pub paths: &'p [String],
 }
 
 /// Updates the output in place when the cache allows it; `Ok(None)` when a full build is needed.
@@ -278,11 +280,7 @@ fn update(
     renderer: &Renderer<'_>,
     plan: &Planned<'_>,
 ) -> Result<Updated> {
-    let paths: Vec<String> = plan
-        .jobs
-        .iter()
-        .map(|&j| crate::site::urls::file_for(&renderer.url(j)))
-        .collect();
+    let paths = plan.paths;
     let stale: Vec<usize> = (0..plan.jobs.len())
         .filter(|&i| previous.files.get(&paths[i]) != Some(&plan.digests[i]))
         .collect();
@@ -362,7 +360,7 @@ fn update(
         .collect();
     let mut derived: Vec<(String, Vec<u8>)> = Vec::new();
     if site.theme.outputs.search && !rendered.is_empty() {
-        derived.extend(reindex(cache, renderer, plan, &paths, &rendered, &problems));
+        derived.extend(reindex(cache, renderer, plan, paths, &rendered, &problems));
     } else if site.theme.outputs.search {
         // Nothing rendered: the previous bundle stands; keep its files in the record.
         for (f, h) in &previous.files {

@@ -204,12 +204,24 @@ struct Plan {
     extra: Vec<(String, Vec<u8>)>,
     /// Files whose inputs the build cache tracks by digest (see [`Memo`]), generated or not.
     memo: HashMap<String, u64>,
+    /// By job: the output path of its page.
+    paths: Vec<String>,
 }
 
 fn plan(renderer: &Renderer<'_>, site: &Site, memo: Memo<'_>) -> Result<Plan> {
     let t = Instant::now();
     let jobs = renderer.plan();
-    let mut files = planned_files(renderer, &jobs, site);
+    let paths: Vec<String> = jobs
+        .iter()
+        .map(|&j| crate::site::urls::file_for(&renderer.url(j)))
+        .collect();
+    // Every file the build will write, known before rendering so links can be checked as pages
+    // render.
+    let mut files: HashSet<String> = paths
+        .iter()
+        .cloned()
+        .chain(site.theme.statics.keys().cloned())
+        .collect();
     phase(t, "plan: pages");
     let extra = extra_files(renderer, &jobs, site, &files, &memo)?;
     phase(t, "plan: feeds, data, sitemap");
@@ -221,6 +233,7 @@ fn plan(renderer: &Renderer<'_>, site: &Site, memo: Memo<'_>) -> Result<Plan> {
         files,
         extra,
         memo,
+        paths,
     })
 }
 
@@ -262,7 +275,8 @@ pub fn build(opts: &BuildOptions) -> Result<BuildSummary> {
     let page_digests: Vec<u64> = plan
         .jobs
         .par_iter()
-        .map(|&j| renderer.page_digest(j, digests, cache.global))
+        .zip(&plan.paths)
+        .map(|(&j, path)| renderer.page_digest(j, path, digests, cache.global))
         .collect();
     phase(started, "digests");
     let planned = incremental::Planned {
@@ -272,6 +286,7 @@ pub fn build(opts: &BuildOptions) -> Result<BuildSummary> {
         files: &plan.files,
         extra: &plan.extra,
         memo: &plan.memo,
+        paths: &plan.paths,
     };
     let (summary, cache, state) =
         match incremental::try_update(cache, opts, &site, &renderer, planned, started) {
@@ -312,6 +327,7 @@ fn full(
         files,
         extra,
         memo,
+        ..
     }: Plan,
     digests: Option<&[u64]>,
     started: Instant,
@@ -429,18 +445,6 @@ fn full(
         pages: jobs.len(),
     };
     Ok((summary, record))
-}
-
-/// Every file the build will write, known before rendering so links can be checked as pages render.
-fn planned_files(
-    renderer: &Renderer<'_>,
-    jobs: &[crate::render::Job],
-    site: &Site,
-) -> HashSet<String> {
-    jobs.iter()
-        .map(|&j| crate::site::urls::file_for(&renderer.url(j)))
-        .chain(site.theme.statics.keys().cloned())
-        .collect()
 }
 
 /// Files derived from the whole plan rather than from one page: the sitemap, robots.txt and

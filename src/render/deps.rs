@@ -95,13 +95,13 @@ impl Renderer<'_> {
         }
     }
 
-    /// The digest of everything `job`'s page shows, given the global digest.
-    pub fn page_digest(&self, job: Job, d: &Digests, global: u64) -> u64 {
+    /// The digest of everything `job`'s page (written at `path`) shows, given the global digest.
+    pub fn page_digest(&self, job: Job, path: &str, d: &Digests, global: u64) -> u64 {
         let mut h = Xxh3::new();
         h.write_u64(global);
         h.write_u64(d.structure);
         hash_str(&mut h, job.template());
-        hash_str(&mut h, &self.url(job));
+        hash_str(&mut h, path);
         match job {
             Job::Question { q, .. } | Job::Compare { q } | Job::Bilingual { q } => {
                 self.neighbourhood(&mut h, q, d)
