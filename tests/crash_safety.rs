@@ -61,18 +61,41 @@ fn quaestor(args: &[&str], root: &Path) -> Command {
     cmd
 }
 
-fn kill_after(mut child: Child, after: Duration) -> bool {
-    let until = Instant::now() + after;
-    while Instant::now() < until {
+/// Kills `child` after `after` unless it exits first; returns how long it ran if it did.
+fn kill_after(mut child: Child, after: Duration) -> Option<Duration> {
+    let started = Instant::now();
+    while started.elapsed() < after {
         if child.try_wait().unwrap().is_some() {
-            return false;
+            return Some(started.elapsed());
         }
         std::thread::sleep(Duration::from_millis(1));
     }
     child.kill().unwrap(); // SIGKILL on Unix
     child.wait().unwrap();
-    true
+    None
 }
+
+/// Kill times are drawn below the shortest run seen so far: a reference run timed while
+/// other tests load the machine would otherwise let later runs finish before their kill.
+struct KillClock {
+    shortest: Duration,
+    rng: Rng,
+}
+
+impl KillClock {
+    fn next(&mut self, past_end_percent: u64) -> Duration {
+        let span = self.shortest.as_micros() as u64 * (100 + past_end_percent) / 100;
+        Duration::from_micros(self.rng.below(span.max(1)))
+    }
+
+    fn finished_in(&mut self, took: Duration) {
+        self.shortest = self.shortest.min(took);
+    }
+}
+
+/// Rounds run until this many kills landed, or `MAX_ROUNDS` rounds.
+const KILLS: usize = 4;
+const MAX_ROUNDS: usize = 14;
 
 #[test]
 fn a_killed_build_leaves_the_old_or_the_new_site() {
@@ -95,19 +118,27 @@ fn a_killed_build_leaves_the_old_or_the_new_site() {
     site.write("quaestor.toml", &config("New portal"));
     let started = Instant::now();
     build("refs-new");
-    let full = started.elapsed();
+    let first = started.elapsed();
     let new = tree(&site.root().join("refs-new"));
     std::fs::remove_dir_all(site.root().join("refs-new")).unwrap();
     site.write("quaestor.toml", &config("Old portal"));
+    let started = Instant::now();
     build("output");
+    let second = started.elapsed();
     let old = tree(&site.out());
     assert!(old.len() > 3000 && old != new);
-    eprintln!("a full build takes {full:?}");
+    eprintln!("full builds take {first:?} and {second:?}");
 
     let mut current_is_new = false;
-    let mut rng = Rng(seed());
+    let mut clock = KillClock {
+        shortest: first.min(second),
+        rng: Rng(seed()),
+    };
     let (mut killed, mut finished) = (0, 0);
-    for round in 0..6 {
+    for round in 0..MAX_ROUNDS {
+        if killed == KILLS {
+            break;
+        }
         let target = if current_is_new {
             "Old portal"
         } else {
@@ -115,14 +146,16 @@ fn a_killed_build_leaves_the_old_or_the_new_site() {
         };
         site.write("quaestor.toml", &config(target));
         // Anywhere from start-up to just past the usual end of a build.
-        let after = Duration::from_micros(rng.below(full.as_micros() as u64 * 11 / 10));
+        let after = clock.next(10);
         let child = quaestor(&["build", "--root", "."], site.root())
             .spawn()
             .unwrap();
-        if kill_after(child, after) {
-            killed += 1;
-        } else {
-            finished += 1;
+        match kill_after(child, after) {
+            None => killed += 1,
+            Some(took) => {
+                finished += 1;
+                clock.finished_in(took);
+            }
         }
         let now = tree(&site.out());
         current_is_new = if now == new {
@@ -137,8 +170,8 @@ fn a_killed_build_leaves_the_old_or_the_new_site() {
         };
     }
     assert!(
-        killed >= 3,
-        "only {killed} kills landed ({finished} builds finished first)"
+        killed == KILLS,
+        "only {killed} kills landed in {MAX_ROUNDS} rounds ({finished} builds finished first)"
     );
     // The next build sweeps what killed builds left beside the output.
     build("output");
@@ -179,12 +212,19 @@ fn a_killed_ingest_leaves_no_half_written_file() {
     assert_eq!(reference.len(), 600);
 
     let content = dir.path().join("content");
-    let mut rng = Rng(seed() ^ 0xface);
+    let mut clock = KillClock {
+        shortest: full,
+        rng: Rng(seed() ^ 0xface),
+    };
     let mut killed = 0;
-    for round in 0..6 {
-        let after = Duration::from_micros(rng.below(full.as_micros() as u64));
-        if kill_after(ingest("content").spawn().unwrap(), after) {
-            killed += 1;
+    for round in 0..MAX_ROUNDS {
+        if killed == KILLS {
+            break;
+        }
+        let after = clock.next(0);
+        match kill_after(ingest("content").spawn().unwrap(), after) {
+            None => killed += 1,
+            Some(took) => clock.finished_in(took),
         }
         for entry in walkdir::WalkDir::new(&content)
             .into_iter()
@@ -216,7 +256,10 @@ fn a_killed_ingest_leaves_no_half_written_file() {
             );
         }
     }
-    assert!(killed >= 3, "only {killed} kills landed");
+    assert!(
+        killed == KILLS,
+        "only {killed} kills landed in {MAX_ROUNDS} rounds"
+    );
     // A complete run finishes the job and sweeps the temp files of the killed ones.
     assert!(ingest("content").status().unwrap().success());
     assert_eq!(tree(&content.join("questions")), reference);
