@@ -1,4 +1,5 @@
-//! The hot paths of a build, one benchmark each: front-matter parsing, Markdown rendering,
+//! The hot paths of a build, one benchmark each: front-matter parsing (the fast reader through
+//! `frontmatter::parse`, and serde_yaml), Markdown rendering,
 //! post-processing with lol_html, and slugging. Templates are in `benches/templates.rs`.
 
 use std::path::Path;
@@ -25,6 +26,13 @@ fn bench(c: &mut Criterion) {
         })
     });
     let split = quaestor::content::frontmatter::split(path, &text).unwrap();
+    // What front matter outside ingest's layout costs: serde_yaml, the parser of record.
+    g.bench_function("front_matter_parse_serde_yaml", |b| {
+        b.iter(|| {
+            serde_yaml::from_str::<quaestor::content::frontmatter::RawFrontMatter>(split.yaml)
+                .unwrap()
+        })
+    });
     let body = quaestor::content::body::split(split.body).unwrap();
     g.bench_function("markdown_render", |b| {
         b.iter(|| quaestor::render::markdown::render(body.question))

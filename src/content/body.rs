@@ -36,7 +36,7 @@ pub fn split(body: &str) -> Result<Body<'_>, BodyError> {
     let mut answer_line = None;
     let mut in_fence = false;
     let mut offset = 0;
-    for (index, line) in body.split_inclusive('\n').enumerate() {
+    for (index, line) in super::lines::inclusive(body).enumerate() {
         let start = offset;
         offset += line.len();
         let trimmed = line.trim_end();

@@ -1,7 +1,6 @@
 //! Front matter: the YAML between the opening and closing `---` lines. Every field is optional at
 //! the serde level so that all missing fields of a file are reported together, with our wording.
 
-use std::collections::HashMap;
 use std::path::Path;
 
 use chrono::NaiveDate;
@@ -11,7 +10,7 @@ use super::model::{AddresseeKind, Event, Link, Status};
 use crate::error::Diagnostic;
 
 /// The front matter as written; `deny_unknown_fields` turns typos into errors.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RawFrontMatter {
     pub id: Option<String>,
@@ -54,7 +53,7 @@ pub fn split<'a>(path: &Path, text: &'a str) -> Result<Split<'a>, Diagnostic> {
             .help("the first line must be `---`, followed by the YAML fields and a closing `---`")
     })?;
     let mut offset = 0;
-    for (i, line) in rest.split_inclusive('\n').enumerate() {
+    for (i, line) in super::lines::inclusive(rest).enumerate() {
         if line.trim_end() == "---" {
             return Ok(Split {
                 yaml: &rest[..offset],
@@ -72,6 +71,9 @@ pub fn split<'a>(path: &Path, text: &'a str) -> Result<Split<'a>, Diagnostic> {
 
 /// Parses the YAML. serde_yaml stops at the first type error, so a file yields one such message.
 pub fn parse(path: &Path, split: &Split<'_>) -> Result<RawFrontMatter, Diagnostic> {
+    if let Some(raw) = super::canonical::read(split.yaml) {
+        return Ok(raw);
+    }
     serde_yaml::from_str::<RawFrontMatter>(split.yaml).map_err(|e| {
         let mut line = e.location().map(|l| l.line() + split.yaml_first_line - 1);
         let text = e.to_string();
@@ -227,14 +229,30 @@ fn top_level_key(line: &str) -> Option<&str> {
     (!key.is_empty() && key.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')).then_some(key)
 }
 
-/// Map from top-level field name to its 1-based line in the file.
-pub fn field_lines(split: &Split<'_>) -> HashMap<String, usize> {
-    split
-        .yaml
-        .lines()
-        .enumerate()
-        .filter_map(|(i, l)| top_level_key(l).map(|k| (k.to_string(), i + split.yaml_first_line)))
-        .collect()
+/// Where each top-level field is, looked up only when a message needs it.
+pub struct FieldLines<'a> {
+    yaml: &'a str,
+    first_line: usize,
+}
+
+impl FieldLines<'_> {
+    /// The 1-based file line of `field` (its last occurrence).
+    pub fn get(&self, field: &str) -> Option<usize> {
+        self.yaml
+            .lines()
+            .enumerate()
+            .filter(|(_, l)| top_level_key(l) == Some(field))
+            .last()
+            .map(|(i, _)| i + self.first_line)
+    }
+}
+
+/// The lines of the top-level fields of `split`.
+pub fn field_lines<'a>(split: &Split<'a>) -> FieldLines<'a> {
+    FieldLines {
+        yaml: split.yaml,
+        first_line: split.yaml_first_line,
+    }
 }
 
 #[cfg(test)]

@@ -30,6 +30,7 @@ pub fn load_content_reusing(
     languages: &[String],
     known: &KnownFiles,
 ) -> Result<Vec<(Question, Stamp)>> {
+    let started = std::time::Instant::now();
     let dir = root.join(QUESTIONS_DIR);
     let mut files = Vec::new();
     let mut problems = Vec::new();
@@ -82,10 +83,12 @@ pub fn load_content_reusing(
             }
         }
     }
+    crate::build::phase(started, "load: content: list files");
     let results: Vec<_> = files
         .par_iter()
         .map(|p| load_known(root, p, languages, known))
         .collect();
+    crate::build::phase(started, "load: content: parse files");
     let mut questions = Vec::with_capacity(results.len());
     for r in results {
         match r {
@@ -122,7 +125,7 @@ pub fn decode<'b>(path: &Path, bytes: &'b [u8]) -> Result<std::borrow::Cow<'b, s
             .help("save the file as UTF-8")
     })?;
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-    Ok(match text.contains('\r') {
+    Ok(match memchr::memchr(b'\r', text.as_bytes()).is_some() {
         true => std::borrow::Cow::Owned(text.replace("\r\n", "\n")),
         false => std::borrow::Cow::Borrowed(text),
     })

@@ -3,7 +3,9 @@
 //! questions or every problem found.
 
 pub mod body;
+pub mod canonical;
 pub mod frontmatter;
+pub mod lines;
 pub mod load;
 pub mod model;
 pub mod validate;

@@ -1,7 +1,6 @@
 //! Checks that go beyond types: required fields, the id against the file name, dates in order,
 //! and a status that agrees with the chronology and the body.
 
-use std::collections::HashMap;
 use std::path::Path;
 
 use super::body::Body;
@@ -79,13 +78,13 @@ fn status_name(s: Status) -> &'static str {
 pub fn validate(
     path: &Path,
     raw: RawFrontMatter,
-    lines: &HashMap<String, usize>,
+    lines: &super::frontmatter::FieldLines<'_>,
     body: &Body<'_>,
     body_first_line: usize,
     languages: &[String],
 ) -> Result<Question, Vec<Diagnostic>> {
     let mut problems = Vec::new();
-    let at = |field: &str| lines.get(field).copied();
+    let at = |field: &str| lines.get(field);
     let mut problem = |field: &str, message: String, help: &str| {
         problems.push(
             Diagnostic::new(path, message)

@@ -124,10 +124,22 @@ pub fn sanitize(html: &str) -> String {
 
 /// Renders `md` into `out`: Markdown to HTML, then the allow-list.
 pub fn render_into(md: &str, out: &mut String) {
+    render_with_text(md, out, None);
+}
+
+/// Like [`render_into`], and when `text` is given also writes the text without markup there
+/// (for JSON-LD and descriptions), from the same parse.
+pub fn render_with_text(md: &str, out: &mut String, text: Option<&mut String>) {
     // Raw HTML, or a link or image whose URL scheme is not allowed, sends the output through the
     // sanitiser; everything else pulldown-cmark already writes safely.
     let needs_sanitising = std::cell::Cell::new(false);
-    let parser = Parser::new_ext(md, OPTIONS).map(|event| match event {
+    let mut text = text;
+    let parser = Parser::new_ext(md, OPTIONS).inspect(|event| {
+        if let Some(text) = text.as_deref_mut() {
+            plain_text_of(event, text);
+        }
+    });
+    let parser = parser.map(|event| match event {
         Event::InlineMath(s) | Event::DisplayMath(s) => Event::Text(CowStr::from(s.to_string())),
         Event::Html(s) | Event::InlineHtml(s) => {
             needs_sanitising.set(true);
@@ -148,6 +160,20 @@ pub fn render_into(md: &str, out: &mut String) {
         out.push_str(&sanitize(&raw));
     } else {
         out.push_str(&raw);
+    }
+}
+
+/// What one event adds to the text without markup: text and code as they are, a space for a
+/// line break, a newline after a paragraph, list item or heading.
+fn plain_text_of(event: &Event, out: &mut String) {
+    use pulldown_cmark::TagEnd;
+    match event {
+        Event::Text(t) | Event::Code(t) | Event::InlineMath(t) | Event::DisplayMath(t) => {
+            out.push_str(t)
+        }
+        Event::SoftBreak | Event::HardBreak => out.push(' '),
+        Event::End(TagEnd::Paragraph | TagEnd::Item | TagEnd::Heading(_)) => out.push('\n'),
+        _ => {}
     }
 }
 

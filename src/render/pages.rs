@@ -149,6 +149,8 @@ pub struct Renderer<'a> {
     templates: std::collections::HashSet<String>,
     /// What the theme publishes beside its pages.
     pub(super) outputs: super::theme::Outputs,
+    /// Whether the theme's templates use `jsonld`: skipped, it saves a fifth of a question page.
+    pub(super) jsonld: bool,
     /// Per-question digests for the build cache, computed on first use.
     pub(super) digests: std::sync::OnceLock<super::deps::Digests>,
 }
@@ -281,6 +283,7 @@ impl<'a> Renderer<'a> {
                 .collect(),
             templates: theme.templates.keys().cloned().collect(),
             outputs: theme.outputs.clone(),
+            jsonld: theme.mentions("jsonld"),
             digests: std::sync::OnceLock::new(),
         })
     }

@@ -179,24 +179,24 @@ impl<'a> Renderer<'a> {
     pub fn question_jsonld(
         &self,
         q: &Question,
-        question_md: &str,
-        answer_md: Option<&str>,
+        question_text: &str,
+        answer_text: Option<&str>,
         canonical: &str,
     ) -> String {
         let mut question = serde_json::json!({
             "@type": "Question",
             "name": q.title,
-            "text": plain_text(question_md),
+            "text": question_text,
             "dateCreated": q.date.to_string(),
             "inLanguage": q.lang,
             "author": {"@type": "Person", "name": q.author},
-            "answerCount": usize::from(answer_md.is_some()),
+            "answerCount": usize::from(answer_text.is_some()),
             "url": canonical,
         });
-        if let (Some(answer), Some(date)) = (answer_md, q.answered) {
+        if let (Some(answer), Some(date)) = (answer_text, q.answered) {
             question["acceptedAnswer"] = serde_json::json!({
                 "@type": "Answer",
-                "text": plain_text(answer),
+                "text": answer,
                 "dateCreated": date.to_string(),
                 "url": format!("{canonical}#h-answer"),
                 "author": {"@type": "Person", "name": q.addressee},
@@ -293,19 +293,4 @@ pub fn script_safe_json(v: &serde_json::Value) -> String {
         .replace('<', "\\u003c")
         .replace('>', "\\u003e")
         .replace('&', "\\u0026")
-}
-
-/// The text of some Markdown, without markup.
-pub fn plain_text(md: &str) -> String {
-    use pulldown_cmark::{Event, Parser, TagEnd};
-    let mut out = String::new();
-    for event in Parser::new(md) {
-        match event {
-            Event::Text(t) | Event::Code(t) => out.push_str(&t),
-            Event::SoftBreak | Event::HardBreak => out.push(' '),
-            Event::End(TagEnd::Paragraph | TagEnd::Item | TagEnd::Heading(_)) => out.push('\n'),
-            _ => {}
-        }
-    }
-    out.trim().to_string()
 }

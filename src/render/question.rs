@@ -26,10 +26,17 @@ impl Renderer<'_> {
         let index = &self.lib.langs[l];
         let group = self.lib.group(&q.id).expect("every question has a group");
         let (question_md, answer_md) = crate::content::load::read_body(self.root, q)?;
-        let question = postprocess::process(&markdown::render(&question_md), &self.base.path);
+        // The text for JSON-LD comes from the same parse as the HTML, and only if shown.
+        let mut texts = self.jsonld.then(|| (String::new(), String::new()));
+        let render = |md: &str, text: Option<&mut String>| {
+            let mut html = String::with_capacity(md.len() * 3 / 2);
+            markdown::render_with_text(md, &mut html, text);
+            postprocess::process(&html, &self.base.path)
+        };
+        let question = render(&question_md, texts.as_mut().map(|t| &mut t.0));
         let answer = answer_md
-            .as_ref()
-            .map(|a| postprocess::process(&markdown::render(a), &self.base.path));
+            .as_deref()
+            .map(|a| render(a, texts.as_mut().map(|t| &mut t.1)));
         let mut links = question.internal_links;
         if let Some(a) = &answer {
             links.extend(a.internal_links.iter().cloned());
@@ -171,8 +178,12 @@ impl Renderer<'_> {
         }
         meta.description = format!("{} {} — {}", t.get("written_question"), q.id, q.title);
         let mut ctx = Context::new();
-        let jsonld = self.question_jsonld(q, &question_md, answer_md.as_deref(), &meta.canonical);
-        ctx.insert("jsonld", &jsonld);
+        if let Some((question_text, answer_text)) = &texts {
+            let answer_text = answer_md.is_some().then(|| answer_text.trim());
+            let jsonld =
+                self.question_jsonld(q, question_text.trim(), answer_text, &meta.canonical);
+            ctx.insert("jsonld", &jsonld);
+        }
         ctx.insert("page", &meta);
         ctx.insert("q", &view);
         Ok((ctx, links))

@@ -75,6 +75,22 @@ pub struct ThemeFiles {
     pub outputs: Outputs,
 }
 
+impl ThemeFiles {
+    /// Whether any template names `ident` as a whole word. Context values that cost real work
+    /// (JSON-LD, say) are only computed for themes that can show them; a template can only
+    /// reach a context value by its name.
+    pub fn mentions(&self, ident: &str) -> bool {
+        let word = |b: u8| b.is_ascii_alphanumeric() || b == b'_';
+        self.templates.values().any(|(_, text)| {
+            text.match_indices(ident).any(|(at, _)| {
+                let before = text.as_bytes()[..at].last().copied();
+                let after = text.as_bytes().get(at + ident.len()).copied();
+                !before.is_some_and(word) && !after.is_some_and(word)
+            })
+        })
+    }
+}
+
 /// Loads theme `name` for a site at `root`: `root/themes/<name>` when present, else the bundled copy.
 pub fn load(root: &Path, name: &str, languages: &[String]) -> Result<ThemeFiles> {
     let mut templates = BTreeMap::new();
