@@ -107,6 +107,44 @@ pub fn load_content_reusing(
     }
 }
 
+fn open_no_follow(path: &Path) -> std::io::Result<std::fs::File> {
+    let mut options = std::fs::OpenOptions::new();
+    options.read(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::custom_flags(
+        &mut options,
+        rustix::fs::OFlags::NOFOLLOW.bits() as i32,
+    );
+    options.open(path)
+}
+
+/// Reads a whole file without asking its size first (`fs::read` and `read_to_end` do, with a
+/// `statx` and an `lseek`): a question file is read at render time by open, read until empty,
+/// close.
+fn read_file(path: &Path) -> std::io::Result<Vec<u8>> {
+    read_all(std::fs::File::open(path)?, 16 * 1024)
+}
+
+/// Reads `file` to its end into a buffer that starts at `capacity` bytes.
+fn read_all(mut file: std::fs::File, capacity: usize) -> std::io::Result<Vec<u8>> {
+    use std::io::Read;
+    let mut bytes = vec![0; capacity.max(1)];
+    let mut len = 0;
+    loop {
+        if len == bytes.len() {
+            bytes.resize(len * 2, 0);
+        }
+        match file.read(&mut bytes[len..]) {
+            Ok(0) => break,
+            Ok(n) => len += n,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(e),
+        }
+    }
+    bytes.truncate(len);
+    Ok(bytes)
+}
+
 fn relative(root: &Path, path: &Path) -> PathBuf {
     path.strip_prefix(root).unwrap_or(path).to_path_buf()
 }
@@ -141,12 +179,16 @@ fn load_known(
 ) -> Result<(Question, Stamp), Vec<Diagnostic>> {
     let rel = relative(root, path);
     let cannot = |e: std::io::Error| vec![Diagnostic::new(&rel, format!("cannot read: {e}"))];
-    let stamp = Stamp::of(&std::fs::symlink_metadata(path).map_err(cannot)?);
+    // A stat alone settles an unchanged file; the others are read with the size it gave.
+    let meta = std::fs::symlink_metadata(path).map_err(cannot)?;
+    let stamp = Stamp::of(&meta);
     let cached = known.get(&rel);
     if let Some(k) = cached.filter(|k| k.stamp == Some(stamp)) {
         return Ok((k.question.clone(), stamp));
     }
-    let bytes = std::fs::read(path).map_err(cannot)?;
+    // O_NOFOLLOW: the file was listed as a regular file; a link swapped in since is refused.
+    let file = open_no_follow(path).map_err(cannot)?;
+    let bytes = read_all(file, meta.len() as usize + 1).map_err(cannot)?;
     let hash = xxhash_rust::xxh3::xxh3_64(&bytes);
     if let Some(k) = cached.filter(|k| k.question.file_hash == hash) {
         return Ok((k.question.clone(), stamp));
@@ -179,7 +221,7 @@ fn parse_file(rel: &Path, bytes: &[u8], languages: &[String]) -> Result<Question
 /// Reads a question's body again at render time: the library keeps only metadata.
 pub fn read_body(root: &Path, question: &Question) -> Result<(String, Option<String>)> {
     let path = root.join(&question.path);
-    let bytes = std::fs::read(&path).map_err(|e| Error::io("read", &path, e))?;
+    let bytes = read_file(&path).map_err(|e| Error::io("read", &path, e))?;
     let text = decode(&question.path, &bytes).map_err(|d| Error::Invalid(vec![d]))?;
     let split = frontmatter::split(&question.path, &text).map_err(|d| Error::Invalid(vec![d]))?;
     let b = body::split(split.body).map_err(|e| {

@@ -15,6 +15,9 @@ static TEMP: AtomicUsize = AtomicUsize::new(0);
 pub struct Staging {
     output: PathBuf,
     staging: PathBuf,
+    /// Whether there is a previous output to keep unchanged files from; a first build (or one
+    /// into a deleted folder) skips looking for them.
+    has_previous: bool,
     /// Counts for the summary.
     pub written: AtomicUsize,
     pub unchanged: AtomicUsize,
@@ -51,6 +54,7 @@ impl Staging {
         let staging = sibling(&output, "staging");
         fs::create_dir_all(&staging).map_err(|e| Error::io("create", &staging, e))?;
         Ok(Staging {
+            has_previous: output.is_dir(),
             output,
             staging,
             written: AtomicUsize::new(0),
@@ -69,7 +73,10 @@ impl Staging {
             fs::create_dir_all(dir).map_err(|e| Error::io("create", dir, e))?;
         }
         let previous = self.output.join(rel);
-        if same_bytes(&previous, bytes) && fs::hard_link(&previous, &target).is_ok() {
+        if self.has_previous
+            && same_bytes(&previous, bytes)
+            && fs::hard_link(&previous, &target).is_ok()
+        {
             self.unchanged.fetch_add(1, Ordering::Relaxed);
             return Ok(());
         }
