@@ -125,23 +125,12 @@ fn read_file(path: &Path) -> std::io::Result<Vec<u8>> {
     read_all(std::fs::File::open(path)?, 16 * 1024)
 }
 
-/// Reads `file` to its end into a buffer that starts at `capacity` bytes.
-fn read_all(mut file: std::fs::File, capacity: usize) -> std::io::Result<Vec<u8>> {
+/// Reads `file` to its end into a buffer that starts at `capacity` bytes. Through `Take`, which
+/// reads into the spare capacity as it is, without zeroing it and without a size probe.
+fn read_all(file: std::fs::File, capacity: usize) -> std::io::Result<Vec<u8>> {
     use std::io::Read;
-    let mut bytes = vec![0; capacity.max(1)];
-    let mut len = 0;
-    loop {
-        if len == bytes.len() {
-            bytes.resize(len * 2, 0);
-        }
-        match file.read(&mut bytes[len..]) {
-            Ok(0) => break,
-            Ok(n) => len += n,
-            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
-            Err(e) => return Err(e),
-        }
-    }
-    bytes.truncate(len);
+    let mut bytes = Vec::with_capacity(capacity);
+    file.take(u64::MAX).read_to_end(&mut bytes)?;
     Ok(bytes)
 }
 

@@ -6,28 +6,28 @@ use tera::Context;
 
 use super::context::{page_count, page_range, Pager};
 use super::pages::{Renderer, Scope, ACCOUNTABLE};
-use super::views::{self, Named, Summary};
+use super::views::{self, Named};
 use crate::site::library::{LangIndex, QIdx, TaxonomyKind};
 
 /// Items on the home page's "latest" lists.
 const LATEST: usize = 10;
 
 impl Renderer<'_> {
+    /// The summaries of `questions` as a template list. Each summary was converted to a template
+    /// value once, in `Renderer::new`; here they are shared, not converted again for every page
+    /// that lists them.
+    fn summary_list<'q>(&self, questions: impl Iterator<Item = &'q QIdx>) -> tera::Value {
+        let items: Vec<tera::Value> = questions
+            .map(|&q| self.summaries[q as usize].clone())
+            .collect();
+        tera::Value::from(items)
+    }
+
     pub(super) fn home_context(&self, l: usize, rel: &str) -> Context {
         let index = &self.lib.langs[l];
         let t = &self.langs[l].t;
-        let latest: Vec<&Summary> = index
-            .questions
-            .iter()
-            .take(LATEST)
-            .map(|&q| &self.summaries[q as usize])
-            .collect();
-        let answers: Vec<&Summary> = index
-            .answered
-            .iter()
-            .take(LATEST)
-            .map(|&q| &self.summaries[q as usize])
-            .collect();
+        let latest = self.summary_list(index.questions.iter().take(LATEST));
+        let answers = self.summary_list(index.answered.iter().take(LATEST));
         let open = index
             .questions
             .iter()
@@ -55,8 +55,8 @@ impl Renderer<'_> {
         meta.description = t.get("home_description").to_string();
         let mut ctx = Context::new();
         ctx.insert("page", &meta);
-        ctx.insert("latest", &latest);
-        ctx.insert("answers", &answers);
+        ctx.insert_value("latest", latest);
+        ctx.insert_value("answers", answers);
         ctx.insert("counts", &counts);
         ctx
     }
@@ -75,10 +75,8 @@ impl Renderer<'_> {
     ) -> Context {
         let t = &self.langs[l].t;
         let total = page_count(questions.len(), self.per_page);
-        let items: Vec<&Summary> = questions[page_range(questions.len(), self.per_page, page)]
-            .iter()
-            .map(|&q| &self.summaries[q as usize])
-            .collect();
+        let items =
+            self.summary_list(questions[page_range(questions.len(), self.per_page, page)].iter());
         let link = |p: usize| Some(self.base.link(&page_url(p)));
         let pager = (total > 1).then(|| Pager {
             current: page,
@@ -112,7 +110,7 @@ impl Renderer<'_> {
             "count_label",
             &views::plural(t, "questions_count", questions.len() as i64),
         );
-        ctx.insert("items", &items);
+        ctx.insert_value("items", items);
         ctx.insert("pager", &pager);
         // Optional parts of list.html, empty unless a page type sets them.
         ctx.insert("intro", "");

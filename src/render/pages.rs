@@ -6,13 +6,14 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use chrono::NaiveDate;
+use rayon::prelude::*;
 use serde::Serialize;
 use tera::{Context, Tera};
 
 use super::context::{page_count, Alternate, PageMeta};
 use super::i18n::Strings;
 use super::theme::ThemeFiles;
-use super::views::{self, Summary};
+use super::views;
 use crate::config::Config;
 use crate::content::Question;
 use crate::error::{Error, Result};
@@ -138,8 +139,8 @@ pub struct Renderer<'a> {
     pub base: BaseUrl,
     pub(super) as_of: NaiveDate,
     pub(super) langs: Vec<Lang>,
-    /// By question index, in the question's own language.
-    pub(super) summaries: Vec<Summary>,
+    /// By question index, in the question's own language, converted for templates once.
+    pub(super) summaries: Vec<tera::Value>,
     pub(super) title: String,
     /// URLs of the default language, where language-neutral addresses live.
     pub(super) neutral: Urls,
@@ -257,15 +258,18 @@ impl<'a> Renderer<'a> {
                 urls,
             });
         }
-        let mut summaries = Vec::with_capacity(lib.questions.len());
-        for q in &lib.questions {
-            let l = langs
-                .iter()
-                .position(|l| l.code == q.lang)
-                .expect("validated language");
-            let url = base.link(&langs[l].urls.question(&q.id));
-            summaries.push(views::summary(&langs[l].t, q, url, as_of));
-        }
+        let summaries: Vec<tera::Value> = lib
+            .questions
+            .par_iter()
+            .map(|q| {
+                let l = langs
+                    .iter()
+                    .position(|l| l.code == q.lang)
+                    .expect("validated language");
+                let url = base.link(&langs[l].urls.question(&q.id));
+                tera::Value::from_serializable(&views::summary(&langs[l].t, q, url, as_of))
+            })
+            .collect();
         Ok(Renderer {
             lib,
             root,

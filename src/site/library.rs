@@ -183,15 +183,20 @@ struct TermBuilder {
 
 impl TermBuilder {
     fn add(&mut self, key: &str, name: &str, q: QIdx) -> usize {
-        let i = *self.by_key.entry(key.to_string()).or_insert_with(|| {
-            self.terms.push(Term {
-                name: name.to_string(),
-                slug: String::new(),
-                questions: Vec::new(),
-                variants: Vec::new(),
-            });
-            self.terms.len() - 1
-        });
+        // Looked up before inserting: most calls find the term, and need no owned key.
+        let i = match self.by_key.get(key) {
+            Some(&i) => i,
+            None => {
+                self.terms.push(Term {
+                    name: name.to_string(),
+                    slug: String::new(),
+                    questions: Vec::new(),
+                    variants: Vec::new(),
+                });
+                self.by_key.insert(key.to_string(), self.terms.len() - 1);
+                self.terms.len() - 1
+            }
+        };
         let term = &mut self.terms[i];
         if term.questions.last() != Some(&q) {
             term.questions.push(q);
@@ -290,7 +295,8 @@ fn build_lang(questions: &[Question], lang: &str, ministries: &MinistryTable) ->
             members.variant(m, p);
             parties.add(p, p, i);
         }
-        legislatures.add(&q.legislature.to_string(), &q.legislature.to_string(), i);
+        let legislature = q.legislature.to_string();
+        legislatures.add(&legislature, &legislature, i);
         let mut mine_ministries = Vec::new();
         for portfolio in portfolios(&q.addressee) {
             let (name, slug) = match ministries.resolve(lang, &portfolio) {
