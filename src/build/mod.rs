@@ -302,9 +302,11 @@ pub fn build(opts: &BuildOptions) -> Result<BuildSummary> {
                 (summary, *cache, incremental::full_state(record))
             }
         };
+    phase(started, "pages, files");
     // The library's questions go into the cache as they are, not copied.
     drop(renderer);
     incremental::save(cache, state, site.library.questions, &stamps);
+    phase(started, "cache saved");
     Ok(summary)
 }
 

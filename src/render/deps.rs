@@ -113,7 +113,7 @@ impl Renderer<'_> {
             Job::Questions { lang, page } => {
                 let list = &self.lib.langs[lang as usize].questions;
                 self.slice(&mut h, d, list, page);
-                h.write_u8(self.has_upcoming(list) as u8);
+                h.write_u8(self.lang_has_upcoming(lang as usize) as u8);
             }
             Job::Term {
                 lang,
@@ -126,7 +126,7 @@ impl Renderer<'_> {
                     hash_str(&mut h, v);
                 }
                 self.slice(&mut h, d, &t.questions, page);
-                h.write_u8(self.has_upcoming(&t.questions) as u8);
+                h.write_u8(self.term_has_upcoming(lang as usize, kind, term as usize) as u8);
                 // The first page of a ministry, member or party carries statistics of all.
                 if page == 1 && ACCOUNTABLE.contains(&kind) {
                     members(&mut h, &d.meta, &t.questions);

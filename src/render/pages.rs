@@ -150,6 +150,8 @@ pub struct Renderer<'a> {
     templates: std::collections::HashSet<String>,
     /// What the theme publishes beside its pages.
     pub(super) outputs: super::theme::Outputs,
+    /// By language: which lists have a deadline to come.
+    pub(super) upcoming: Vec<super::publishing::Upcoming>,
     /// Whether the theme's templates use `jsonld`: skipped, it saves a fifth of a question page.
     pub(super) jsonld: bool,
     /// Per-question digests for the build cache, computed on first use.
@@ -288,6 +290,11 @@ impl<'a> Renderer<'a> {
             templates: theme.templates.keys().cloned().collect(),
             outputs: theme.outputs.clone(),
             jsonld: theme.mentions("jsonld"),
+            upcoming: lib
+                .langs
+                .iter()
+                .map(|index| super::publishing::Upcoming::of(lib, index, as_of))
+                .collect(),
             digests: std::sync::OnceLock::new(),
         })
     }

@@ -10,7 +10,7 @@ use super::i18n::Strings;
 use super::pages::{error_chain, Job, Renderer};
 use crate::content::{Question, Status};
 use crate::error::{Error, Result};
-use crate::site::library::{QIdx, TaxonomyKind};
+use crate::site::library::{LangIndex, QIdx, TaxonomyKind};
 use crate::site::urls::{file_for, Urls};
 use crate::site::Library;
 
@@ -67,6 +67,34 @@ pub fn upcoming(q: &Question, as_of: NaiveDate) -> bool {
     q.status == Status::Open && q.deadline.is_some_and(|d| d >= as_of)
 }
 
+/// Which lists of one language have a question with a deadline to come, found once: every page
+/// of a term asks (for its calendar link and its digest), and a term can have hundreds of pages.
+pub struct Upcoming {
+    all: bool,
+    /// By taxonomy kind (in `TaxonomyKind::ALL` order), then term.
+    terms: Vec<Vec<bool>>,
+}
+
+impl Upcoming {
+    pub fn of(lib: &Library, index: &LangIndex, as_of: NaiveDate) -> Upcoming {
+        let any = |list: &[QIdx]| list.iter().any(|&q| upcoming(lib.question(q), as_of));
+        Upcoming {
+            all: any(&index.questions),
+            terms: TaxonomyKind::ALL
+                .iter()
+                .map(|&kind| {
+                    index
+                        .taxonomy(kind)
+                        .terms
+                        .iter()
+                        .map(|t| any(&t.questions))
+                        .collect()
+                })
+                .collect(),
+        }
+    }
+}
+
 impl<'a> Renderer<'a> {
     pub fn library(&self) -> &'a Library {
         self.lib
@@ -95,10 +123,15 @@ impl<'a> Renderer<'a> {
         self.lang_of(q)
     }
 
-    pub(super) fn has_upcoming(&self, questions: &[QIdx]) -> bool {
-        questions
-            .iter()
-            .any(|&q| upcoming(self.lib.question(q), self.as_of))
+    /// Whether any question of language `l` has a deadline to come.
+    pub(super) fn lang_has_upcoming(&self, l: usize) -> bool {
+        self.upcoming[l].all
+    }
+
+    /// Whether any question of a term has a deadline to come.
+    pub(super) fn term_has_upcoming(&self, l: usize, kind: TaxonomyKind, term: usize) -> bool {
+        let k = TaxonomyKind::ALL.iter().position(|&x| x == kind).unwrap();
+        self.upcoming[l].terms[k][term]
     }
 
     fn atom(&self, title: String, rel: String) -> FeedLink {
@@ -134,7 +167,7 @@ impl<'a> Renderer<'a> {
                         self.atom(t.get("feed_answers").to_string(), paths::answers_feed(urls)),
                     );
                 }
-                if calendars && self.has_upcoming(&self.lib.langs[l].questions) {
+                if calendars && self.lang_has_upcoming(l) {
                     out.push(self.ics(
                         t.get("calendar_deadlines").to_string(),
                         paths::deadlines(urls),
@@ -146,6 +179,7 @@ impl<'a> Renderer<'a> {
             } if FEED_KINDS.contains(&kind) => {
                 let l = lang as usize;
                 let (_, urls, t) = self.language(l);
+                let upcoming = self.term_has_upcoming(l, kind, term as usize);
                 let term = &self.lib.langs[l].taxonomy(kind).terms[term as usize];
                 if feeds {
                     out.push(self.atom(
@@ -153,8 +187,7 @@ impl<'a> Renderer<'a> {
                         paths::term_feed(urls, kind.section(), &term.slug),
                     ));
                 }
-                if calendars && CALENDAR_KINDS.contains(&kind) && self.has_upcoming(&term.questions)
-                {
+                if calendars && CALENDAR_KINDS.contains(&kind) && upcoming {
                     out.push(self.ics(
                         t.get("calendar_term").replace("{name}", &term.name),
                         paths::term_deadlines(urls, kind.section(), &term.slug),
