@@ -8,7 +8,9 @@
 use std::collections::{HashMap, HashSet};
 use std::sync::OnceLock;
 
-use pulldown_cmark::{html, CowStr, Event, Options, Parser, Tag};
+use pulldown_cmark::{html, CowStr, Event, LinkType, Options, Parser, Tag};
+
+use super::postprocess;
 
 /// No smart punctuation: the text is an official record and is shown as written.
 const OPTIONS: Options = Options::ENABLE_TABLES.union(Options::ENABLE_STRIKETHROUGH);
@@ -124,21 +126,10 @@ pub fn sanitize(html: &str) -> String {
 
 /// Renders `md` into `out`: Markdown to HTML, then the allow-list.
 pub fn render_into(md: &str, out: &mut String) {
-    render_with_text(md, out, None);
-}
-
-/// Like [`render_into`], and when `text` is given also writes the text without markup there
-/// (for JSON-LD and descriptions), from the same parse.
-pub fn render_with_text(md: &str, out: &mut String, text: Option<&mut String>) {
     // Raw HTML, or a link or image whose URL scheme is not allowed, sends the output through the
     // sanitiser; everything else pulldown-cmark already writes safely.
     let needs_sanitising = std::cell::Cell::new(false);
-    let mut text = text;
-    let parser = Parser::new_ext(md, OPTIONS).inspect(|event| {
-        if let Some(text) = text.as_deref_mut() {
-            plain_text_of(event, text);
-        }
-    });
+    let parser = Parser::new_ext(md, OPTIONS);
     let parser = parser.map(|event| match event {
         Event::InlineMath(s) | Event::DisplayMath(s) => Event::Text(CowStr::from(s.to_string())),
         Event::Html(s) | Event::InlineHtml(s) => {
@@ -160,6 +151,56 @@ pub fn render_with_text(md: &str, out: &mut String, text: Option<&mut String>) {
         out.push_str(&sanitize(&raw));
     } else {
         out.push_str(&raw);
+    }
+}
+
+/// Renders a body for a page under `base_path`: the HTML with its links as [`postprocess::process`]
+/// leaves them, and the targets of its internal links. Links are rewritten as they are written
+/// ([`postprocess::link_start`]); a body with raw HTML, an image or a URL scheme that is not
+/// allowed takes the general path instead: sanitiser, then lol_html. With `text`, also writes
+/// the text without markup there.
+pub fn render_body(md: &str, base_path: &str, text: Option<&mut String>) -> postprocess::Processed {
+    let mut text = text;
+    let mut links = Vec::new();
+    let mut general = false;
+    let events = Parser::new_ext(md, OPTIONS).map(|event| {
+        if let Some(text) = text.as_deref_mut() {
+            plain_text_of(&event, text);
+        }
+        match event {
+            Event::InlineMath(s) | Event::DisplayMath(s) => {
+                Event::Text(CowStr::from(s.to_string()))
+            }
+            Event::Html(_) | Event::InlineHtml(_) | Event::Start(Tag::Image { .. }) => {
+                general = true;
+                event
+            }
+            Event::Start(Tag::Link {
+                link_type,
+                ref dest_url,
+                ref title,
+                ..
+            }) if link_type != LinkType::Email => {
+                if !postprocess::allowed_scheme(dest_url) {
+                    general = true;
+                    return event;
+                }
+                match postprocess::link_start(dest_url, title, base_path, &mut links) {
+                    Some(tag) => Event::InlineHtml(tag.into()),
+                    None => event,
+                }
+            }
+            other => other,
+        }
+    });
+    let mut html = String::with_capacity(md.len() * 3 / 2);
+    html::push_html(&mut html, events);
+    if general {
+        return postprocess::process(&render(md), base_path);
+    }
+    postprocess::Processed {
+        html,
+        internal_links: links,
     }
 }
 
@@ -235,6 +276,39 @@ mod tests {
     fn ordered_lists_survive() {
         assert!(render("1) een\n2) twee\n").contains("<ol>"));
         assert!(render("3) drie\n4) vier\n").contains(r#"<ol start="3">"#));
+    }
+
+    #[test]
+    fn links_written_directly_match_the_lol_html_rewrite() {
+        for md in [
+            "[a](/questions/7-1/) and [b](https://e.org/x?a=1&b=2 \"T & \\\"q\\\"\")",
+            "<https://e.org/auto> <mail@example.org> [c](//cdn.e.org/x) [d](#top) [e](rel/path)",
+            "[**bold** link](/keywords/a-b/ 'title') [f](HTTP://E.ORG) [g](mailto:a@b.be)",
+            "[ref][r]\n\n[r]: /ministries/x/ \"Ref\"\n",
+            "- [x](/questions/8-1/)\n- [y](http://e.org/é ü)\n\n| a | b |\n|---|---|\n| [z](/z/) | 1 |\n",
+            "No links at all, only *emphasis* and `code`.",
+        ] {
+            for base in ["/", "/repo/"] {
+                let direct = render_body(md, base, None);
+                let rewritten = postprocess::process(&render(md), base);
+                assert_eq!(direct.html, rewritten.html, "{md}");
+                assert_eq!(direct.internal_links, rewritten.internal_links, "{md}");
+            }
+        }
+    }
+
+    #[test]
+    fn bodies_with_html_or_images_take_the_general_path() {
+        for md in [
+            "a <b>b</b> [c](/c/)",
+            "![i](/i.png) [c](/c/)",
+            "[x](javascript:alert(1))",
+        ] {
+            let direct = render_body(md, "/repo/", None);
+            let general = postprocess::process(&render(md), "/repo/");
+            assert_eq!(direct.html, general.html, "{md}");
+            assert_eq!(direct.internal_links, general.internal_links, "{md}");
+        }
     }
 
     #[test]

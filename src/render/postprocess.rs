@@ -24,6 +24,44 @@ pub(crate) fn allowed_scheme(url: &str) -> bool {
     }
 }
 
+/// The start tag that [`process`] makes of a Markdown link to `dest` (with `title`), written
+/// directly while the Markdown is rendered, so that plain bodies never go through lol_html; or
+/// `None` when `process` leaves such a link as pulldown-cmark writes it. Internal targets are
+/// pushed to `links`. A test below holds the two to the same output.
+pub(crate) fn link_start(
+    dest: &str,
+    title: &str,
+    base_path: &str,
+    links: &mut Vec<String>,
+) -> Option<String> {
+    use pulldown_cmark_escape::{escape_href, escape_html};
+    let mut href = String::with_capacity(dest.len() + base_path.len());
+    escape_href(&mut href, dest).ok()?;
+    let (href, marks) = if let Some(rest) =
+        href.strip_prefix('/').filter(|_| !href.starts_with("//"))
+    {
+        links.push(rest.to_string());
+        ([base_path, rest].concat(), "")
+    } else if href.starts_with("http://") || href.starts_with("https://") || href.starts_with("//")
+    {
+        (href, r#" rel="noopener noreferrer" class="external""#)
+    } else {
+        return None;
+    };
+    let mut tag = String::with_capacity(href.len() + title.len() + 64);
+    tag.push_str("<a href=\"");
+    tag.push_str(&href);
+    tag.push('"');
+    if !title.is_empty() {
+        tag.push_str(" title=\"");
+        escape_html(&mut tag, title).ok()?;
+        tag.push('"');
+    }
+    tag.push_str(marks);
+    tag.push('>');
+    Some(tag)
+}
+
 /// Rewrites one Markdown fragment for a site served under `base_path` (e.g. `/repo/`).
 pub fn process(html: &str, base_path: &str) -> Processed {
     // Most bodies have no links or images; skip the rewriter for them.

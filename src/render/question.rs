@@ -4,9 +4,9 @@
 use serde::Serialize;
 use tera::Context;
 
+use super::markdown;
 use super::pages::Renderer;
 use super::views::{self, Named};
-use super::{markdown, postprocess};
 use crate::content::model::LinkKind;
 use crate::content::Question;
 use crate::error::Result;
@@ -28,11 +28,8 @@ impl Renderer<'_> {
         let (question_md, answer_md) = crate::content::load::read_body(self.root, q)?;
         // The text for JSON-LD comes from the same parse as the HTML, and only if shown.
         let mut texts = self.jsonld.then(|| (String::new(), String::new()));
-        let render = |md: &str, text: Option<&mut String>| {
-            let mut html = String::with_capacity(md.len() * 3 / 2);
-            markdown::render_with_text(md, &mut html, text);
-            postprocess::process(&html, &self.base.path)
-        };
+        let render =
+            |md: &str, text: Option<&mut String>| markdown::render_body(md, &self.base.path, text);
         let question = render(&question_md, texts.as_mut().map(|t| &mut t.0));
         let answer = answer_md
             .as_deref()

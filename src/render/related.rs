@@ -4,9 +4,9 @@
 use serde::Serialize;
 use tera::Context;
 
+use super::markdown;
 use super::pages::Renderer;
 use super::views;
-use super::{markdown, postprocess};
 use crate::content::model::LinkKind;
 use crate::content::{LinkType, Question};
 use crate::error::Result;
@@ -70,9 +70,8 @@ impl Renderer<'_> {
         let l = self.lang_of(q);
         let t = &self.langs[l].t;
         let (question_md, answer_md) = crate::content::load::read_body(self.root, q)?;
-        let question = postprocess::process(&markdown::render(&question_md), &self.base.path);
-        let answer =
-            answer_md.map(|a| postprocess::process(&markdown::render(&a), &self.base.path));
+        let question = markdown::render_body(&question_md, &self.base.path, None);
+        let answer = answer_md.map(|a| markdown::render_body(&a, &self.base.path, None));
         links.extend(question.internal_links.iter().cloned());
         if let Some(a) = &answer {
             links.extend(a.internal_links.iter().cloned());
