@@ -15,4 +15,5 @@ pub mod output;
 pub mod render;
 pub mod report;
 pub mod serve;
+pub mod sha256;
 pub mod site;

@@ -4,7 +4,6 @@
 //! byte comparison. To tell our own old output from a person's edit we keep a sidecar
 //! manifest (`.ingest-manifest.json`) with the SHA-256 of the bytes we last wrote per file.
 
-use sha2::{Digest, Sha256};
 use std::collections::BTreeMap;
 use std::fs;
 use std::io::{self, Write};
@@ -47,12 +46,7 @@ pub enum Outcome {
 
 /// Hex SHA-256.
 pub fn sha256_hex(bytes: &[u8]) -> String {
-    let digest = Sha256::digest(bytes);
-    let mut s = String::with_capacity(64);
-    for b in digest {
-        s.push_str(&format!("{b:02x}"));
-    }
-    s
+    crate::sha256::hex(bytes)
 }
 
 /// The content directory with its manifest.

@@ -8,7 +8,6 @@ use std::hash::Hasher;
 
 use rayon::prelude::*;
 use serde_json::{json, Value};
-use sha2::{Digest, Sha256};
 
 use crate::build::Site;
 use crate::cache::Memo;
@@ -222,8 +221,8 @@ fn term_index(r: &Renderer<'_>, kind: TaxonomyKind) -> Vec<u8> {
 /// `sha256sum -c` format, sorted by file name.
 pub fn sha256sums(files: &[(String, Vec<u8>)]) -> Vec<u8> {
     let mut lines: Vec<String> = files
-        .iter()
-        .map(|(name, bytes)| format!("{:x}  {name}\n", Sha256::digest(bytes)))
+        .par_iter()
+        .map(|(name, bytes)| format!("{}  {name}\n", crate::sha256::hex(bytes)))
         .collect();
     lines.sort_by(|a, b| a[66..].cmp(&b[66..]));
     lines.concat().into_bytes()
