@@ -129,8 +129,7 @@ pub fn render_into(md: &str, out: &mut String) {
     // Raw HTML, or a link or image whose URL scheme is not allowed, sends the output through the
     // sanitiser; everything else pulldown-cmark already writes safely.
     let needs_sanitising = std::cell::Cell::new(false);
-    let parser = Parser::new_ext(md, OPTIONS);
-    let parser = parser.map(|event| match event {
+    let parser = Parser::new_ext(md, OPTIONS).map(|event| match event {
         Event::InlineMath(s) | Event::DisplayMath(s) => Event::Text(CowStr::from(s.to_string())),
         Event::Html(s) | Event::InlineHtml(s) => {
             needs_sanitising.set(true);

@@ -130,8 +130,7 @@ impl<'a> Renderer<'a> {
 
     /// Whether any question of a term has a deadline to come.
     pub(super) fn term_has_upcoming(&self, l: usize, kind: TaxonomyKind, term: usize) -> bool {
-        let k = TaxonomyKind::ALL.iter().position(|&x| x == kind).unwrap();
-        self.upcoming[l].terms[k][term]
+        self.upcoming[l].terms[kind.index()][term]
     }
 
     fn atom(&self, title: String, rel: String) -> FeedLink {

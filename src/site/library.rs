@@ -31,6 +31,11 @@ impl TaxonomyKind {
         TaxonomyKind::Legislatures,
     ];
 
+    /// The kind's position in [`TaxonomyKind::ALL`], where per-kind lists keep it.
+    pub fn index(self) -> usize {
+        TaxonomyKind::ALL.iter().position(|&k| k == self).unwrap()
+    }
+
     pub fn section(self) -> &'static str {
         match self {
             TaxonomyKind::Keywords => "keywords",
@@ -83,7 +88,7 @@ pub struct LangIndex {
 
 impl LangIndex {
     pub fn taxonomy(&self, kind: TaxonomyKind) -> &Taxonomy {
-        &self.taxonomies[TaxonomyKind::ALL.iter().position(|&k| k == kind).unwrap()]
+        &self.taxonomies[kind.index()]
     }
 }
 
