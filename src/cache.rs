@@ -1,6 +1,10 @@
 //! The build cache in `<site>/.quaestor-cache/`: what the last successful build read and wrote.
-//! With it a build parses only the content files that changed and renders only the pages whose
-//! inputs changed; with nothing changed it stops after comparing file stamps.
+//! With it a build renders and writes only the pages whose inputs changed; with nothing changed
+//! it stops after comparing file stamps.
+//!
+//! It holds no parsed questions: parsing every file again costs about what decoding them from
+//! the cache did, and saving them cost a full build 8 % at 50,000 questions (see
+//! `docs/PERFORMANCE.md`).
 //!
 //! The cache is an optimisation, never a source of truth: a missing, unreadable or foreign cache
 //! file means a full build, and a build interrupted while updating the output in place leaves the
@@ -18,12 +22,10 @@ use serde::{Deserialize, Serialize};
 use walkdir::WalkDir;
 use xxhash_rust::xxh3::Xxh3;
 
-use crate::content::Question;
-
 /// The cache folder, relative to the site root.
 pub const DIR: &str = ".quaestor-cache";
 /// Bumped whenever the layout of [`State`] changes; an older file is ignored.
-const FORMAT: u32 = 1;
+const FORMAT: u32 = 2;
 /// A file modified this close to the start of a build may be modified again within the same
 /// timestamp tick, so its stamp is not trusted next time (git's "racily clean" rule).
 const RACY: Duration = Duration::from_secs(2);
@@ -61,14 +63,6 @@ impl Stamp {
     }
 }
 
-/// A content file as the last build saw it.
-#[derive(Debug, Clone, Serialize, Deserialize)]
-pub struct Known {
-    /// `None` when the file was too fresh to trust its stamp: it is read and hashed again.
-    pub stamp: Option<Stamp>,
-    pub question: Question,
-}
-
 /// The body links of a page, checked again when the page is not rendered: a link may break
 /// because the page it points to went away.
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -78,11 +72,12 @@ pub struct PageLinks {
     pub targets: Vec<String>,
 }
 
-/// Content files by site-relative path.
-pub type KnownFiles = HashMap<PathBuf, Known>;
+/// Content files by site-relative path: the stamp they were read with (`None` when too fresh to
+/// trust: the file is read and hashed again) and the hash of their bytes.
+pub type Contents = HashMap<PathBuf, (Option<Stamp>, u64)>;
 
 /// What a build with nothing to do needs to know, decoded alone from the front of the state
-/// file: a no-change build never decodes the parsed questions.
+/// file: a no-change build never decodes the output files' digests.
 #[derive(Debug, Default, Serialize, Deserialize)]
 pub struct Head {
     pub format: u32,
@@ -97,7 +92,7 @@ pub struct Head {
     pub pages: usize,
     pub file_count: usize,
     /// Every content file: its stamp when trusted, and its hash.
-    pub contents: HashMap<PathBuf, (Option<Stamp>, u64)>,
+    pub contents: Contents,
 }
 
 /// The state of the output folder after the last successful build.
@@ -105,7 +100,6 @@ pub struct Head {
 pub struct State {
     /// First, so that it decodes on its own (bincode writes a struct's fields in order).
     pub head: Head,
-    pub questions: KnownFiles,
     /// Every file in the output folder: a page's input digest, or another file's content hash.
     pub files: HashMap<String, u64>,
     pub links: Vec<PageLinks>,
@@ -203,11 +197,6 @@ impl State {
     pub fn save(&mut self, path: &Path) -> std::io::Result<()> {
         self.head.format = FORMAT;
         self.head.file_count = self.files.len();
-        self.head.contents = self
-            .questions
-            .iter()
-            .map(|(p, k)| (p.clone(), (k.stamp, k.question.file_hash)))
-            .collect();
         let dir = path.parent().expect("the state lives in the cache folder");
         std::fs::create_dir_all(dir)?;
         ignore_file(dir)?;
@@ -305,10 +294,7 @@ pub fn global_digest(root: &Path, options: &[&str]) -> std::io::Result<u64> {
 /// either has its trusted stamp or, read again, the same hash. Reads only files whose stamps
 /// moved, and returns their new stamps (so the state can trust them next time), or `None` when
 /// something changed.
-pub fn content_unchanged(
-    root: &Path,
-    known: &HashMap<PathBuf, (Option<Stamp>, u64)>,
-) -> Option<Vec<(PathBuf, Stamp)>> {
+pub fn content_unchanged(root: &Path, known: &Contents) -> Option<Vec<(PathBuf, Stamp)>> {
     let dir = root.join(crate::content::load::QUESTIONS_DIR);
     let mut seen = 0usize;
     let mut restamped = Vec::new();

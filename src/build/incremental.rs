@@ -2,7 +2,7 @@
 //!
 //! 1. Nothing changed (same binary, options, configuration, theme and data; every content file
 //!    with its old stamp or hash; the output folder the one we wrote): stop at once.
-//! 2. Some questions changed: parse only those, render only pages whose digest
+//! 2. Some questions changed: parse them all again, render only pages whose digest
 //!    (`render::deps`) moved, regenerate the files derived from the whole site (feeds, data,
 //!    sitemap…) and write the ones whose bytes moved, in place, one atomic rename per file.
 //! 3. Anything else (no cache, global or term-table change, another output folder, an
@@ -17,7 +17,7 @@ use std::time::{Instant, SystemTime};
 use rayon::prelude::*;
 
 use super::{broken_link, keep, BuildOptions, BuildSummary, Site};
-use crate::cache::{self, Head, Known, KnownFiles, PageLinks, Stamp, State};
+use crate::cache::{self, Contents, Head, PageLinks, Stamp, State};
 use crate::config::Config;
 use crate::content::Question;
 use crate::error::{Error, Result};
@@ -31,7 +31,8 @@ pub struct Cache {
     pub global: u64,
     /// The head of the previous state, when it describes this output and these global inputs.
     head: Option<Head>,
-    /// The whole previous state, loaded once a build has something to do.
+    /// The whole previous state (every output file's digest), loaded once a build has something
+    /// to do.
     previous: Option<State>,
     /// When this build started, to decide which stamps are too fresh to trust.
     started: SystemTime,
@@ -67,21 +68,12 @@ impl Cache {
         })
     }
 
-    /// Loads the whole previous state (the parsed questions, every output file's digest).
+    /// Loads the whole previous state.
     pub fn load_previous(&mut self) {
         let Some(head) = &self.head else { return };
         self.previous = State::load(&self.path).filter(|s| {
             (s.head.global, s.head.output_id, s.head.dirty) == (head.global, head.output_id, false)
         });
-    }
-
-    /// The content files the last build parsed, to skip parsing them again; taken out of the
-    /// cache so that they do not stay in memory beside the new library.
-    pub fn take_known(&mut self) -> KnownFiles {
-        self.previous
-            .as_mut()
-            .map(|s| std::mem::take(&mut s.questions))
-            .unwrap_or_default()
     }
 
     /// The summary of a build with nothing to do, when nothing changed. Files that had to be read
@@ -109,8 +101,8 @@ impl Cache {
             self.load_previous();
             if let Some(state) = self.previous.as_mut() {
                 for (path, stamp) in trusted {
-                    if let Some(k) = state.questions.get_mut(&path) {
-                        k.stamp = Some(stamp);
+                    if let Some(k) = state.head.contents.get_mut(&path) {
+                        k.0 = Some(stamp);
                     }
                 }
                 if let Err(e) = state.save(&self.path) {
@@ -159,23 +151,23 @@ pub struct Record {
     pub pages: usize,
 }
 
-/// The known-files table for the next build: each question with the stamp it was read with,
-/// kept only when old enough to trust. Takes the library's questions: this is the build's end.
-fn known_files(
-    questions: Vec<Question>,
+/// The content table for the next build: each question's file with the stamp it was read with,
+/// kept only when old enough to trust, and its hash.
+fn contents(
+    questions: &[Question],
     stamps: &HashMap<PathBuf, Stamp>,
     started: SystemTime,
-) -> KnownFiles {
+) -> Contents {
     questions
-        .into_iter()
-        .map(|question| {
-            let stamp = stamps.get(&question.path).and_then(|s| s.trusted(started));
-            (question.path.clone(), Known { stamp, question })
+        .iter()
+        .map(|q| {
+            let stamp = stamps.get(&q.path).and_then(|s| s.trusted(started));
+            (q.path.clone(), (stamp, q.file_hash))
         })
         .collect()
 }
 
-/// The state after a full build, without its questions (see [`save`]).
+/// The state after a full build, without its content table (see [`save`]).
 pub fn full_state(record: Record) -> State {
     State {
         head: Head {
@@ -183,20 +175,19 @@ pub fn full_state(record: Record) -> State {
             pages: record.pages,
             ..Head::default()
         },
-        questions: KnownFiles::new(),
         files: record.files,
         links: record.links,
     }
 }
 
-/// Saves the state of a finished build with the questions it read.
+/// Saves the state of a finished build with the content files it read.
 pub fn save(
     cache: Cache,
     mut state: State,
-    questions: Vec<Question>,
+    questions: &[Question],
     stamps: &HashMap<PathBuf, Stamp>,
 ) {
-    state.questions = known_files(questions, stamps, cache.started);
+    state.head.contents = contents(questions, stamps, cache.started);
     cache.save(state);
 }
 
@@ -233,7 +224,6 @@ pub fn try_update(
                     pages: plan.jobs.len(),
                     ..Head::default()
                 },
-                questions: KnownFiles::new(),
                 files: state_files,
                 links,
             };
@@ -256,7 +246,7 @@ pub fn try_update(
 
 /// What an attempt at an in-place update came to.
 pub enum Outcome {
-    /// Updated; the state to save once the questions are free (see [`save`]).
+    /// Updated; the state to save (see [`save`]).
     Done(BuildSummary, Box<(Cache, State)>),
     Failed(Error),
     /// The cache cannot vouch for the output: build in full, then record with this cache.

@@ -17,9 +17,9 @@ use chrono::NaiveDate;
 use indicatif::{ProgressBar, ProgressStyle};
 use rayon::prelude::*;
 
-use crate::cache::{KnownFiles, Memo, PageLinks, Stamp};
+use crate::cache::{Memo, PageLinks, Stamp};
 use crate::config::Config;
-use crate::content::load::load_content_reusing;
+use crate::content::load::load_content_stamped;
 use crate::error::{Diagnostic, Error, Result};
 use crate::output::{links, redirects, search, Staging};
 use crate::render::{theme, Renderer};
@@ -96,14 +96,14 @@ fn effective_as_of(opts: &BuildOptions, config: &Config) -> NaiveDate {
 
 /// Loads configuration, theme, data and content, reporting every problem found.
 pub fn load_site(opts: &BuildOptions) -> Result<Site> {
-    load_site_reusing(opts, &KnownFiles::new()).map(|(site, _)| site)
+    load_site_stamped(opts).map(|(site, _)| site)
 }
 
 /// Content files by path, with the stamps they were read with.
 type Stamps = HashMap<PathBuf, Stamp>;
 
-/// [`load_site`], taking unchanged content files from the build cache.
-fn load_site_reusing(opts: &BuildOptions, known: &KnownFiles) -> Result<(Site, Stamps)> {
+/// [`load_site`], with the stamps the content files were read with, for the build cache.
+fn load_site_stamped(opts: &BuildOptions) -> Result<(Site, Stamps)> {
     let mut config = Config::load(&opts.root)?;
     if let Some(url) = &opts.base_url {
         config.base_url = url.clone();
@@ -131,7 +131,7 @@ fn load_site_reusing(opts: &BuildOptions, known: &KnownFiles) -> Result<(Site, S
         .map_err(|e| keep(e, &mut problems))
         .ok();
     phase(t0, "load: theme, data");
-    let questions = load_content_reusing(&opts.root, &config.languages, known)
+    let questions = load_content_stamped(&opts.root, &config.languages)
         .map_err(|e| keep(e, &mut problems))
         .ok();
     phase(t0, "load: content");
@@ -252,10 +252,8 @@ pub fn build(opts: &BuildOptions) -> Result<BuildSummary> {
     if let Some(c) = cache.as_mut() {
         c.load_previous();
     }
-    let known = cache.as_mut().map(|c| c.take_known()).unwrap_or_default();
     phase(started, "cache");
-    let (site, stamps) = load_site_reusing(opts, &known)?;
-    drop(known);
+    let (site, stamps) = load_site_stamped(opts)?;
     phase(started, "load");
     let renderer = renderer(&site, opts)?;
     phase(started, "renderer");
@@ -303,9 +301,7 @@ pub fn build(opts: &BuildOptions) -> Result<BuildSummary> {
             }
         };
     phase(started, "pages, files");
-    // The library's questions go into the cache as they are, not copied.
-    drop(renderer);
-    incremental::save(cache, state, site.library.questions, &stamps);
+    incremental::save(cache, state, &site.library.questions, &stamps);
     phase(started, "cache saved");
     Ok(summary)
 }

@@ -11,7 +11,7 @@ use super::body;
 use super::frontmatter;
 use super::model::Question;
 use super::validate;
-use crate::cache::{KnownFiles, Stamp};
+use crate::cache::Stamp;
 use crate::error::{Diagnostic, Error, Result};
 
 /// Where question files live, relative to the site root.
@@ -19,17 +19,12 @@ pub const QUESTIONS_DIR: &str = "content/questions";
 
 /// Reads every question under `root/content/questions`, sorted by legislature, number and language.
 pub fn load_content(root: &Path, languages: &[String]) -> Result<Vec<Question>> {
-    let loaded = load_content_reusing(root, languages, &KnownFiles::new())?;
+    let loaded = load_content_stamped(root, languages)?;
     Ok(loaded.into_iter().map(|(q, _)| q).collect())
 }
 
-/// Like [`load_content`], but takes a file's question from `known` (the build cache) when its
-/// stamp or its hash shows it unchanged, and returns each file's stamp as read, for the cache.
-pub fn load_content_reusing(
-    root: &Path,
-    languages: &[String],
-    known: &KnownFiles,
-) -> Result<Vec<(Question, Stamp)>> {
+/// Like [`load_content`], with each file's stamp as read, for the build cache.
+pub fn load_content_stamped(root: &Path, languages: &[String]) -> Result<Vec<(Question, Stamp)>> {
     let started = std::time::Instant::now();
     let dir = root.join(QUESTIONS_DIR);
     let mut files = Vec::new();
@@ -86,7 +81,7 @@ pub fn load_content_reusing(
     crate::build::phase(started, "load: content: list files");
     let results: Vec<_> = files
         .par_iter()
-        .map(|p| load_known(root, p, languages, known))
+        .map(|p| load_file(root, p, languages))
         .collect();
     crate::build::phase(started, "load: content: parse files");
     let mut questions = Vec::with_capacity(results.len());
@@ -158,30 +153,21 @@ pub fn decode<'b>(path: &Path, bytes: &'b [u8]) -> Result<std::borrow::Cow<'b, s
     })
 }
 
-/// A file's question: the cached one when the file is unchanged, else parsed and validated.
-/// The stamp is taken before reading, so a file changed while it is read looks changed next time.
-fn load_known(
+/// A file's question, parsed and validated, with its stamp. The stamp is taken before reading,
+/// so a file changed while it is read looks changed next time.
+fn load_file(
     root: &Path,
     path: &Path,
     languages: &[String],
-    known: &KnownFiles,
 ) -> Result<(Question, Stamp), Vec<Diagnostic>> {
     let rel = relative(root, path);
     let cannot = |e: std::io::Error| vec![Diagnostic::new(&rel, format!("cannot read: {e}"))];
-    // A stat alone settles an unchanged file; the others are read with the size it gave.
     let meta = std::fs::symlink_metadata(path).map_err(cannot)?;
     let stamp = Stamp::of(&meta);
-    let cached = known.get(&rel);
-    if let Some(k) = cached.filter(|k| k.stamp == Some(stamp)) {
-        return Ok((k.question.clone(), stamp));
-    }
     // O_NOFOLLOW: the file was listed as a regular file; a link swapped in since is refused.
     let file = open_no_follow(path).map_err(cannot)?;
     let bytes = read_all(file, meta.len() as usize + 1).map_err(cannot)?;
     let hash = xxhash_rust::xxh3::xxh3_64(&bytes);
-    if let Some(k) = cached.filter(|k| k.question.file_hash == hash) {
-        return Ok((k.question.clone(), stamp));
-    }
     let question = parse_file(&rel, &bytes, languages)?;
     Ok((
         Question {
