@@ -178,17 +178,24 @@ impl State {
     /// The state saved for an output folder, if there is one this binary can read.
     pub fn load(path: &Path) -> Option<State> {
         let bytes = std::fs::read(path).ok()?;
-        let (state, _): (State, usize) =
-            bincode::serde::decode_from_slice(&bytes, bincode::config::standard()).ok()?;
-        (state.head.format == FORMAT).then_some(state)
+        let (head, len) = State::decode_head(&bytes)?;
+        State::decode_rest(head, &bytes[len..])
     }
 
-    /// Only the head of the saved state.
-    pub fn load_head(path: &Path) -> Option<Head> {
-        let bytes = std::fs::read(path).ok()?;
-        let (head, _): (Head, usize) =
-            bincode::serde::decode_from_slice(&bytes, bincode::config::standard()).ok()?;
-        (head.format == FORMAT).then_some(head)
+    /// The head of a saved state, and how many bytes it took.
+    pub fn decode_head(bytes: &[u8]) -> Option<(Head, usize)> {
+        let (head, len): (Head, usize) =
+            bincode::serde::decode_from_slice(bytes, bincode::config::standard()).ok()?;
+        (head.format == FORMAT).then_some((head, len))
+    }
+
+    /// The whole state, from its head and the bytes after it (bincode writes a struct as its
+    /// fields in order, so the rest decodes as a tuple).
+    pub fn decode_rest(head: Head, rest: &[u8]) -> Option<State> {
+        type Rest = (HashMap<String, u64>, Vec<PageLinks>);
+        let ((files, links), _): (Rest, usize) =
+            bincode::serde::decode_from_slice(rest, bincode::config::standard()).ok()?;
+        Some(State { head, files, links })
     }
 
     /// Writes the state beside its final name and renames it into place, so a reader never sees
@@ -347,7 +354,7 @@ mod tests {
         state.head.pages = 3;
         state.save(&path).unwrap();
         assert_eq!(State::load(&path).unwrap().head.pages, 3);
-        let head = State::load_head(&path).unwrap();
+        let (head, _) = State::decode_head(&std::fs::read(&path).unwrap()).unwrap();
         assert_eq!((head.pages, head.file_count), (3, 1));
     }
 }

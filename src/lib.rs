@@ -17,3 +17,4 @@ pub mod report;
 pub mod serve;
 pub mod sha256;
 pub mod site;
+pub mod timings;

@@ -31,6 +31,8 @@ pub struct Cache {
     pub global: u64,
     /// The head of the previous state, when it describes this output and these global inputs.
     head: Option<Head>,
+    /// The saved state's bytes after its head: decoded only when the build has work to do.
+    rest: Vec<u8>,
     /// The whole previous state (every output file's digest), loaded once a build has something
     /// to do.
     previous: Option<State>,
@@ -55,25 +57,34 @@ impl Cache {
         let refs: Vec<&str> = options.iter().map(String::as_str).collect();
         let global = cache::global_digest(&opts.root, &refs).ok()?;
         let path = cache::state_path(&opts.root, &output);
-        let head = State::load_head(&path)
-            .filter(|h| !h.dirty && h.global == global)
-            .filter(|h| cache::output_id(&output) == Some(h.output_id));
+        let mut bytes = std::fs::read(&path).unwrap_or_default();
+        let (head, rest) = match State::decode_head(&bytes)
+            .filter(|(h, _)| !h.dirty && h.global == global)
+            .filter(|(h, _)| cache::output_id(&output) == Some(h.output_id))
+        {
+            Some((h, len)) => (Some(h), bytes.split_off(len)),
+            None => (None, Vec::new()),
+        };
         Some(Cache {
             path,
             output,
             global,
             head,
+            rest,
             previous: None,
             started,
         })
     }
 
-    /// Loads the whole previous state.
+    /// Decodes the whole previous state, once.
     pub fn load_previous(&mut self) {
-        let Some(head) = &self.head else { return };
-        self.previous = State::load(&self.path).filter(|s| {
-            (s.head.global, s.head.output_id, s.head.dirty) == (head.global, head.output_id, false)
-        });
+        if self.previous.is_some() {
+            return;
+        }
+        if let Some(head) = self.head.take() {
+            let rest = std::mem::take(&mut self.rest);
+            self.previous = State::decode_rest(head, &rest);
+        }
     }
 
     /// The summary of a build with nothing to do, when nothing changed. Files that had to be read

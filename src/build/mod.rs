@@ -26,6 +26,7 @@ use crate::render::{theme, Renderer};
 use crate::site::ministries::MinistryTable;
 use crate::site::urls::BaseUrl;
 use crate::site::Library;
+use crate::timings::phase;
 
 /// What `quaestor build` and `quaestor check` are given.
 #[derive(Debug, Clone)]
@@ -304,14 +305,6 @@ pub fn build(opts: &BuildOptions) -> Result<BuildSummary> {
     incremental::save(cache, state, &site.library.questions, &stamps);
     phase(started, "cache saved");
     Ok(summary)
-}
-
-/// With `QUAESTOR_TIMINGS` set, prints how long the build has run at the end of each phase.
-pub(crate) fn phase(started: Instant, name: &str) {
-    static ON: std::sync::OnceLock<bool> = std::sync::OnceLock::new();
-    if *ON.get_or_init(|| std::env::var_os("QUAESTOR_TIMINGS").is_some()) {
-        eprintln!("{:>8.1} ms  {name}", started.elapsed().as_secs_f64() * 1e3);
-    }
 }
 
 /// A full build through the staging folder. With page digests given, it also returns what the

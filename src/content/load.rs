@@ -78,12 +78,18 @@ pub fn load_content_stamped(root: &Path, languages: &[String]) -> Result<Vec<(Qu
             }
         }
     }
-    crate::build::phase(started, "load: content: list files");
-    let results: Vec<_> = files
-        .par_iter()
-        .map(|p| load_file(root, p, languages))
-        .collect();
-    crate::build::phase(started, "load: content: parse files");
+    crate::timings::phase(started, "load: content: list files");
+    let read = || -> Vec<_> {
+        files
+            .par_iter()
+            .map(|p| load_file(root, p, languages))
+            .collect()
+    };
+    let results = match reader_pool() {
+        Some(pool) => pool.install(read),
+        None => read(),
+    };
+    crate::timings::phase(started, "load: content: parse files");
     let mut questions = Vec::with_capacity(results.len());
     for r in results {
         match r {
@@ -100,6 +106,22 @@ pub fn load_content_stamped(root: &Path, languages: &[String]) -> Result<Vec<(Qu
         problems.sort_by(|a, b| (&a.path, a.line).cmp(&(&b.path, b.line)));
         Err(Error::Invalid(problems))
     }
+}
+
+/// Threads for reading the content files. Reading is mostly waiting for the disk when the files
+/// are not in the page cache (a fresh CI machine, a large site read once a night): more reads in
+/// flight than cores keep the disk busy. With the files cached, the extra threads cost nothing
+/// measurable.
+fn reader_pool() -> Option<rayon::ThreadPool> {
+    let threads = std::env::var("QUAESTOR_READERS")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(16usize);
+    rayon::ThreadPoolBuilder::new()
+        .num_threads(threads.max(rayon::current_num_threads()))
+        .thread_name(|i| format!("reader-{i}"))
+        .build()
+        .ok()
 }
 
 fn open_no_follow(path: &Path) -> std::io::Result<std::fs::File> {

@@ -315,9 +315,9 @@ pub fn files(site: &Site, r: &Renderer<'_>, memo: &Memo<'_>) -> Result<Vec<(Stri
             QUESTION_SCHEMA.as_bytes().to_vec(),
         ),
     ];
-    crate::build::phase(t, "data: csv, indexes");
+    crate::timings::phase(t, "data: csv, indexes");
     out.push(("SHA256SUMS".to_string(), sha256sums(&bulk)));
-    crate::build::phase(t, "data: sha256");
+    crate::timings::phase(t, "data: sha256");
     let mut listed: Vec<String> = bulk.iter().map(|(p, _)| p.clone()).collect();
     listed.push("SHA256SUMS".into());
     out.extend(bulk);

@@ -17,15 +17,15 @@ pub fn files(
     if outputs.feeds {
         out.extend(crate::output::feeds::files(renderer, memo)?);
     }
-    crate::build::phase(t, "publish: feeds");
+    crate::timings::phase(t, "publish: feeds");
     if outputs.calendars {
         out.extend(crate::output::calendar::files(renderer)?);
     }
-    crate::build::phase(t, "publish: calendars");
+    crate::timings::phase(t, "publish: calendars");
     if outputs.data {
         out.extend(crate::output::data::files(site, renderer, memo)?);
     }
-    crate::build::phase(t, "publish: data");
+    crate::timings::phase(t, "publish: data");
     // The search bundle itself is built during rendering (`search::Indexer`); its pages are here.
     if outputs.search {
         out.extend(renderer.search_pages()?);

@@ -65,7 +65,7 @@ impl Renderer<'_> {
         let index = &self.lib.langs[l];
         let source: &[QIdx] = match scope {
             Scope::Site => &index.questions,
-            Scope::Term { kind, term } => &index.taxonomy(kind).terms[term as usize].questions,
+            Scope::Term { kind, term } => &index.term(kind, term as usize).questions,
         };
         let mut out: Vec<QIdx> = source
             .iter()
@@ -215,7 +215,7 @@ impl Renderer<'_> {
         let (heading, section) = match scope {
             Scope::Site => (what.to_string(), None),
             Scope::Term { kind, term } => {
-                let term = &self.lib.langs[l].taxonomy(kind).terms[term as usize];
+                let term = self.lib.langs[l].term(kind, term as usize);
                 (
                     format!("{what}: {}", term.name),
                     Some(Named {

@@ -121,7 +121,7 @@ impl Renderer<'_> {
                 term,
                 page,
             } => {
-                let t = &self.lib.langs[lang as usize].taxonomy(kind).terms[term as usize];
+                let t = self.lib.langs[lang as usize].term(kind, term as usize);
                 for v in &t.variants {
                     hash_str(&mut h, v);
                 }
@@ -139,7 +139,7 @@ impl Renderer<'_> {
                 page,
             } => {
                 if let Scope::Term { kind, term } = scope {
-                    let t = &self.lib.langs[lang as usize].taxonomy(kind).terms[term as usize];
+                    let t = self.lib.langs[lang as usize].term(kind, term as usize);
                     hash_str(&mut h, &t.name);
                 }
                 let list = self.waiting(lang as usize, overdue, scope);

@@ -131,7 +131,7 @@ impl Renderer<'_> {
     ) -> Context {
         let index = &self.lib.langs[l];
         let term_index = term;
-        let term = &index.taxonomy(kind).terms[term];
+        let term = index.term(kind, term);
         let t = &self.langs[l].t;
         let urls = &self.langs[l].urls;
         let heading = match kind {

@@ -8,11 +8,12 @@
 use std::collections::{HashMap, HashSet};
 use std::sync::OnceLock;
 
-use pulldown_cmark::{html, CowStr, Event, LinkType, Options, Parser, Tag};
+use pulldown_cmark::{html, Event, LinkType, Options, Parser, Tag};
 
 use super::postprocess;
 
-/// No smart punctuation: the text is an official record and is shown as written.
+/// No smart punctuation: the text is an official record and is shown as written. No math
+/// either: a `$` in a body is a currency sign.
 const OPTIONS: Options = Options::ENABLE_TABLES.union(Options::ENABLE_STRIKETHROUGH);
 
 /// Elements kept in a body, whether written as Markdown or as raw HTML. Everything else is
@@ -130,7 +131,6 @@ pub fn render_into(md: &str, out: &mut String) {
     // sanitiser; everything else pulldown-cmark already writes safely.
     let needs_sanitising = std::cell::Cell::new(false);
     let parser = Parser::new_ext(md, OPTIONS).map(|event| match event {
-        Event::InlineMath(s) | Event::DisplayMath(s) => Event::Text(CowStr::from(s.to_string())),
         Event::Html(s) | Event::InlineHtml(s) => {
             needs_sanitising.set(true);
             Event::Html(s)
@@ -167,9 +167,6 @@ pub fn render_body(md: &str, base_path: &str, text: Option<&mut String>) -> post
             plain_text_of(&event, text);
         }
         match event {
-            Event::InlineMath(s) | Event::DisplayMath(s) => {
-                Event::Text(CowStr::from(s.to_string()))
-            }
             Event::Html(_) | Event::InlineHtml(_) | Event::Start(Tag::Image { .. }) => {
                 general = true;
                 event
@@ -208,9 +205,7 @@ pub fn render_body(md: &str, base_path: &str, text: Option<&mut String>) -> post
 fn plain_text_of(event: &Event, out: &mut String) {
     use pulldown_cmark::TagEnd;
     match event {
-        Event::Text(t) | Event::Code(t) | Event::InlineMath(t) | Event::DisplayMath(t) => {
-            out.push_str(t)
-        }
+        Event::Text(t) | Event::Code(t) => out.push_str(t),
         Event::SoftBreak | Event::HardBreak => out.push(' '),
         Event::End(TagEnd::Paragraph | TagEnd::Item | TagEnd::Heading(_)) => out.push('\n'),
         _ => {}

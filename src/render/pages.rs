@@ -381,7 +381,7 @@ impl<'a> Renderer<'a> {
                 term,
                 page,
             } => {
-                let t = &self.lib.langs[lang as usize].taxonomy(kind).terms[term as usize];
+                let t = self.lib.langs[lang as usize].term(kind, term as usize);
                 self.langs[lang as usize]
                     .urls
                     .term(kind.section(), &t.slug, page as usize)
@@ -397,7 +397,7 @@ impl<'a> Renderer<'a> {
                 match scope {
                     Scope::Site => urls.page(sub, page as usize),
                     Scope::Term { kind, term } => {
-                        let t = &self.lib.langs[lang as usize].taxonomy(kind).terms[term as usize];
+                        let t = self.lib.langs[lang as usize].term(kind, term as usize);
                         urls.term_sub(kind.section(), &t.slug, sub, page as usize)
                     }
                 }

@@ -179,7 +179,7 @@ impl<'a> Renderer<'a> {
                 let l = lang as usize;
                 let (_, urls, t) = self.language(l);
                 let upcoming = self.term_has_upcoming(l, kind, term as usize);
-                let term = &self.lib.langs[l].taxonomy(kind).terms[term as usize];
+                let term = self.lib.langs[l].term(kind, term as usize);
                 if feeds {
                     out.push(self.atom(
                         t.get("feed_term").replace("{name}", &term.name),

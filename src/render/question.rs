@@ -55,7 +55,7 @@ impl Renderer<'_> {
             .map(|ts| {
                 ts.iter()
                     .map(|&ti| {
-                        let term = &index.taxonomy(TaxonomyKind::Ministries).terms[ti];
+                        let term = index.term(TaxonomyKind::Ministries, ti);
                         Named {
                             name: term.name.clone(),
                             url: self.base.link(&lang.urls.term("ministries", &term.slug, 1)),

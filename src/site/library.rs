@@ -90,6 +90,11 @@ impl LangIndex {
     pub fn taxonomy(&self, kind: TaxonomyKind) -> &Taxonomy {
         &self.taxonomies[kind.index()]
     }
+
+    /// A term by its position in its taxonomy, as page jobs name it.
+    pub fn term(&self, kind: TaxonomyKind, term: usize) -> &Term {
+        &self.taxonomy(kind).terms[term]
+    }
 }
 
 /// The versions of one question, across languages.
