@@ -90,13 +90,13 @@ fn main() -> ExitCode {
             no_cache,
         } => {
             let opts = BuildOptions {
-                root: root.clone(),
                 output,
                 base_url,
                 as_of,
                 theme,
                 progress: interactive(),
                 cache: !no_cache,
+                ..BuildOptions::new(&root)
             };
             match build::build(&opts) {
                 Ok(s) => {
@@ -127,13 +127,10 @@ fn main() -> ExitCode {
             as_of,
         } => {
             let opts = BuildOptions {
-                root: root.clone(),
-                output: None,
                 base_url,
                 as_of,
-                theme: None,
-                progress: false,
                 cache: false,
+                ..BuildOptions::new(&root)
             };
             match build::check(&opts) {
                 Ok(s) => {

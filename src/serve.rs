@@ -45,6 +45,8 @@ pub fn serve(opts: &ServeOptions) -> Result<(), Box<dyn std::error::Error + Send
     let build_opts = BuildOptions {
         output: Some(output.clone()),
         base_url: Some(base_url.clone()),
+        // Parsed questions stay in memory: an edit re-reads only the files it touched.
+        memo: Some(Arc::new(crate::content::memo::ParseMemo::new())),
         ..BuildOptions::new(&opts.root)
     };
     rebuild(&build_opts, &shared);

@@ -4,11 +4,15 @@
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use quaestor::build::{build, BuildOptions, BuildSummary};
+use quaestor::content::memo::ParseMemo;
 
 struct Portal {
     dir: tempfile::TempDir,
+    /// Parsed questions kept between incremental builds, as `serve` keeps them.
+    memo: Option<Arc<ParseMemo>>,
 }
 
 impl Portal {
@@ -30,7 +34,7 @@ impl Portal {
             .replace("paginate_by = 20", "paginate_by = 2");
         assert!(config.contains("paginate_by = 2"));
         std::fs::write(dir.path().join("quaestor.toml"), config).unwrap();
-        Portal { dir }
+        Portal { dir, memo: None }
     }
 
     fn path(&self, rel: &str) -> PathBuf {
@@ -57,6 +61,7 @@ impl Portal {
         BuildOptions {
             output: Some(self.path(output)),
             cache,
+            memo: self.memo.clone().filter(|_| cache),
             ..BuildOptions::new(self.dir.path())
         }
     }
@@ -274,4 +279,43 @@ fn a_replaced_output_folder_is_rebuilt_in_full() {
     let after = p.step("output replaced");
     assert!(!after.incremental);
     assert!(p.path("output/index.html").exists());
+}
+
+#[test]
+fn a_long_running_process_parses_again_only_what_changed() {
+    let mut p = Portal::bundled();
+    let memo = Arc::new(ParseMemo::new());
+    p.memo = Some(memo.clone());
+    // A stamp is trusted only when older than 2 s: a file saved twice within one timestamp tick
+    // may keep it. The copied site must age before its stamps count.
+    std::thread::sleep(std::time::Duration::from_secs(3));
+    let first = p.step("first build");
+    assert_eq!(memo.reused(), 0);
+
+    let rel = "content/questions/8/8-75.nl.md";
+    p.edit(
+        rel,
+        "Welke maatregelen plant u",
+        "Welke maatregelen neemt u",
+    );
+    p.step("body edited");
+    assert_eq!(
+        memo.reused(),
+        first.questions - 1,
+        "every file but the edited one comes from memory"
+    );
+    // Edited again at once, to the same length: read again, never taken from memory.
+    p.edit(rel, "Welke maatregelen neemt u", "Welke maatregelen nemen");
+    p.step("edited again within a second");
+    assert_eq!(memo.reused(), first.questions - 1);
+    assert!(p
+        .read("output/questions/8-75/index.html")
+        .contains("Welke maatregelen nemen"));
+
+    // A file with a problem fails the build and keeps the memo as it was.
+    p.edit(rel, "title:", "titel:");
+    assert!(build(&p.opts("output", true)).is_err());
+    p.edit(rel, "titel:", "title:");
+    p.step("fixed");
+    assert_eq!(memo.reused(), first.questions - 1);
 }

@@ -20,6 +20,7 @@ use rayon::prelude::*;
 use crate::cache::{Memo, PageLinks, Stamp};
 use crate::config::Config;
 use crate::content::load::load_content_stamped;
+use crate::content::memo::ParseMemo;
 use crate::error::{Diagnostic, Error, Result};
 use crate::output::{links, redirects, search, Staging};
 use crate::render::{theme, Renderer};
@@ -41,6 +42,8 @@ pub struct BuildOptions {
     pub progress: bool,
     /// Use and update the build cache in `<root>/.quaestor-cache/` (on by default).
     pub cache: bool,
+    /// Questions kept in memory between builds by a long-running process (`serve`).
+    pub memo: Option<std::sync::Arc<ParseMemo>>,
 }
 
 impl BuildOptions {
@@ -53,6 +56,7 @@ impl BuildOptions {
             theme: None,
             progress: false,
             cache: true,
+            memo: None,
         }
     }
 
@@ -132,7 +136,7 @@ fn load_site_stamped(opts: &BuildOptions) -> Result<(Site, Stamps)> {
         .map_err(|e| keep(e, &mut problems))
         .ok();
     phase(t0, "load: theme, data");
-    let questions = load_content_stamped(&opts.root, &config.languages)
+    let questions = load_content_stamped(&opts.root, &config.languages, opts.memo.as_deref())
         .map_err(|e| keep(e, &mut problems))
         .ok();
     phase(t0, "load: content");

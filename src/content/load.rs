@@ -9,6 +9,7 @@ use walkdir::WalkDir;
 
 use super::body;
 use super::frontmatter;
+use super::memo::{ParseMemo, Snapshot};
 use super::model::Question;
 use super::validate;
 use crate::cache::Stamp;
@@ -19,13 +20,36 @@ pub const QUESTIONS_DIR: &str = "content/questions";
 
 /// Reads every question under `root/content/questions`, sorted by legislature, number and language.
 pub fn load_content(root: &Path, languages: &[String]) -> Result<Vec<Question>> {
-    let loaded = load_content_stamped(root, languages)?;
+    let loaded = load_content_stamped(root, languages, None)?;
     Ok(loaded.into_iter().map(|(q, _)| q).collect())
 }
 
-/// Like [`load_content`], with each file's stamp as read, for the build cache.
-pub fn load_content_stamped(root: &Path, languages: &[String]) -> Result<Vec<(Question, Stamp)>> {
+/// Like [`load_content`], with each file's stamp as read, for the build cache. With a memo (a
+/// long-running `serve`), files unchanged since an earlier load are taken from it.
+pub fn load_content_stamped(
+    root: &Path,
+    languages: &[String],
+    memo: Option<&ParseMemo>,
+) -> Result<Vec<(Question, Stamp)>> {
     let started = std::time::Instant::now();
+    let now = std::time::SystemTime::now();
+    let snapshot = memo.map(|m| m.take(languages));
+    let loaded = load_all(root, languages, memo.zip(snapshot.as_ref()), started);
+    if let Some(memo) = memo {
+        match &loaded {
+            Ok(questions) => memo.keep(questions, now, languages),
+            Err(_) => memo.restore(snapshot.expect("taken above")),
+        }
+    }
+    loaded
+}
+
+fn load_all(
+    root: &Path,
+    languages: &[String],
+    memo: Option<(&ParseMemo, &Snapshot)>,
+    started: std::time::Instant,
+) -> Result<Vec<(Question, Stamp)>> {
     let dir = root.join(QUESTIONS_DIR);
     let mut files = Vec::new();
     let mut problems = Vec::new();
@@ -82,7 +106,7 @@ pub fn load_content_stamped(root: &Path, languages: &[String]) -> Result<Vec<(Qu
     let read = || -> Vec<_> {
         files
             .par_iter()
-            .map(|p| load_file(root, p, languages))
+            .map(|p| load_file(root, p, languages, memo))
             .collect()
     };
     let results = match reader_pool() {
@@ -181,11 +205,18 @@ fn load_file(
     root: &Path,
     path: &Path,
     languages: &[String],
+    memo: Option<(&ParseMemo, &Snapshot)>,
 ) -> Result<(Question, Stamp), Vec<Diagnostic>> {
     let rel = relative(root, path);
     let cannot = |e: std::io::Error| vec![Diagnostic::new(&rel, format!("cannot read: {e}"))];
     let meta = std::fs::symlink_metadata(path).map_err(cannot)?;
     let stamp = Stamp::of(&meta);
+    if let Some((memo, snapshot)) = memo {
+        if let Some(q) = snapshot.get(&rel, stamp) {
+            memo.count_reuse();
+            return Ok((q.clone(), stamp));
+        }
+    }
     // O_NOFOLLOW: the file was listed as a regular file; a link swapped in since is refused.
     let file = open_no_follow(path).map_err(cannot)?;
     let bytes = read_all(file, meta.len() as usize + 1).map_err(cannot)?;

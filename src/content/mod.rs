@@ -7,6 +7,7 @@ pub mod canonical;
 pub mod frontmatter;
 pub mod lines;
 pub mod load;
+pub mod memo;
 pub mod model;
 pub mod validate;
 
