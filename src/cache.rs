@@ -25,7 +25,7 @@ use xxhash_rust::xxh3::Xxh3;
 /// The cache folder, relative to the site root.
 pub const DIR: &str = ".quaestor-cache";
 /// Bumped whenever the layout of [`State`] changes; an older file is ignored.
-const FORMAT: u32 = 2;
+const FORMAT: u32 = 3;
 /// A file modified this close to the start of a build may be modified again within the same
 /// timestamp tick, so its stamp is not trusted next time (git's "racily clean" rule).
 const RACY: Duration = Duration::from_secs(2);
@@ -85,8 +85,8 @@ pub struct Head {
     pub global: u64,
     /// The term tables and archive months of every language (see `render::deps`).
     pub structure: u64,
-    /// The output folder's device and inode after the build: a replaced folder is not ours.
-    pub output_id: (u64, u64),
+    /// The output folder as the build left it: a replaced folder is not ours.
+    pub output_id: OutputId,
     /// Set while the output folder is being updated in place.
     pub dirty: bool,
     pub pages: usize,
@@ -233,12 +233,46 @@ fn ignore_file(dir: &Path) -> std::io::Result<()> {
     Ok(())
 }
 
-/// The output folder's identity, or `None` when it does not exist.
-pub fn output_id(output: &Path) -> Option<(u64, u64)> {
-    std::fs::symlink_metadata(output)
-        .ok()
-        .filter(|m| m.is_dir())
-        .map(|m| (m.dev(), m.ino()))
+/// What tells the output folder the last build wrote from another one at the same path: the
+/// folder's device, inode and change time (a folder deleted and made again may get the old inode
+/// number back), and the stamp of one file the build wrote in it (an emptied or copied folder
+/// loses it). The build's own writes all come before the state is saved, so only someone else's
+/// change moves these, and the next build is then a full one.
+#[derive(Debug, Default, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OutputId {
+    folder: (u64, u64, i64, i64),
+    sample: Option<(String, Stamp)>,
+}
+
+impl OutputId {
+    /// The identity of `output` now, sampling the first of `files` (paths inside it).
+    pub fn of(output: &Path, files: &HashMap<String, u64>) -> Option<OutputId> {
+        let sample = files.keys().min().cloned();
+        OutputId::with_sample(output, sample)
+    }
+
+    /// Whether `output` is still the folder this identity was taken from.
+    pub fn still(&self, output: &Path) -> bool {
+        let sample = self.sample.as_ref().map(|(rel, _)| rel.clone());
+        OutputId::with_sample(output, sample).as_ref() == Some(self)
+    }
+
+    fn with_sample(output: &Path, sample: Option<String>) -> Option<OutputId> {
+        let m = std::fs::symlink_metadata(output)
+            .ok()
+            .filter(|m| m.is_dir())?;
+        let sample = match sample {
+            Some(rel) => {
+                let stamp = Stamp::of(&std::fs::symlink_metadata(output.join(&rel)).ok()?);
+                Some((rel, stamp))
+            }
+            None => None,
+        };
+        Some(OutputId {
+            folder: (m.dev(), m.ino(), m.ctime(), m.ctime_nsec()),
+            sample,
+        })
+    }
 }
 
 /// A hasher for digests: fast, and stable for a given binary (the binary is part of the digest).

@@ -279,6 +279,19 @@ fn a_replaced_output_folder_is_rebuilt_in_full() {
     let after = p.step("output replaced");
     assert!(!after.incremental);
     assert!(p.path("output/index.html").exists());
+
+    // Emptied in place: the same folder (same inode), nothing in it.
+    for entry in std::fs::read_dir(p.path("output")).unwrap() {
+        let path = entry.unwrap().path();
+        if path.is_dir() {
+            std::fs::remove_dir_all(path).unwrap();
+        } else {
+            std::fs::remove_file(path).unwrap();
+        }
+    }
+    let after = p.step("output emptied");
+    assert!(!after.incremental);
+    assert!(p.path("output/index.html").exists());
 }
 
 #[test]

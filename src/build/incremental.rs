@@ -17,7 +17,7 @@ use std::time::{Instant, SystemTime};
 use rayon::prelude::*;
 
 use super::{broken_link, keep, BuildOptions, BuildSummary, Site};
-use crate::cache::{self, Contents, Head, PageLinks, Stamp, State};
+use crate::cache::{self, Contents, Head, OutputId, PageLinks, Stamp, State};
 use crate::config::Config;
 use crate::content::Question;
 use crate::error::{Error, Result};
@@ -60,7 +60,7 @@ impl Cache {
         let mut bytes = std::fs::read(&path).unwrap_or_default();
         let (head, rest) = match State::decode_head(&bytes)
             .filter(|(h, _)| !h.dirty && h.global == global)
-            .filter(|(h, _)| cache::output_id(&output) == Some(h.output_id))
+            .filter(|(h, _)| h.output_id.still(&output))
         {
             Some((h, len)) => (Some(h), bytes.split_off(len)),
             None => (None, Vec::new()),
@@ -143,7 +143,7 @@ impl Cache {
     /// time, not correctness, so failing to save is a warning.
     fn save(self, mut state: State) {
         state.head.global = self.global;
-        state.head.output_id = cache::output_id(&self.output).unwrap_or_default();
+        state.head.output_id = OutputId::of(&self.output, &state.files).unwrap_or_default();
         state.head.dirty = false;
         if let Err(e) = state.save(&self.path) {
             eprintln!(

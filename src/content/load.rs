@@ -209,16 +209,18 @@ fn load_file(
 ) -> Result<(Question, Stamp), Vec<Diagnostic>> {
     let rel = relative(root, path);
     let cannot = |e: std::io::Error| vec![Diagnostic::new(&rel, format!("cannot read: {e}"))];
-    let meta = std::fs::symlink_metadata(path).map_err(cannot)?;
-    let stamp = Stamp::of(&meta);
     if let Some((memo, snapshot)) = memo {
+        let stamp = Stamp::of(&std::fs::symlink_metadata(path).map_err(cannot)?);
         if let Some(q) = snapshot.get(&rel, stamp) {
             memo.count_reuse();
             return Ok((q.clone(), stamp));
         }
     }
     // O_NOFOLLOW: the file was listed as a regular file; a link swapped in since is refused.
+    // The stamp comes from the open file (one path lookup, not two), before it is read.
     let file = open_no_follow(path).map_err(cannot)?;
+    let meta = file.metadata().map_err(cannot)?;
+    let stamp = Stamp::of(&meta);
     let bytes = read_all(file, meta.len() as usize + 1).map_err(cannot)?;
     let hash = xxhash_rust::xxh3::xxh3_64(&bytes);
     let question = parse_file(&rel, &bytes, languages)?;
