@@ -247,32 +247,37 @@ pub struct OutputId {
 impl OutputId {
     /// The identity of `output` now, sampling the first of `files` (paths inside it).
     pub fn of(output: &Path, files: &HashMap<String, u64>) -> Option<OutputId> {
-        let sample = files.keys().min().cloned();
-        OutputId::with_sample(output, sample)
+        let sample = match files.keys().min() {
+            Some(rel) => Some((rel.clone(), sample_stamp(output, rel)?)),
+            None => None,
+        };
+        Some(OutputId {
+            folder: folder_id(output)?,
+            sample,
+        })
     }
 
     /// Whether `output` is still the folder this identity was taken from.
     pub fn still(&self, output: &Path) -> bool {
-        let sample = self.sample.as_ref().map(|(rel, _)| rel.clone());
-        OutputId::with_sample(output, sample).as_ref() == Some(self)
+        folder_id(output) == Some(self.folder)
+            && self
+                .sample
+                .as_ref()
+                .is_none_or(|(rel, stamp)| sample_stamp(output, rel) == Some(*stamp))
     }
+}
 
-    fn with_sample(output: &Path, sample: Option<String>) -> Option<OutputId> {
-        let m = std::fs::symlink_metadata(output)
-            .ok()
-            .filter(|m| m.is_dir())?;
-        let sample = match sample {
-            Some(rel) => {
-                let stamp = Stamp::of(&std::fs::symlink_metadata(output.join(&rel)).ok()?);
-                Some((rel, stamp))
-            }
-            None => None,
-        };
-        Some(OutputId {
-            folder: (m.dev(), m.ino(), m.ctime(), m.ctime_nsec()),
-            sample,
-        })
-    }
+fn folder_id(output: &Path) -> Option<(u64, u64, i64, i64)> {
+    let m = std::fs::symlink_metadata(output)
+        .ok()
+        .filter(|m| m.is_dir())?;
+    Some((m.dev(), m.ino(), m.ctime(), m.ctime_nsec()))
+}
+
+fn sample_stamp(output: &Path, rel: &str) -> Option<Stamp> {
+    std::fs::symlink_metadata(output.join(rel))
+        .ok()
+        .map(|m| Stamp::of(&m))
 }
 
 /// A hasher for digests: fast, and stable for a given binary (the binary is part of the digest).

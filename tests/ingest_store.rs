@@ -70,10 +70,7 @@ fn second_run_changes_nothing() {
     let mut sorted = keys.clone();
     sorted.sort();
     assert_eq!(keys, sorted);
-    assert_eq!(
-        m["questions/7/7-1870.nl.md"],
-        quaestor::ingest::write::sha256_hex(&bytes)
-    );
+    assert_eq!(m["questions/7/7-1870.nl.md"], quaestor::sha256::hex(&bytes));
 }
 
 #[test]

@@ -135,17 +135,21 @@ fn load_all(
 /// Threads for reading the content files. Reading is mostly waiting for the disk when the files
 /// are not in the page cache (a fresh CI machine, a large site read once a night): more reads in
 /// flight than cores keep the disk busy. With the files cached, the extra threads cost nothing
-/// measurable.
-fn reader_pool() -> Option<rayon::ThreadPool> {
-    let threads = std::env::var("QUAESTOR_READERS")
-        .ok()
-        .and_then(|s| s.parse().ok())
-        .unwrap_or(16usize);
-    rayon::ThreadPoolBuilder::new()
-        .num_threads(threads.max(rayon::current_num_threads()))
-        .thread_name(|i| format!("reader-{i}"))
-        .build()
-        .ok()
+/// measurable. Made once per process: `serve` loads on every rebuild.
+fn reader_pool() -> Option<&'static rayon::ThreadPool> {
+    static POOL: std::sync::OnceLock<Option<rayon::ThreadPool>> = std::sync::OnceLock::new();
+    POOL.get_or_init(|| {
+        let threads = std::env::var("QUAESTOR_READERS")
+            .ok()
+            .and_then(|s| s.parse().ok())
+            .unwrap_or(16usize);
+        rayon::ThreadPoolBuilder::new()
+            .num_threads(threads.max(rayon::current_num_threads()))
+            .thread_name(|i| format!("reader-{i}"))
+            .build()
+            .ok()
+    })
+    .as_ref()
 }
 
 fn open_no_follow(path: &Path) -> std::io::Result<std::fs::File> {

@@ -44,11 +44,6 @@ pub enum Outcome {
     Overwritten,
 }
 
-/// Hex SHA-256.
-pub fn sha256_hex(bytes: &[u8]) -> String {
-    crate::sha256::hex(bytes)
-}
-
 /// The content directory with its manifest.
 pub struct ContentStore {
     root: PathBuf,
@@ -90,7 +85,7 @@ impl ContentStore {
     /// Puts `bytes` at `rel` unless that would lose a hand edit.
     pub fn put(&mut self, rel: &str, bytes: &[u8]) -> Result<Outcome, WriteError> {
         let path = self.path_of(rel);
-        let new_hash = sha256_hex(bytes);
+        let new_hash = crate::sha256::hex(bytes);
         let outcome = match fs::read(&path) {
             Err(e) if e.kind() == io::ErrorKind::NotFound => Outcome::Created,
             Err(e) => return Err(io_err(&path)(e)),
@@ -99,7 +94,7 @@ impl ContentStore {
                 let ours = self
                     .manifest
                     .get(rel)
-                    .is_some_and(|h| *h == sha256_hex(&old));
+                    .is_some_and(|h| *h == crate::sha256::hex(&old));
                 match (ours, self.force) {
                     (true, _) => Outcome::Updated,
                     (false, true) => Outcome::Overwritten,
