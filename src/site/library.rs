@@ -207,11 +207,16 @@ impl TermBuilder {
                 self.terms.len() - 1
             }
         };
+        self.add_to(i, q);
+        i
+    }
+
+    /// Adds question `q` to term `i`, once.
+    fn add_to(&mut self, i: usize, q: QIdx) {
         let term = &mut self.terms[i];
         if term.questions.last() != Some(&q) {
             term.questions.push(q);
         }
-        i
     }
 
     fn variant(&mut self, i: usize, text: &str) {
@@ -295,6 +300,9 @@ fn build_lang(questions: &[Question], lang: &str, ministries: &MinistryTable) ->
     let mut ministry_terms = TermBuilder::default();
     let mut fixed_ministry_slugs: HashMap<String, String> = HashMap::new();
     let mut ministries_of: HashMap<QIdx, Vec<usize>> = HashMap::new();
+    // A few hundred addressee texts recur across tens of thousands of questions: each is split
+    // into portfolios and resolved once, then its terms are reused.
+    let mut addressed: HashMap<&str, Vec<usize>> = HashMap::new();
     for &i in &mine {
         let q = &questions[i as usize];
         for k in &q.keywords {
@@ -307,6 +315,13 @@ fn build_lang(questions: &[Question], lang: &str, ministries: &MinistryTable) ->
         }
         let legislature = q.legislature.to_string();
         legislatures.add(&legislature, &legislature, i);
+        if let Some(terms) = addressed.get(q.addressee.as_str()) {
+            for &t in terms {
+                ministry_terms.add_to(t, i);
+            }
+            ministries_of.insert(i, terms.clone());
+            continue;
+        }
         let mut mine_ministries = Vec::new();
         for portfolio in portfolios(&q.addressee) {
             let (name, slug) = match ministries.resolve(lang, &portfolio) {
@@ -322,6 +337,7 @@ fn build_lang(questions: &[Question], lang: &str, ministries: &MinistryTable) ->
                 mine_ministries.push(t);
             }
         }
+        addressed.insert(&q.addressee, mine_ministries.clone());
         ministries_of.insert(i, mine_ministries);
     }
     let none = HashMap::new();
