@@ -332,3 +332,46 @@ fn a_long_running_process_parses_again_only_what_changed() {
     p.step("fixed");
     assert_eq!(memo.reused(), first.questions - 1);
 }
+
+#[test]
+fn a_static_file_of_the_site_replaces_the_generated_file_of_its_name() {
+    let site = Portal::bundled();
+    let robots = "User-agent: *\nDisallow: /drafts/\n";
+    site.write("static/robots.txt", robots);
+    // Full builds write the generated files and the static files in parallel; the static one
+    // must win every time, not by luck of scheduling.
+    for _ in 0..5 {
+        site.step("static robots.txt");
+        assert_eq!(site.read("output/robots.txt"), robots);
+        assert_eq!(site.read("full/robots.txt"), robots);
+        let _ = std::fs::remove_dir_all(site.path("output"));
+    }
+    site.step("a build with a cache");
+    site.edit(
+        "content/questions/7/7-1870.nl.md",
+        "\ntitle: \"",
+        "\ntitle: \"Herzien: ",
+    );
+    site.step("a title edited");
+    assert_eq!(site.read("output/robots.txt"), robots);
+}
+
+#[test]
+fn a_static_file_where_a_page_is_written_is_an_error() {
+    let site = Portal::bundled();
+    site.write("static/questions/index.html", "<p>mine</p>\n");
+    let e = build(&site.opts("output", true)).expect_err("a static file over a page");
+    let quaestor::error::Error::Invalid(problems) = e else {
+        panic!("not a problem in the input: {e}");
+    };
+    assert_eq!(problems.len(), 1, "{problems:?}");
+    assert_eq!(problems[0].path, Path::new("static/questions/index.html"));
+    assert!(
+        problems[0].message.contains("where the site has a page"),
+        "{problems:?}"
+    );
+    assert!(
+        !site.path("output").exists(),
+        "a failed build writes nothing"
+    );
+}

@@ -414,9 +414,12 @@ fn update(
         .mark_dirty(&cache.path)
         .map_err(|e| Error::io("write", &cache.path, e))?;
     let out = InPlace::new(&opts.output_dir());
+    let last = crate::output::writer::last_of_each_name(writes.iter().map(|(r, _)| *r));
     writes
         .par_iter()
-        .try_for_each(|(rel, bytes)| out.write(rel, bytes))?;
+        .zip(last)
+        .filter(|(_, last)| *last)
+        .try_for_each(|((rel, bytes), _)| out.write(rel, bytes))?;
     for rel in gone {
         out.remove(rel)?;
     }

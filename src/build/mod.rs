@@ -222,13 +222,30 @@ fn plan(renderer: &Renderer<'_>, site: &Site, memo: Memo<'_>) -> Result<Plan> {
         .collect();
     // Every file the build will write, known before rendering so links can be checked as pages
     // render.
-    let mut files: HashSet<String> = paths
+    let mut files: HashSet<String> = paths.iter().cloned().collect();
+    let shadowing: Vec<Diagnostic> = site
+        .theme
+        .statics
         .iter()
-        .cloned()
-        .chain(site.theme.statics.keys().cloned())
+        .filter(|(rel, _)| files.contains(*rel))
+        .map(|(rel, source)| {
+            let origin = source.origin(rel);
+            let origin = origin.strip_prefix(&site.root).unwrap_or(&origin);
+            Diagnostic::new(
+                origin,
+                format!("a static file at {rel}, where the site has a page"),
+            )
+            .help("rename or remove the static file: a page of the site is written there")
+        })
         .collect();
+    if !shadowing.is_empty() {
+        return Err(Error::Invalid(shadowing));
+    }
+    files.extend(site.theme.statics.keys().cloned());
     phase(t, "plan: pages");
-    let extra = extra_files(renderer, &jobs, site, &files, &memo)?;
+    let mut extra = extra_files(renderer, &jobs, site, &files, &memo)?;
+    // A static file replaces the generated file of its name (a site's own robots.txt, say).
+    extra.retain(|(rel, _)| !site.theme.statics.contains_key(rel));
     phase(t, "plan: feeds, data, sitemap");
     let memo = memo.into_recorded();
     files.extend(extra.iter().map(|(p, _)| p.clone()));
@@ -399,14 +416,23 @@ fn full(
             Err(e) => keep(e, &mut problems.lock().unwrap()),
         }
     }
-    for (rel, bytes) in &others {
-        if let Err(e) = staging.write(rel, bytes) {
-            keep(e, &mut problems.lock().unwrap());
-        }
-        if digests.is_some() {
-            recorded.insert(rel.clone(), xxhash_rust::xxh3::xxh3_64(bytes));
-        }
-    }
+    // Tens of thousands of them with the default theme (feeds, one JSON file per question):
+    // written in parallel like the pages.
+    let last = crate::output::writer::last_of_each_name(others.iter().map(|(r, _)| r.as_str()));
+    let written_digests: Vec<(String, u64)> = others
+        .par_iter()
+        .zip(last)
+        .filter(|(_, last)| *last)
+        .filter_map(|((rel, bytes), _)| {
+            if let Err(e) = staging.write(rel, bytes) {
+                keep(e, &mut problems.lock().unwrap());
+            }
+            digests
+                .is_some()
+                .then(|| (rel.clone(), xxhash_rust::xxh3::xxh3_64(bytes)))
+        })
+        .collect();
+    recorded.extend(written_digests);
     if digests.is_some() {
         recorded.extend(memo);
     }

@@ -109,9 +109,11 @@ fn record(r: &Renderer<'_>, site: &Site, g: &Group) -> Result<Value> {
     }))
 }
 
-/// A question's open-data record: built now, or its line kept from the previous build.
+/// A question's open-data record: built now (its `questions.jsonl` line and its own pretty file,
+/// serialised where it was built so that no record's JSON tree outlives its task), or its line
+/// kept from the previous build.
 enum Record {
-    New(Value),
+    New { line: String, pretty: Vec<u8> },
     Kept(String),
 }
 
@@ -255,20 +257,31 @@ pub fn files(site: &Site, r: &Renderer<'_>, memo: &Memo<'_>) -> Result<Vec<(Stri
                     }
                 }
             }
-            record(r, site, g).map(|v| (rel, Record::New(v)))
+            record(r, site, g).map(|v| {
+                let mut pretty = serde_json::to_vec_pretty(&v).unwrap_or_default();
+                pretty.push(b'\n');
+                let line = v.to_string();
+                (rel, Record::New { line, pretty })
+            })
         })
         .collect();
     let mut out = Vec::with_capacity(records.len() + 10);
-    let mut jsonl = String::new();
+    // Sized once: doubling a buffer of hundreds of megabytes would hold two of them at a time.
+    let size = records
+        .iter()
+        .map(|r| match r {
+            Ok((_, Record::New { line, .. } | Record::Kept(line))) => line.len() + 1,
+            Err(_) => 0,
+        })
+        .sum();
+    let mut jsonl = String::with_capacity(size);
     let mut example = None;
     for rec in records {
         let (rel, rec) = rec?;
         match rec {
             Record::Kept(line) => jsonl.push_str(&line),
-            Record::New(v) => {
-                jsonl.push_str(&v.to_string());
-                let mut pretty = serde_json::to_vec_pretty(&v).unwrap_or_default();
-                pretty.push(b'\n');
+            Record::New { line, pretty } => {
+                jsonl.push_str(&line);
                 out.push((rel.clone(), pretty));
             }
         }

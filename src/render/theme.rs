@@ -21,6 +21,14 @@ pub enum Source {
 }
 
 impl Source {
+    /// Where the file comes from, for messages: its path on disk, or `rel` in the bundled theme.
+    pub fn origin(&self, rel: &str) -> PathBuf {
+        match self {
+            Source::Disk(p) => p.clone(),
+            Source::Bundled(_) => Path::new("(bundled theme)/static").join(rel),
+        }
+    }
+
     pub fn bytes(&self) -> Result<std::borrow::Cow<'static, [u8]>> {
         match self {
             Source::Disk(p) => std::fs::read(p)
