@@ -14,6 +14,7 @@ use std::collections::HashMap;
 use std::fs::Metadata;
 use std::hash::Hasher;
 use std::io::Write;
+use std::os::unix::ffi::OsStrExt;
 use std::os::unix::fs::MetadataExt;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, SystemTime};
@@ -42,6 +43,18 @@ pub struct Stamp {
 }
 
 impl Stamp {
+    /// The same stamp from a `stat` taken relative to an open folder.
+    fn of_stat(stat: &rustix::fs::Stat) -> Stamp {
+        Stamp {
+            len: stat.st_size as u64,
+            mtime: stat.st_mtime,
+            mtime_nsec: stat.st_mtime_nsec as i64,
+            ctime: stat.st_ctime,
+            ctime_nsec: stat.st_ctime_nsec as i64,
+            ino: stat.st_ino,
+        }
+    }
+
     pub fn of(meta: &Metadata) -> Stamp {
         Stamp {
             len: meta.len(),
@@ -340,39 +353,106 @@ pub fn global_digest(root: &Path, options: &[&str]) -> std::io::Result<u64> {
 /// either has its trusted stamp or, read again, the same hash. Reads only files whose stamps
 /// moved, and returns their new stamps (so the state can trust them next time), or `None` when
 /// something changed.
+///
+/// This is all a build with nothing changed does, so it stats each file relative to its open
+/// folder (no path walked again for each of thousands of files), on every core.
 pub fn content_unchanged(root: &Path, known: &Contents) -> Option<Vec<(PathBuf, Stamp)>> {
     use rayon::prelude::*;
-    let dir = root.join(crate::content::load::QUESTIONS_DIR);
-    let mut files = Vec::with_capacity(known.len());
-    for entry in WalkDir::new(&dir) {
-        let entry = entry.ok()?;
-        if entry.file_name().to_string_lossy().starts_with('.') || entry.file_type().is_dir() {
-            continue;
-        }
-        if entry.path_is_symlink() {
-            return None;
-        }
-        files.push(entry.into_path());
-    }
+    let listing = ContentListing::of(root)?;
     // Paths are unique, so as many files as known ones, each of them known, is the same set.
-    if files.len() != known.len() {
+    if listing.files.len() != known.len() {
         return None;
     }
-    // Stat-ing is most of this build's work: on every core.
-    let checked: Option<Vec<Option<(PathBuf, Stamp)>>> = files
+    let checked: Option<Vec<Option<(PathBuf, Stamp)>>> = listing
+        .files
         .par_iter()
-        .map(|path| {
-            let rel = path.strip_prefix(root).unwrap_or(path);
-            let &(known_stamp, hash) = known.get(rel)?;
-            let stamp = Stamp::of(&std::fs::symlink_metadata(path).ok()?);
+        .map(|(d, name)| {
+            let (fd, rel_dir) = &listing.dirs[*d];
+            let rel = rel_dir.join(std::ffi::OsStr::from_bytes(name.to_bytes()));
+            let &(known_stamp, hash) = known.get(&rel)?;
+            let stat =
+                rustix::fs::statat(fd, name.as_c_str(), rustix::fs::AtFlags::SYMLINK_NOFOLLOW)
+                    .ok()?;
+            if rustix::fs::FileType::from_raw_mode(stat.st_mode)
+                != rustix::fs::FileType::RegularFile
+            {
+                return None;
+            }
+            let stamp = Stamp::of_stat(&stat);
             if known_stamp == Some(stamp) {
                 return Some(None);
             }
-            let bytes = std::fs::read(path).ok()?;
-            (xxhash_rust::xxh3::xxh3_64(&bytes) == hash).then(|| Some((rel.to_path_buf(), stamp)))
+            let bytes = std::fs::read(root.join(&rel)).ok()?;
+            (xxhash_rust::xxh3::xxh3_64(&bytes) == hash).then_some(Some((rel, stamp)))
         })
         .collect();
     Some(checked?.into_iter().flatten().collect())
+}
+
+/// The files under `content/questions/` as the loader sees them (hidden names skipped), each by
+/// its open folder and its name. `None` on anything the loader would refuse or report: a
+/// symbolic link, a folder that cannot be read.
+struct ContentListing {
+    /// Open folders with their site-relative paths.
+    dirs: Vec<(rustix::fd::OwnedFd, PathBuf)>,
+    /// By folder: the names of its files.
+    files: Vec<(usize, std::ffi::CString)>,
+}
+
+impl ContentListing {
+    fn of(root: &Path) -> Option<ContentListing> {
+        use rustix::fs::{FileType, OFlags};
+        let flags = OFlags::RDONLY | OFlags::DIRECTORY | OFlags::CLOEXEC;
+        let top = PathBuf::from(crate::content::load::QUESTIONS_DIR);
+        let fd = rustix::fs::open(root.join(&top), flags, rustix::fs::Mode::empty()).ok()?;
+        let mut listing = ContentListing {
+            dirs: vec![(fd, top)],
+            files: Vec::new(),
+        };
+        let mut d = 0;
+        while d < listing.dirs.len() {
+            let mut sub = Vec::new();
+            let (fd, rel) = &listing.dirs[d];
+            for entry in rustix::fs::Dir::read_from(fd).ok()? {
+                let entry = entry.ok()?;
+                let name = entry.file_name();
+                if matches!(name.to_bytes(), b"." | b"..") {
+                    continue;
+                }
+                let kind = match entry.file_type() {
+                    FileType::Unknown => {
+                        let stat =
+                            rustix::fs::statat(fd, name, rustix::fs::AtFlags::SYMLINK_NOFOLLOW)
+                                .ok()?;
+                        FileType::from_raw_mode(stat.st_mode)
+                    }
+                    kind => kind,
+                };
+                // Like the loader: hidden files are skipped, hidden folders are not.
+                let hidden = name.to_bytes().starts_with(b".");
+                match kind {
+                    _ if hidden && kind != FileType::Directory => continue,
+                    FileType::Directory => {
+                        let child = rustix::fs::openat(
+                            fd,
+                            name,
+                            flags | OFlags::NOFOLLOW,
+                            rustix::fs::Mode::empty(),
+                        )
+                        .ok()?;
+                        let path = rel.join(std::ffi::OsStr::from_bytes(name.to_bytes()));
+                        sub.push((child, path));
+                    }
+                    FileType::RegularFile => listing.files.push((d, name.to_owned())),
+                    // A link, a socket…: the loader reports it, so the build must run.
+                    _ => return None,
+                }
+            }
+            listing.dirs.extend(sub);
+            d += 1;
+        }
+        Some(listing)
+    }
 }
 
 #[cfg(test)]
@@ -403,5 +483,57 @@ mod tests {
         assert_eq!(State::load(&path).unwrap().head.pages, 3);
         let (head, _) = State::decode_head(&std::fs::read(&path).unwrap()).unwrap();
         assert_eq!((head.pages, head.file_count), (3, 1));
+    }
+
+    /// A site with `content/questions/7/7-1.nl.md`, a hidden file beside it and a question in a
+    /// hidden folder (which the loader reads), known as the loader would record them.
+    fn site() -> (tempfile::TempDir, Contents) {
+        let dir = tempfile::tempdir().unwrap();
+        let q = dir.path().join("content/questions/7");
+        std::fs::create_dir_all(q.join(".drafts")).unwrap();
+        std::fs::write(q.join("7-1.nl.md"), "one").unwrap();
+        std::fs::write(q.join(".7-1.nl.md.swp"), "editor").unwrap();
+        std::fs::write(q.join(".drafts/7-2.nl.md"), "two").unwrap();
+        let mut known = Contents::new();
+        for rel in [
+            "content/questions/7/7-1.nl.md",
+            "content/questions/7/.drafts/7-2.nl.md",
+        ] {
+            let path = dir.path().join(rel);
+            let stamp = Stamp::of(&std::fs::metadata(&path).unwrap());
+            let hash = xxhash_rust::xxh3::xxh3_64(&std::fs::read(&path).unwrap());
+            known.insert(rel.into(), (Some(stamp), hash));
+        }
+        (dir, known)
+    }
+
+    #[test]
+    fn content_files_with_their_stamps_are_unchanged() {
+        let (dir, known) = site();
+        assert_eq!(content_unchanged(dir.path(), &known), Some(vec![]));
+    }
+
+    #[test]
+    fn a_content_file_edited_added_or_linked_is_a_change() {
+        let (dir, known) = site();
+        let q = dir.path().join("content/questions/7");
+        // Same bytes, new stamp: unchanged, with the new stamp to keep.
+        std::fs::write(q.join("7-1.nl.md"), "one").unwrap();
+        let restamped = content_unchanged(dir.path(), &known).unwrap();
+        assert_eq!(restamped.len(), 1);
+        assert_eq!(
+            restamped[0].1,
+            Stamp::of(&std::fs::metadata(q.join("7-1.nl.md")).unwrap())
+        );
+        std::fs::write(q.join(".drafts/7-2.nl.md"), "two, edited").unwrap();
+        assert_eq!(content_unchanged(dir.path(), &known), None);
+        let (dir, known) = site();
+        let q = dir.path().join("content/questions/7");
+        std::fs::write(q.join("7-3.nl.md"), "three").unwrap();
+        assert_eq!(content_unchanged(dir.path(), &known), None, "a file added");
+        let (dir, known) = site();
+        let q = dir.path().join("content/questions/7");
+        std::os::unix::fs::symlink("/etc/hostname", q.join("link.md")).unwrap();
+        assert_eq!(content_unchanged(dir.path(), &known), None, "a link");
     }
 }

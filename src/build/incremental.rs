@@ -92,7 +92,9 @@ impl Cache {
     pub fn nothing_changed(&mut self, started: Instant) -> Option<BuildSummary> {
         let root = self.path.parent()?.parent()?.to_path_buf();
         let head = self.head.as_ref()?;
-        let restamped = cache::content_unchanged(&root, &head.contents)?;
+        let restamped = cache::content_unchanged(&root, &head.contents);
+        crate::timings::phase(started, "cache: content stamps");
+        let restamped = restamped?;
         let summary = BuildSummary {
             pages: head.pages,
             files: head.file_count,

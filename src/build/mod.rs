@@ -268,6 +268,7 @@ const CHUNK: usize = 2_000;
 pub fn build(opts: &BuildOptions) -> Result<BuildSummary> {
     let started = Instant::now();
     let mut cache = opts.cache.then(|| incremental::Cache::open(opts)).flatten();
+    phase(started, "cache: open");
     if let Some(summary) = cache.as_mut().and_then(|c| c.nothing_changed(started)) {
         return Ok(summary);
     }

@@ -112,9 +112,13 @@ fn record(r: &Renderer<'_>, site: &Site, g: &Group) -> Result<Value> {
 /// A question's open-data record: built now (its `questions.jsonl` line and its own pretty file,
 /// serialised where it was built so that no record's JSON tree outlives its task), or its line
 /// kept from the previous build.
-enum Record {
-    New { line: String, pretty: Vec<u8> },
-    Kept(String),
+enum Record<'p> {
+    New {
+        line: String,
+        pretty: Vec<u8>,
+    },
+    /// Borrowed from the previous file: copying every kept line would copy the whole file.
+    Kept(&'p str),
 }
 
 /// The previous `questions.jsonl`, empty without a usable cache.
@@ -253,7 +257,7 @@ pub fn files(site: &Site, r: &Renderer<'_>, memo: &Memo<'_>) -> Result<Vec<(Stri
                 }
                 if memo.unchanged(&rel, h.finish()) {
                     if let Some(line) = kept_lines.get(g.id.as_str()) {
-                        return Ok((rel, Record::Kept(line.to_string())));
+                        return Ok((rel, Record::Kept(line)));
                     }
                 }
             }
@@ -270,7 +274,8 @@ pub fn files(site: &Site, r: &Renderer<'_>, memo: &Memo<'_>) -> Result<Vec<(Stri
     let size = records
         .iter()
         .map(|r| match r {
-            Ok((_, Record::New { line, .. } | Record::Kept(line))) => line.len() + 1,
+            Ok((_, Record::New { line, .. })) => line.len() + 1,
+            Ok((_, Record::Kept(line))) => line.len() + 1,
             Err(_) => 0,
         })
         .sum();
@@ -279,7 +284,7 @@ pub fn files(site: &Site, r: &Renderer<'_>, memo: &Memo<'_>) -> Result<Vec<(Stri
     for rec in records {
         let (rel, rec) = rec?;
         match rec {
-            Record::Kept(line) => jsonl.push_str(&line),
+            Record::Kept(line) => jsonl.push_str(line),
             Record::New { line, pretty } => {
                 jsonl.push_str(&line);
                 out.push((rel.clone(), pretty));
@@ -303,26 +308,34 @@ pub fn files(site: &Site, r: &Renderer<'_>, memo: &Memo<'_>) -> Result<Vec<(Stri
             .map(|c| c.to_string())
             .collect::<Vec<_>>(),
     );
-    for g in &lib.groups {
-        for &(_, i) in &g.versions {
-            csv_row(&mut csv, &csv_line(r, i));
-        }
-    }
+    // Rows are built in parallel, each group's into its own string, and joined in order.
+    let rows: Vec<String> = lib
+        .groups
+        .par_iter()
+        .map(|g| {
+            let mut rows = String::new();
+            for &(_, i) in &g.versions {
+                csv_row(&mut rows, &csv_line(r, i));
+            }
+            rows
+        })
+        .collect();
+    csv.reserve(rows.iter().map(String::len).sum());
+    rows.iter().for_each(|row| csv.push_str(row));
+    let kinds = [
+        TaxonomyKind::Members,
+        TaxonomyKind::Ministries,
+        TaxonomyKind::Keywords,
+    ];
+    let indexes: Vec<Vec<u8>> = kinds.par_iter().map(|&k| term_index(r, k)).collect();
+    let [members, ministries, keywords]: [Vec<u8>; 3] =
+        indexes.try_into().expect("one index per kind");
     let bulk = vec![
         ("questions.jsonl".to_string(), jsonl.into_bytes()),
         ("questions.csv".to_string(), csv.into_bytes()),
-        (
-            "api/members.json".to_string(),
-            term_index(r, TaxonomyKind::Members),
-        ),
-        (
-            "api/ministries.json".to_string(),
-            term_index(r, TaxonomyKind::Ministries),
-        ),
-        (
-            "api/keywords.json".to_string(),
-            term_index(r, TaxonomyKind::Keywords),
-        ),
+        ("api/members.json".to_string(), members),
+        ("api/ministries.json".to_string(), ministries),
+        ("api/keywords.json".to_string(), keywords),
         (
             "api/question.schema.json".to_string(),
             QUESTION_SCHEMA.as_bytes().to_vec(),

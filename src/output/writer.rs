@@ -129,8 +129,6 @@ impl Staging {
     }
 }
 
-/// `rel` when it stays inside the output folder. Every path is built from validated ids and
-/// slugs; this is the last line of defence.
 /// For files to be written in parallel, in the order given: whether each is the last of its name.
 /// Of two files with one name the later wins (a theme's or site's static file over a generated
 /// one), as when they were written in turn; writing both at once would race.
@@ -141,6 +139,8 @@ pub fn last_of_each_name<'a>(names: impl DoubleEndedIterator<Item = &'a str>) ->
     last
 }
 
+/// `rel` when it stays inside the output folder. Every path is built from validated ids and
+/// slugs; this is the last line of defence.
 fn safe(rel: &str) -> Result<&str> {
     if crate::site::urls::is_safe_output_path(rel) {
         return Ok(rel);

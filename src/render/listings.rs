@@ -13,13 +13,10 @@ use crate::site::library::{LangIndex, QIdx, TaxonomyKind};
 const LATEST: usize = 10;
 
 impl Renderer<'_> {
-    /// The summaries of `questions` as a template list. Each summary was converted to a template
-    /// value once, in `Renderer::new`; here they are shared, not converted again for every page
-    /// that lists them.
+    /// The summaries of `questions` as a template list, each converted to a template value once
+    /// ([`Renderer::summary`]) and shared, not converted again for every page that lists it.
     fn summary_list<'q>(&self, questions: impl Iterator<Item = &'q QIdx>) -> tera::Value {
-        let items: Vec<tera::Value> = questions
-            .map(|&q| self.summaries[q as usize].clone())
-            .collect();
+        let items: Vec<tera::Value> = questions.map(|&q| self.summary(q).clone()).collect();
         tera::Value::from(items)
     }
 

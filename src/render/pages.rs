@@ -4,9 +4,9 @@
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
 
 use chrono::NaiveDate;
-use rayon::prelude::*;
 use serde::Serialize;
 use tera::{Context, Tera};
 
@@ -139,8 +139,9 @@ pub struct Renderer<'a> {
     pub base: BaseUrl,
     pub(super) as_of: NaiveDate,
     pub(super) langs: Vec<Lang>,
-    /// By question index, in the question's own language, converted for templates once.
-    pub(super) summaries: Vec<tera::Value>,
+    /// By question index, in the question's own language, converted for templates once, when a
+    /// listing first shows it: an incremental build renders a few listings, not every one.
+    summaries: Vec<OnceLock<tera::Value>>,
     pub(super) title: String,
     /// URLs of the default language, where language-neutral addresses live.
     pub(super) neutral: Urls,
@@ -155,7 +156,7 @@ pub struct Renderer<'a> {
     /// Whether the theme's templates use `jsonld`: skipped, it saves a fifth of a question page.
     pub(super) jsonld: bool,
     /// Per-question digests for the build cache, computed on first use.
-    pub(super) digests: std::sync::OnceLock<super::deps::Digests>,
+    pub(super) digests: OnceLock<super::deps::Digests>,
 }
 
 #[derive(Serialize)]
@@ -260,18 +261,6 @@ impl<'a> Renderer<'a> {
                 urls,
             });
         }
-        let summaries: Vec<tera::Value> = lib
-            .questions
-            .par_iter()
-            .map(|q| {
-                let l = langs
-                    .iter()
-                    .position(|l| l.code == q.lang)
-                    .expect("validated language");
-                let url = base.link(&langs[l].urls.question(&q.id));
-                tera::Value::from_serializable(&views::summary(&langs[l].t, q, url, as_of))
-            })
-            .collect();
         Ok(Renderer {
             lib,
             root,
@@ -279,7 +268,7 @@ impl<'a> Renderer<'a> {
             base,
             as_of,
             langs,
-            summaries,
+            summaries: lib.questions.iter().map(|_| OnceLock::new()).collect(),
             title: config.title.clone(),
             neutral: Urls::new(&config.default_language, &config.default_language),
             standings: lib
@@ -295,7 +284,18 @@ impl<'a> Renderer<'a> {
                 .iter()
                 .map(|index| super::publishing::Upcoming::of(lib, index, as_of))
                 .collect(),
-            digests: std::sync::OnceLock::new(),
+            digests: OnceLock::new(),
+        })
+    }
+
+    /// The summary of question `q` as a template value, converted once and shared by every
+    /// listing that shows it.
+    pub(super) fn summary(&self, q: QIdx) -> &tera::Value {
+        self.summaries[q as usize].get_or_init(|| {
+            let q = self.lib.question(q);
+            let l = self.lang_of(q);
+            let url = self.base.link(&self.langs[l].urls.question(&q.id));
+            tera::Value::from_serializable(&views::summary(&self.langs[l].t, q, url, self.as_of))
         })
     }
 
