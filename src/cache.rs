@@ -13,8 +13,7 @@
 use std::collections::HashMap;
 use std::fs::Metadata;
 use std::hash::Hasher;
-use std::io::Write;
-use std::os::unix::ffi::OsStrExt;
+use std::io::{Read, Write};
 use std::os::unix::fs::MetadataExt;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, SystemTime};
@@ -22,6 +21,8 @@ use std::time::{Duration, SystemTime};
 use serde::{Deserialize, Serialize};
 use walkdir::WalkDir;
 use xxhash_rust::xxh3::Xxh3;
+
+use crate::content::listing::{Kind, Listing};
 
 /// The cache folder, relative to the site root.
 pub const DIR: &str = ".quaestor-cache";
@@ -44,7 +45,7 @@ pub struct Stamp {
 
 impl Stamp {
     /// The same stamp from a `stat` taken relative to an open folder.
-    fn of_stat(stat: &rustix::fs::Stat) -> Stamp {
+    pub fn of_stat(stat: &rustix::fs::Stat) -> Stamp {
         Stamp {
             len: stat.st_size as u64,
             mtime: stat.st_mtime,
@@ -355,24 +356,27 @@ pub fn global_digest(root: &Path, options: &[&str]) -> std::io::Result<u64> {
 /// something changed.
 ///
 /// This is all a build with nothing changed does, so it stats each file relative to its open
-/// folder (no path walked again for each of thousands of files), on every core.
-pub fn content_unchanged(root: &Path, known: &Contents) -> Option<Vec<(PathBuf, Stamp)>> {
+/// folder, on every core. Anything the loader would refuse or report (a link, a folder it cannot
+/// read) is a change: the build must run to say so.
+pub fn content_unchanged(listing: &Listing, known: &Contents) -> Option<Vec<(PathBuf, Stamp)>> {
     use rayon::prelude::*;
-    let listing = ContentListing::of(root)?;
+    if !listing.unreadable.is_empty() {
+        return None;
+    }
     // Paths are unique, so as many files as known ones, each of them known, is the same set.
-    if listing.files.len() != known.len() {
+    if listing.entries.len() != known.len() {
         return None;
     }
     let checked: Option<Vec<Option<(PathBuf, Stamp)>>> = listing
-        .files
+        .entries
         .par_iter()
-        .map(|(d, name)| {
-            let (fd, rel_dir) = &listing.dirs[*d];
-            let rel = rel_dir.join(std::ffi::OsStr::from_bytes(name.to_bytes()));
+        .map(|entry| {
+            if entry.kind != Kind::Question {
+                return None;
+            }
+            let rel = listing.path(entry);
             let &(known_stamp, hash) = known.get(&rel)?;
-            let stat =
-                rustix::fs::statat(fd, name.as_c_str(), rustix::fs::AtFlags::SYMLINK_NOFOLLOW)
-                    .ok()?;
+            let stat = listing.stat(entry).ok()?;
             if rustix::fs::FileType::from_raw_mode(stat.st_mode)
                 != rustix::fs::FileType::RegularFile
             {
@@ -382,77 +386,12 @@ pub fn content_unchanged(root: &Path, known: &Contents) -> Option<Vec<(PathBuf, 
             if known_stamp == Some(stamp) {
                 return Some(None);
             }
-            let bytes = std::fs::read(root.join(&rel)).ok()?;
+            let mut bytes = Vec::new();
+            listing.open(entry).ok()?.read_to_end(&mut bytes).ok()?;
             (xxhash_rust::xxh3::xxh3_64(&bytes) == hash).then_some(Some((rel, stamp)))
         })
         .collect();
     Some(checked?.into_iter().flatten().collect())
-}
-
-/// The files under `content/questions/` as the loader sees them (hidden names skipped), each by
-/// its open folder and its name. `None` on anything the loader would refuse or report: a
-/// symbolic link, a folder that cannot be read.
-struct ContentListing {
-    /// Open folders with their site-relative paths.
-    dirs: Vec<(rustix::fd::OwnedFd, PathBuf)>,
-    /// By folder: the names of its files.
-    files: Vec<(usize, std::ffi::CString)>,
-}
-
-impl ContentListing {
-    fn of(root: &Path) -> Option<ContentListing> {
-        use rustix::fs::{FileType, OFlags};
-        let flags = OFlags::RDONLY | OFlags::DIRECTORY | OFlags::CLOEXEC;
-        let top = PathBuf::from(crate::content::load::QUESTIONS_DIR);
-        let fd = rustix::fs::open(root.join(&top), flags, rustix::fs::Mode::empty()).ok()?;
-        let mut listing = ContentListing {
-            dirs: vec![(fd, top)],
-            files: Vec::new(),
-        };
-        let mut d = 0;
-        while d < listing.dirs.len() {
-            let mut sub = Vec::new();
-            let (fd, rel) = &listing.dirs[d];
-            for entry in rustix::fs::Dir::read_from(fd).ok()? {
-                let entry = entry.ok()?;
-                let name = entry.file_name();
-                if matches!(name.to_bytes(), b"." | b"..") {
-                    continue;
-                }
-                let kind = match entry.file_type() {
-                    FileType::Unknown => {
-                        let stat =
-                            rustix::fs::statat(fd, name, rustix::fs::AtFlags::SYMLINK_NOFOLLOW)
-                                .ok()?;
-                        FileType::from_raw_mode(stat.st_mode)
-                    }
-                    kind => kind,
-                };
-                // Like the loader: hidden files are skipped, hidden folders are not.
-                let hidden = name.to_bytes().starts_with(b".");
-                match kind {
-                    _ if hidden && kind != FileType::Directory => continue,
-                    FileType::Directory => {
-                        let child = rustix::fs::openat(
-                            fd,
-                            name,
-                            flags | OFlags::NOFOLLOW,
-                            rustix::fs::Mode::empty(),
-                        )
-                        .ok()?;
-                        let path = rel.join(std::ffi::OsStr::from_bytes(name.to_bytes()));
-                        sub.push((child, path));
-                    }
-                    FileType::RegularFile => listing.files.push((d, name.to_owned())),
-                    // A link, a socket…: the loader reports it, so the build must run.
-                    _ => return None,
-                }
-            }
-            listing.dirs.extend(sub);
-            d += 1;
-        }
-        Some(listing)
-    }
 }
 
 #[cfg(test)]
@@ -510,7 +449,10 @@ mod tests {
     #[test]
     fn content_files_with_their_stamps_are_unchanged() {
         let (dir, known) = site();
-        assert_eq!(content_unchanged(dir.path(), &known), Some(vec![]));
+        assert_eq!(
+            content_unchanged(&Listing::read(dir.path()), &known),
+            Some(vec![])
+        );
     }
 
     #[test]
@@ -519,21 +461,29 @@ mod tests {
         let q = dir.path().join("content/questions/7");
         // Same bytes, new stamp: unchanged, with the new stamp to keep.
         std::fs::write(q.join("7-1.nl.md"), "one").unwrap();
-        let restamped = content_unchanged(dir.path(), &known).unwrap();
+        let restamped = content_unchanged(&Listing::read(dir.path()), &known).unwrap();
         assert_eq!(restamped.len(), 1);
         assert_eq!(
             restamped[0].1,
             Stamp::of(&std::fs::metadata(q.join("7-1.nl.md")).unwrap())
         );
         std::fs::write(q.join(".drafts/7-2.nl.md"), "two, edited").unwrap();
-        assert_eq!(content_unchanged(dir.path(), &known), None);
+        assert_eq!(content_unchanged(&Listing::read(dir.path()), &known), None);
         let (dir, known) = site();
         let q = dir.path().join("content/questions/7");
         std::fs::write(q.join("7-3.nl.md"), "three").unwrap();
-        assert_eq!(content_unchanged(dir.path(), &known), None, "a file added");
+        assert_eq!(
+            content_unchanged(&Listing::read(dir.path()), &known),
+            None,
+            "a file added"
+        );
         let (dir, known) = site();
         let q = dir.path().join("content/questions/7");
         std::os::unix::fs::symlink("/etc/hostname", q.join("link.md")).unwrap();
-        assert_eq!(content_unchanged(dir.path(), &known), None, "a link");
+        assert_eq!(
+            content_unchanged(&Listing::read(dir.path()), &known),
+            None,
+            "a link"
+        );
     }
 }

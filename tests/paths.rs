@@ -251,6 +251,51 @@ fn symbolic_links_out_of_the_site_are_refused() {
     assert_eq!(d[0].field.as_deref(), Some("theme"));
 }
 
+/// Anything among the question files that is not one is reported, each by its path, also when
+/// the build cache would otherwise find nothing changed; hidden files (editor swap files) are not.
+#[cfg(unix)]
+#[test]
+fn stray_entries_among_the_questions_are_each_reported() {
+    let site = Site::standard();
+    site.build().unwrap();
+    let before = site.page("questions/7-1/index.html");
+    let q = site.root().join("content/questions/7");
+    std::fs::write(q.join("notes.txt"), "to do\n").unwrap();
+    std::fs::write(q.join(".7-1.nl.md.swp"), "editor state").unwrap();
+    rustix::fs::mknodat(
+        rustix::fs::CWD,
+        q.join("pipe"),
+        rustix::fs::FileType::Fifo,
+        rustix::fs::Mode::RUSR | rustix::fs::Mode::WUSR,
+        0,
+    )
+    .unwrap();
+    let outside = tempfile::tempdir().unwrap();
+    std::os::unix::fs::symlink(outside.path(), q.join("linked")).unwrap();
+    let d = diagnostics(site.build().unwrap_err());
+    let found: Vec<(String, &str)> = d
+        .iter()
+        .map(|d| (d.path.display().to_string(), d.message.as_str()))
+        .collect();
+    assert_eq!(
+        found,
+        [
+            ("content/questions/7/linked".to_string(), "a symbolic link"),
+            (
+                "content/questions/7/notes.txt".to_string(),
+                "not a question file"
+            ),
+            (
+                "content/questions/7/pipe".to_string(),
+                "not a question file"
+            ),
+        ],
+        "{d:#?}"
+    );
+    assert!(d.iter().all(|d| d.line == Some(1) && d.help.is_some()));
+    assert_eq!(site.page("questions/7-1/index.html"), before);
+}
+
 #[test]
 fn the_writer_refuses_paths_outside_staging() {
     let dir = tempfile::tempdir().unwrap();

@@ -19,6 +19,7 @@ use rayon::prelude::*;
 use super::{broken_link, keep, BuildOptions, BuildSummary, Site};
 use crate::cache::{self, Contents, Head, OutputId, PageLinks, Stamp, State};
 use crate::config::Config;
+use crate::content::listing::Listing;
 use crate::content::Question;
 use crate::error::{Error, Result};
 use crate::output::{links, search, InPlace};
@@ -38,6 +39,8 @@ pub struct Cache {
     previous: Option<State>,
     /// When this build started, to decide which stamps are too fresh to trust.
     started: SystemTime,
+    /// The content folder as the nothing-changed check listed it, for the loader to read from.
+    listing: Option<Listing>,
 }
 
 impl Cache {
@@ -73,6 +76,7 @@ impl Cache {
             rest,
             previous: None,
             started,
+            listing: None,
         })
     }
 
@@ -92,9 +96,13 @@ impl Cache {
     pub fn nothing_changed(&mut self, started: Instant) -> Option<BuildSummary> {
         let root = self.path.parent()?.parent()?.to_path_buf();
         let head = self.head.as_ref()?;
-        let restamped = cache::content_unchanged(&root, &head.contents);
+        let listing = Listing::read(&root);
+        let restamped = cache::content_unchanged(&listing, &head.contents);
         crate::timings::phase(started, "cache: content stamps");
-        let restamped = restamped?;
+        let Some(restamped) = restamped else {
+            self.listing = Some(listing);
+            return None;
+        };
         let summary = BuildSummary {
             pages: head.pages,
             files: head.file_count,
@@ -127,6 +135,11 @@ impl Cache {
             }
         }
         Some(summary)
+    }
+
+    /// The listing the nothing-changed check made, when it found a change.
+    pub fn take_listing(&mut self) -> Option<Listing> {
+        self.listing.take()
     }
 
     /// The files of the previous build, when this build can update its output in place.

@@ -19,6 +19,7 @@ use rayon::prelude::*;
 
 use crate::cache::{Memo, PageLinks, Stamp};
 use crate::config::Config;
+use crate::content::listing::Listing;
 use crate::content::load::load_content_stamped;
 use crate::content::memo::ParseMemo;
 use crate::error::{Diagnostic, Error, Result};
@@ -101,14 +102,15 @@ fn effective_as_of(opts: &BuildOptions, config: &Config) -> NaiveDate {
 
 /// Loads configuration, theme, data and content, reporting every problem found.
 pub fn load_site(opts: &BuildOptions) -> Result<Site> {
-    load_site_stamped(opts).map(|(site, _)| site)
+    load_site_stamped(opts, None).map(|(site, _)| site)
 }
 
 /// Content files by path, with the stamps they were read with.
 type Stamps = HashMap<PathBuf, Stamp>;
 
-/// [`load_site`], with the stamps the content files were read with, for the build cache.
-fn load_site_stamped(opts: &BuildOptions) -> Result<(Site, Stamps)> {
+/// [`load_site`], with the stamps the content files were read with, for the build cache; from
+/// the content listing given, when the build has one already.
+fn load_site_stamped(opts: &BuildOptions, listing: Option<Listing>) -> Result<(Site, Stamps)> {
     let mut config = Config::load(&opts.root)?;
     if let Some(url) = &opts.base_url {
         config.base_url = url.clone();
@@ -136,9 +138,10 @@ fn load_site_stamped(opts: &BuildOptions) -> Result<(Site, Stamps)> {
         .map_err(|e| keep(e, &mut problems))
         .ok();
     phase(t0, "load: theme, data");
-    let questions = load_content_stamped(&opts.root, &config.languages, opts.memo.as_deref())
-        .map_err(|e| keep(e, &mut problems))
-        .ok();
+    let questions =
+        load_content_stamped(&opts.root, &config.languages, opts.memo.as_deref(), listing)
+            .map_err(|e| keep(e, &mut problems))
+            .ok();
     phase(t0, "load: content");
     match (theme, ministries, questions) {
         (Some(theme), Some(ministries), Some(loaded)) if problems.is_empty() => {
@@ -272,11 +275,12 @@ pub fn build(opts: &BuildOptions) -> Result<BuildSummary> {
     if let Some(summary) = cache.as_mut().and_then(|c| c.nothing_changed(started)) {
         return Ok(summary);
     }
-    if let Some(c) = cache.as_mut() {
+    let listing = cache.as_mut().and_then(|c| {
         c.load_previous();
-    }
+        c.take_listing()
+    });
     phase(started, "cache");
-    let (site, stamps) = load_site_stamped(opts)?;
+    let (site, stamps) = load_site_stamped(opts, listing)?;
     phase(started, "load");
     let renderer = renderer(&site, opts)?;
     phase(started, "renderer");

@@ -2,14 +2,14 @@
 //! bad file at once.
 
 use std::collections::HashMap;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 
 use rayon::prelude::*;
-use walkdir::WalkDir;
 
 use super::body;
 use super::frontmatter;
+use super::listing::{Entry, Kind, Listing};
 use super::memo::{ParseMemo, Snapshot};
 use super::model::Question;
 use super::validate;
@@ -21,21 +21,29 @@ pub const QUESTIONS_DIR: &str = "content/questions";
 
 /// Reads every question under `root/content/questions`, sorted by legislature, number and language.
 pub fn load_content(root: &Path, languages: &[String]) -> Result<Vec<Question>> {
-    let loaded = load_content_stamped(root, languages, None)?;
+    let loaded = load_content_stamped(root, languages, None, None)?;
     Ok(loaded.into_iter().map(|(q, _)| q).collect())
 }
 
 /// Like [`load_content`], with each file's stamp as read, for the build cache. With a memo (a
-/// long-running `serve`), files unchanged since an earlier load are taken from it.
+/// long-running `serve`), files unchanged since an earlier load are taken from it. A build that
+/// has just listed the folder (to see whether anything changed) hands that listing over.
 pub fn load_content_stamped(
     root: &Path,
     languages: &[String],
     memo: Option<&ParseMemo>,
+    listing: Option<Listing>,
 ) -> Result<Vec<(Question, Stamp)>> {
     let started = std::time::Instant::now();
     let now = std::time::SystemTime::now();
     let snapshot = memo.map(|m| m.take(languages));
-    let loaded = load_all(root, languages, memo.zip(snapshot.as_ref()), started);
+    let loaded = load_all(
+        root,
+        languages,
+        memo.zip(snapshot.as_ref()),
+        listing,
+        started,
+    );
     if let Some(memo) = memo {
         match &loaded {
             Ok(questions) => memo.keep(questions, now, languages),
@@ -49,72 +57,63 @@ fn load_all(
     root: &Path,
     languages: &[String],
     memo: Option<(&ParseMemo, &Snapshot)>,
+    listing: Option<Listing>,
     started: std::time::Instant,
 ) -> Result<Vec<(Question, Stamp)>> {
-    let dir = root.join(QUESTIONS_DIR);
+    let listing = listing.unwrap_or_else(|| Listing::read(root));
+    let mut problems: Vec<Diagnostic> = listing
+        .unreadable
+        .iter()
+        .map(|(path, e)| Diagnostic::new(path, format!("cannot read: {e}")))
+        .collect();
     let mut files = Vec::new();
-    let mut problems = Vec::new();
-    if dir.is_dir() {
-        for entry in WalkDir::new(&dir).sort_by_file_name() {
-            let entry = match entry {
-                Ok(e) => e,
-                Err(e) => {
-                    let path = e
-                        .path()
-                        .map(|p| relative(root, p))
-                        .unwrap_or_else(|| dir.clone());
-                    problems.push(Diagnostic::new(path, format!("cannot read: {e}")));
-                    continue;
-                }
-            };
-            let name = entry.file_name().to_string_lossy();
-            if name.starts_with('.') {
+    for entry in &listing.entries {
+        let problem = match entry.kind {
+            Kind::Question => {
+                files.push(entry);
                 continue;
             }
-            if entry.path_is_symlink() {
-                problems.push(
-                    Diagnostic::new(relative(root, entry.path()), "a symbolic link")
-                        .line(1)
-                        .help("quaestor reads only regular files inside the site; copy the file here instead of linking to it"),
-                );
-            } else if entry.file_type().is_file() {
-                if name.ends_with(".md") {
-                    files.push(entry.into_path());
-                } else {
-                    problems.push(
-                        Diagnostic::new(relative(root, entry.path()), "not a question file").line(1)
-                            .help("only <id>.<lang>.md files belong under content/questions/; move or remove it"),
-                    );
-                }
-            }
-        }
+            Kind::Link => Diagnostic::new(listing.path(entry), "a symbolic link")
+                .help("quaestor reads only regular files inside the site; copy the file here instead of linking to it"),
+            Kind::OtherFile | Kind::Special => Diagnostic::new(listing.path(entry), "not a question file")
+                .help("only <id>.<lang>.md files belong under content/questions/; move or remove it"),
+        };
+        problems.push(problem.line(1));
     }
     // Two files named <id>.<lang>.md in different folders claim the same question.
-    let mut seen: HashMap<&std::ffi::OsStr, &Path> = HashMap::new();
-    for path in &files {
-        if let Some(name) = path.file_name() {
-            if let Some(first) = seen.insert(name, path) {
-                problems.push(
-                    Diagnostic::new(relative(root, path), format!("a second file for question {}; the first is {}", name.to_string_lossy().trim_end_matches(".md"), relative(root, first).display()))
-                        .line(1)
-                        .field("id")
-                        .help("keep one file per question and language, in content/questions/<legislature>/"),
-                );
-            }
+    let mut seen: HashMap<&std::ffi::CStr, &Entry> = HashMap::new();
+    for &entry in &files {
+        if let Some(first) = seen.insert(listing.name(entry), entry) {
+            let name = listing.name(entry).to_string_lossy();
+            problems.push(
+                Diagnostic::new(
+                    listing.path(entry),
+                    format!(
+                        "a second file for question {}; the first is {}",
+                        name.trim_end_matches(".md"),
+                        listing.path(first).display()
+                    ),
+                )
+                .line(1)
+                .field("id")
+                .help(
+                    "keep one file per question and language, in content/questions/<legislature>/",
+                ),
+            );
         }
     }
     crate::timings::phase(started, "load: content: list files");
     let parse = || -> Vec<_> {
         files
             .par_iter()
-            .map(|p| load_file(root, p, languages, memo))
+            .map(|e| load_file(&listing, e, languages, memo))
             .collect()
     };
     // A memo means a long-running process whose files are in the page cache already.
     let results = match reader_pool().filter(|_| memo.is_none()) {
         Some(pool) => {
             let parsed = AtomicBool::new(false);
-            let read_ahead = || prefetch(pool, &files, &parsed);
+            let read_ahead = || prefetch(pool, &listing, &files, &parsed);
             let parse = || {
                 let results = parse();
                 parsed.store(true, Ordering::Relaxed);
@@ -168,29 +167,18 @@ fn reader_pool() -> Option<&'static rayon::ThreadPool> {
 /// Opens the files in order on every reader thread and asks the kernel to read each one in the
 /// background, until the parser is done. Errors are left to the parser, which reads every file
 /// itself and reports them.
-fn prefetch(pool: &rayon::ThreadPool, files: &[PathBuf], parsed: &AtomicBool) {
+fn prefetch(pool: &rayon::ThreadPool, listing: &Listing, files: &[&Entry], parsed: &AtomicBool) {
     let next = AtomicUsize::new(0);
     pool.broadcast(|_| {
         while !parsed.load(Ordering::Relaxed) {
-            let Some(path) = files.get(next.fetch_add(1, Ordering::Relaxed)) else {
+            let Some(entry) = files.get(next.fetch_add(1, Ordering::Relaxed)) else {
                 break;
             };
-            if let Ok(file) = open_no_follow(path) {
+            if let Ok(file) = listing.open(entry) {
                 let _ = rustix::fs::fadvise(&file, 0, None, rustix::fs::Advice::WillNeed);
             }
         }
     });
-}
-
-fn open_no_follow(path: &Path) -> std::io::Result<std::fs::File> {
-    let mut options = std::fs::OpenOptions::new();
-    options.read(true);
-    #[cfg(unix)]
-    std::os::unix::fs::OpenOptionsExt::custom_flags(
-        &mut options,
-        rustix::fs::OFlags::NOFOLLOW.bits() as i32,
-    );
-    options.open(path)
 }
 
 /// Reads a whole file without asking its size first (`fs::read` and `read_to_end` do, with a
@@ -207,10 +195,6 @@ fn read_all(file: std::fs::File, capacity: usize) -> std::io::Result<Vec<u8>> {
     let mut bytes = Vec::with_capacity(capacity);
     file.take(u64::MAX).read_to_end(&mut bytes)?;
     Ok(bytes)
-}
-
-fn relative(root: &Path, path: &Path) -> PathBuf {
-    path.strip_prefix(root).unwrap_or(path).to_path_buf()
 }
 
 /// Decodes a file as UTF-8 without BOM and with LF line ends; borrows when there is nothing to
@@ -236,23 +220,23 @@ pub fn decode<'b>(path: &Path, bytes: &'b [u8]) -> Result<std::borrow::Cow<'b, s
 /// A file's question, parsed and validated, with its stamp. The stamp is taken before reading,
 /// so a file changed while it is read looks changed next time.
 fn load_file(
-    root: &Path,
-    path: &Path,
+    listing: &Listing,
+    entry: &Entry,
     languages: &[String],
     memo: Option<(&ParseMemo, &Snapshot)>,
 ) -> Result<(Question, Stamp), Vec<Diagnostic>> {
-    let rel = relative(root, path);
+    let rel = listing.path(entry);
     let cannot = |e: std::io::Error| vec![Diagnostic::new(&rel, format!("cannot read: {e}"))];
     if let Some((memo, snapshot)) = memo {
-        let stamp = Stamp::of(&std::fs::symlink_metadata(path).map_err(cannot)?);
+        let stamp = Stamp::of_stat(&listing.stat(entry).map_err(cannot)?);
         if let Some(q) = snapshot.get(&rel, stamp) {
             memo.count_reuse();
             return Ok((q.clone(), stamp));
         }
     }
-    // O_NOFOLLOW: the file was listed as a regular file; a link swapped in since is refused.
-    // The stamp comes from the open file (one path lookup, not two), before it is read.
-    let file = open_no_follow(path).map_err(cannot)?;
+    // Opened without following links: the file was listed as a regular file, and a link
+    // swapped in since is refused. The stamp comes from the open file, before it is read.
+    let file = listing.open(entry).map_err(cannot)?;
     let meta = file.metadata().map_err(cannot)?;
     let stamp = Stamp::of(&meta);
     let bytes = read_all(file, meta.len() as usize + 1).map_err(cannot)?;

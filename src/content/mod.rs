@@ -6,6 +6,7 @@ pub mod body;
 pub mod canonical;
 pub mod frontmatter;
 pub mod lines;
+pub mod listing;
 pub mod load;
 pub mod memo;
 pub mod model;
