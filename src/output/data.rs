@@ -121,6 +121,16 @@ enum Record<'p> {
     Kept(&'p str),
 }
 
+impl Record<'_> {
+    /// The record's line of `questions.jsonl`, without its line end.
+    fn line(&self) -> &str {
+        match self {
+            Record::New { line, .. } => line,
+            Record::Kept(line) => line,
+        }
+    }
+}
+
 /// The previous `questions.jsonl`, empty without a usable cache.
 fn previous_jsonl(memo: &Memo<'_>) -> String {
     memo.previous_file("questions.jsonl")
@@ -273,24 +283,17 @@ pub fn files(site: &Site, r: &Renderer<'_>, memo: &Memo<'_>) -> Result<Vec<(Stri
     // Sized once: doubling a buffer of hundreds of megabytes would hold two of them at a time.
     let size = records
         .iter()
-        .map(|r| match r {
-            Ok((_, Record::New { line, .. })) => line.len() + 1,
-            Ok((_, Record::Kept(line))) => line.len() + 1,
-            Err(_) => 0,
-        })
+        .map(|r| r.as_ref().map_or(0, |(_, rec)| rec.line().len() + 1))
         .sum();
     let mut jsonl = String::with_capacity(size);
     let mut example = None;
     for rec in records {
         let (rel, rec) = rec?;
-        match rec {
-            Record::Kept(line) => jsonl.push_str(line),
-            Record::New { line, pretty } => {
-                jsonl.push_str(&line);
-                out.push((rel.clone(), pretty));
-            }
-        }
+        jsonl.push_str(rec.line());
         jsonl.push('\n');
+        if let Record::New { pretty, .. } = rec {
+            out.push((rel.clone(), pretty));
+        }
         if example.is_none() {
             // The first record, shown on the data page: from this build or the previous one.
             let bytes = match out.last().filter(|(p, _)| *p == rel) {
