@@ -10,6 +10,8 @@ pub mod cache;
 pub mod config;
 pub mod content;
 pub mod error;
+#[doc(hidden)]
+pub mod fuzzing;
 pub mod ingest;
 pub mod output;
 pub mod render;

@@ -4,14 +4,5 @@
 
 use libfuzzer_sys::fuzz_target;
 
-fuzz_target!(|data: &[u8]| {
-    let text = quaestor::ingest::html::page_text(data);
-    if let Ok(page) = quaestor::ingest::parse_page(&text) {
-        let _ = quaestor::ingest::to_markdown_file(&page);
-    }
-    if let Ok(text) = std::str::from_utf8(data) {
-        if let Ok(page) = quaestor::ingest::parse_page(text) {
-            let _ = quaestor::ingest::to_markdown_file(&page);
-        }
-    }
-});
+// The body lives in the library, so that `cargo test` replays the corpus through the same code.
+fuzz_target!(|data: &[u8]| quaestor::fuzzing::senate_parser(data));
