@@ -88,18 +88,8 @@ fn scan_html(name: &str, html: &[u8]) -> Vec<String> {
                 if name.starts_with("on") || name == "srcdoc" || name == "style" {
                     flag(format!("<{tag} {name}={value:?}>"));
                 }
-                if matches!(
-                    name.as_str(),
-                    "href"
-                        | "src"
-                        | "action"
-                        | "formaction"
-                        | "xlink:href"
-                        | "background"
-                        | "poster"
-                        | "data"
-                        | "srcset"
-                ) && dangerous_url(&value)
+                if quaestor::fuzzing::URL_ATTRIBUTES.contains(&name.as_str())
+                    && dangerous_url(&value)
                 {
                     flag(format!("<{tag} {name}={value:?}>"));
                 }
