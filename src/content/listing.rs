@@ -18,7 +18,8 @@ use super::load::QUESTIONS_DIR;
 pub struct Listing {
     /// Open folders with their site-relative paths; the first is `content/questions` itself.
     dirs: Vec<(OwnedFd, PathBuf)>,
-    /// Every entry the loader looks at, sorted by path as a depth-first walk would meet them.
+    /// Every entry the loader looks at, folder by folder in no particular order (see
+    /// [`Listing::in_walk_order`]).
     pub entries: Vec<Entry>,
     /// Folders that could not be opened or read, with why.
     pub unreadable: Vec<(PathBuf, std::io::Error)>,
@@ -66,12 +67,28 @@ impl Listing {
             listing.read_dir(d);
             d += 1;
         }
-        listing.entries.sort_by_cached_key(|e| {
-            listing.dirs[e.dir]
-                .1
-                .join(OsStr::from_bytes(e.name.as_bytes()))
-        });
         listing
+    }
+
+    /// The entries in the order of a walk that visits each folder's entries by name, depth
+    /// first: the order messages name files in, and which of two files for one question is the
+    /// first. Paths compared byte by byte with each `/` read as the lowest byte compare as their
+    /// components do, without parsing them as `Path`s. (The nothing-changed check never sorts.)
+    pub fn in_walk_order(&self) -> Vec<&Entry> {
+        let key = |e: &Entry| {
+            let mut key = self.dirs[e.dir].1.as_os_str().as_bytes().to_vec();
+            key.push(b'/');
+            key.extend_from_slice(e.name.to_bytes());
+            for b in &mut key {
+                if *b == b'/' {
+                    *b = 0;
+                }
+            }
+            key
+        };
+        let mut keyed: Vec<(Vec<u8>, &Entry)> = self.entries.iter().map(|e| (key(e), e)).collect();
+        keyed.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+        keyed.into_iter().map(|(_, e)| e).collect()
     }
 
     fn read_dir(&mut self, d: usize) {
@@ -184,8 +201,8 @@ mod tests {
 
     fn kinds(listing: &Listing) -> Vec<(String, Kind)> {
         listing
-            .entries
-            .iter()
+            .in_walk_order()
+            .into_iter()
             .map(|e| (listing.path(e).display().to_string(), e.kind))
             .collect()
     }
@@ -196,6 +213,9 @@ mod tests {
         let q = dir.path().join("content/questions");
         std::fs::create_dir_all(q.join("7/.drafts")).unwrap();
         std::fs::create_dir_all(q.join("6")).unwrap();
+        // "7" before "7-1" although '-' sorts before '/'.
+        std::fs::create_dir_all(q.join("7-1")).unwrap();
+        std::fs::write(q.join("7-1/7-4.nl.md"), "").unwrap();
         std::fs::write(q.join("7/7-2.nl.md"), "").unwrap();
         std::fs::write(q.join("7/7-10.nl.md"), "").unwrap();
         std::fs::write(q.join("7/.7-2.nl.md.swp"), "").unwrap();
@@ -213,15 +233,13 @@ mod tests {
                 (p("7/.drafts/7-3.fr.md"), Kind::Question),
                 (p("7/7-10.nl.md"), Kind::Question),
                 (p("7/7-2.nl.md"), Kind::Question),
+                (p("7-1/7-4.nl.md"), Kind::Question),
             ]
         );
-        let first = &listing.entries[2];
-        assert_eq!(listing.name(first).to_bytes(), b"7-3.fr.md");
-        assert!(listing.open(first).is_ok());
-        assert!(
-            listing.open(&listing.entries[0]).is_err(),
-            "a link is not followed"
-        );
+        let sorted = listing.in_walk_order();
+        assert_eq!(listing.name(sorted[2]).to_bytes(), b"7-3.fr.md");
+        assert!(listing.open(sorted[2]).is_ok());
+        assert!(listing.open(sorted[0]).is_err(), "a link is not followed");
     }
 
     #[test]

@@ -67,7 +67,7 @@ fn load_all(
         .map(|(path, e)| Diagnostic::new(path, format!("cannot read: {e}")))
         .collect();
     let mut files = Vec::new();
-    for entry in &listing.entries {
+    for entry in listing.in_walk_order() {
         let problem = match entry.kind {
             Kind::Question => {
                 files.push(entry);
