@@ -179,15 +179,13 @@ pub struct Record {
 
 /// The content table for the next build: each question's file with the stamp it was read with,
 /// kept only when old enough to trust, and its hash.
-fn contents(
-    questions: &[Question],
-    stamps: &HashMap<PathBuf, Stamp>,
-    started: SystemTime,
-) -> Contents {
+fn contents(questions: &[Question], stamps: &[Stamp], started: SystemTime) -> Contents {
+    assert_eq!(questions.len(), stamps.len(), "one stamp per question");
     questions
         .iter()
-        .map(|q| {
-            let stamp = stamps.get(&q.path).and_then(|s| s.trusted(started));
+        .zip(stamps)
+        .map(|(q, stamp)| {
+            let stamp = stamp.trusted(started);
             (q.path.clone(), (stamp, q.file_hash))
         })
         .collect()
@@ -207,12 +205,7 @@ pub fn full_state(record: Record) -> State {
 }
 
 /// Saves the state of a finished build with the content files it read.
-pub fn save(
-    cache: Cache,
-    mut state: State,
-    questions: &[Question],
-    stamps: &HashMap<PathBuf, Stamp>,
-) {
+pub fn save(cache: Cache, mut state: State, questions: &[Question], stamps: &[Stamp]) {
     state.head.contents = contents(questions, stamps, cache.started);
     cache.save(state);
 }

@@ -105,8 +105,9 @@ pub fn load_site(opts: &BuildOptions) -> Result<Site> {
     load_site_stamped(opts, None).map(|(site, _)| site)
 }
 
-/// Content files by path, with the stamps they were read with.
-type Stamps = HashMap<PathBuf, Stamp>;
+/// The stamp each content file was read with, in the order of `Library::questions` (the library
+/// keeps the loader's order).
+type Stamps = Vec<Stamp>;
 
 /// [`load_site`], with the stamps the content files were read with, for the build cache; from
 /// the content listing given, when the build has one already.
@@ -145,10 +146,10 @@ fn load_site_stamped(opts: &BuildOptions, listing: Option<Listing>) -> Result<(S
     phase(t0, "load: content");
     match (theme, ministries, questions) {
         (Some(theme), Some(ministries), Some(loaded)) if problems.is_empty() => {
-            let mut stamps = Stamps::with_capacity(loaded.len());
+            let mut stamps: Stamps = Vec::with_capacity(loaded.len());
             let mut questions = Vec::with_capacity(loaded.len());
             for (q, stamp) in loaded {
-                stamps.insert(q.path.clone(), stamp);
+                stamps.push(stamp);
                 questions.push(q);
             }
             let library = Library::new(

@@ -3,6 +3,8 @@
 
 use std::collections::{BTreeMap, HashMap};
 
+use rustc_hash::FxHashMap;
+
 use chrono::Datelike;
 
 use super::ministries::{portfolios, MinistryTable};
@@ -62,7 +64,7 @@ pub struct Term {
 #[derive(Debug, Clone, Default)]
 pub struct Taxonomy {
     pub terms: Vec<Term>,
-    by_name: HashMap<String, usize>,
+    by_name: FxHashMap<String, usize>,
 }
 
 impl Taxonomy {
@@ -81,7 +83,7 @@ pub struct LangIndex {
     pub answered: Vec<QIdx>,
     taxonomies: Vec<Taxonomy>,
     /// Ministry names per question, in the order of its addressee text.
-    pub ministries_of: HashMap<QIdx, Vec<usize>>,
+    pub ministries_of: FxHashMap<QIdx, Vec<usize>>,
     /// Questions by (year, month) sent, newest first within a month.
     pub by_month: BTreeMap<(i32, u32), Vec<QIdx>>,
 }
@@ -118,7 +120,7 @@ pub struct Library {
     pub questions: Vec<Question>,
     /// One per id, ordered by legislature and number.
     pub groups: Vec<Group>,
-    group_by_id: HashMap<String, usize>,
+    group_by_id: FxHashMap<String, usize>,
     pub langs: Vec<LangIndex>,
     pub default_language: String,
 }
@@ -132,7 +134,7 @@ impl Library {
         ministries: &MinistryTable,
     ) -> Library {
         let mut groups: Vec<Group> = Vec::new();
-        let mut group_by_id: HashMap<String, usize> = HashMap::new();
+        let mut group_by_id: FxHashMap<String, usize> = FxHashMap::default();
         for (i, q) in questions.iter().enumerate() {
             let g = *group_by_id.entry(q.id.clone()).or_insert_with(|| {
                 groups.push(Group {
@@ -188,7 +190,7 @@ impl Library {
 #[derive(Default)]
 struct TermBuilder {
     terms: Vec<Term>,
-    by_key: HashMap<String, usize>,
+    by_key: FxHashMap<String, usize>,
 }
 
 impl TermBuilder {
@@ -299,10 +301,10 @@ fn build_lang(questions: &[Question], lang: &str, ministries: &MinistryTable) ->
     let mut legislatures = TermBuilder::default();
     let mut ministry_terms = TermBuilder::default();
     let mut fixed_ministry_slugs: HashMap<String, String> = HashMap::new();
-    let mut ministries_of: HashMap<QIdx, Vec<usize>> = HashMap::new();
+    let mut ministries_of: FxHashMap<QIdx, Vec<usize>> = FxHashMap::default();
     // A few hundred addressee texts recur across tens of thousands of questions: each is split
     // into portfolios and resolved once, then its terms are reused.
-    let mut addressed: HashMap<&str, Vec<usize>> = HashMap::new();
+    let mut addressed: FxHashMap<&str, Vec<usize>> = FxHashMap::default();
     for &i in &mine {
         let q = &questions[i as usize];
         for k in &q.keywords {
