@@ -27,7 +27,7 @@ use crate::content::listing::{Kind, Listing};
 /// The cache folder, relative to the site root.
 pub const DIR: &str = ".quaestor-cache";
 /// Bumped whenever the layout of [`State`] changes; an older file is ignored.
-const FORMAT: u32 = 3;
+const FORMAT: u32 = 4;
 /// A file modified this close to the start of a build may be modified again within the same
 /// timestamp tick, so its stamp is not trusted next time (git's "racily clean" rule).
 const RACY: Duration = Duration::from_secs(2);
@@ -86,9 +86,53 @@ pub struct PageLinks {
     pub targets: Vec<String>,
 }
 
-/// Content files by site-relative path: the stamp they were read with (`None` when too fresh to
-/// trust: the file is read and hashed again) and the hash of their bytes.
-pub type Contents = HashMap<PathBuf, (Option<Stamp>, u64)>;
+/// A content file as the last build read it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ContentFile {
+    /// The file's site-relative path, by [`path_key`].
+    pub path: u128,
+    /// The stamp it was read with; `None` when too fresh to trust (it is read and hashed again).
+    pub stamp: Option<Stamp>,
+    /// The hash of its bytes.
+    pub hash: u64,
+}
+
+/// Every content file the last build read, sorted by path key. A build with nothing changed
+/// decodes and searches this for each of tens of thousands of files: a map by `PathBuf` spent
+/// a quarter of such a build allocating, hashing and comparing paths component by component.
+#[derive(Debug, Default, Serialize, Deserialize)]
+pub struct Contents(Vec<ContentFile>);
+
+impl Contents {
+    pub fn new(mut files: Vec<ContentFile>) -> Contents {
+        files.sort_unstable_by_key(|f| f.path);
+        Contents(files)
+    }
+
+    pub fn len(&self) -> usize {
+        self.0.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    pub fn get(&self, path: u128) -> Option<&ContentFile> {
+        let i = self.0.binary_search_by_key(&path, |f| f.path).ok()?;
+        Some(&self.0[i])
+    }
+
+    pub fn get_mut(&mut self, path: u128) -> Option<&mut ContentFile> {
+        let i = self.0.binary_search_by_key(&path, |f| f.path).ok()?;
+        Some(&mut self.0[i])
+    }
+}
+
+/// The key of a site-relative path: its 128-bit XXH3, so that no two paths of a site share one
+/// (a 64-bit key would make that merely unlikely).
+pub fn path_key(rel: &Path) -> u128 {
+    xxhash_rust::xxh3::xxh3_128(rel.as_os_str().as_encoded_bytes())
+}
 
 /// What a build with nothing to do needs to know, decoded alone from the front of the state
 /// file: a no-change build never decodes the output files' digests.
@@ -358,24 +402,24 @@ pub fn global_digest(root: &Path, options: &[&str]) -> std::io::Result<u64> {
 /// This is all a build with nothing changed does, so it stats each file relative to its open
 /// folder, on every core. Anything the loader would refuse or report (a link, a folder it cannot
 /// read) is a change: the build must run to say so.
-pub fn content_unchanged(listing: &Listing, known: &Contents) -> Option<Vec<(PathBuf, Stamp)>> {
+pub fn content_unchanged(listing: &Listing, known: &Contents) -> Option<Vec<(u128, Stamp)>> {
     use rayon::prelude::*;
     if !listing.unreadable.is_empty() {
         return None;
     }
-    // Paths are unique, so as many files as known ones, each of them known, is the same set.
+    // Path keys are unique, so as many files as known ones, each of them known, is the same set.
     if listing.entries.len() != known.len() {
         return None;
     }
-    let checked: Option<Vec<Option<(PathBuf, Stamp)>>> = listing
+    let checked: Option<Vec<Option<(u128, Stamp)>>> = listing
         .entries
         .par_iter()
         .map(|entry| {
             if entry.kind != Kind::Question {
                 return None;
             }
-            let rel = listing.path(entry);
-            let &(known_stamp, hash) = known.get(&rel)?;
+            let key = listing.path_key(entry);
+            let file = known.get(key)?;
             let stat = listing.stat(entry).ok()?;
             if rustix::fs::FileType::from_raw_mode(stat.st_mode)
                 != rustix::fs::FileType::RegularFile
@@ -383,12 +427,12 @@ pub fn content_unchanged(listing: &Listing, known: &Contents) -> Option<Vec<(Pat
                 return None;
             }
             let stamp = Stamp::of_stat(&stat);
-            if known_stamp == Some(stamp) {
+            if file.stamp == Some(stamp) {
                 return Some(None);
             }
             let mut bytes = Vec::new();
             listing.open(entry).ok()?.read_to_end(&mut bytes).ok()?;
-            (xxhash_rust::xxh3::xxh3_64(&bytes) == hash).then_some(Some((rel, stamp)))
+            (xxhash_rust::xxh3::xxh3_64(&bytes) == file.hash).then_some(Some((key, stamp)))
         })
         .collect();
     Some(checked?.into_iter().flatten().collect())
@@ -433,7 +477,7 @@ mod tests {
         std::fs::write(q.join("7-1.nl.md"), "one").unwrap();
         std::fs::write(q.join(".7-1.nl.md.swp"), "editor").unwrap();
         std::fs::write(q.join(".drafts/7-2.nl.md"), "two").unwrap();
-        let mut known = Contents::new();
+        let mut known = Vec::new();
         for rel in [
             "content/questions/7/7-1.nl.md",
             "content/questions/7/.drafts/7-2.nl.md",
@@ -441,9 +485,13 @@ mod tests {
             let path = dir.path().join(rel);
             let stamp = Stamp::of(&std::fs::metadata(&path).unwrap());
             let hash = xxhash_rust::xxh3::xxh3_64(&std::fs::read(&path).unwrap());
-            known.insert(rel.into(), (Some(stamp), hash));
+            known.push(ContentFile {
+                path: path_key(Path::new(rel)),
+                stamp: Some(stamp),
+                hash,
+            });
         }
-        (dir, known)
+        (dir, Contents::new(known))
     }
 
     #[test]

@@ -17,7 +17,7 @@ use std::time::{Instant, SystemTime};
 use rayon::prelude::*;
 
 use super::{broken_link, keep, BuildOptions, BuildSummary, Site};
-use crate::cache::{self, Contents, Head, OutputId, PageLinks, Stamp, State};
+use crate::cache::{self, ContentFile, Contents, Head, OutputId, PageLinks, Stamp, State};
 use crate::config::Config;
 use crate::content::listing::Listing;
 use crate::content::Question;
@@ -114,7 +114,7 @@ impl Cache {
             output: self.output.clone(),
             incremental: true,
         };
-        let trusted: Vec<(PathBuf, Stamp)> = restamped
+        let trusted: Vec<(u128, Stamp)> = restamped
             .into_iter()
             .filter_map(|(p, s)| s.trusted(self.started).map(|s| (p, s)))
             .collect();
@@ -122,8 +122,8 @@ impl Cache {
             self.load_previous();
             if let Some(state) = self.previous.as_mut() {
                 for (path, stamp) in trusted {
-                    if let Some(k) = state.head.contents.get_mut(&path) {
-                        k.0 = Some(stamp);
+                    if let Some(file) = state.head.contents.get_mut(path) {
+                        file.stamp = Some(stamp);
                     }
                 }
                 if let Err(e) = state.save(&self.path) {
@@ -181,14 +181,16 @@ pub struct Record {
 /// kept only when old enough to trust, and its hash.
 fn contents(questions: &[Question], stamps: &[Stamp], started: SystemTime) -> Contents {
     assert_eq!(questions.len(), stamps.len(), "one stamp per question");
-    questions
+    let files = questions
         .iter()
         .zip(stamps)
-        .map(|(q, stamp)| {
-            let stamp = stamp.trusted(started);
-            (q.path.clone(), (stamp, q.file_hash))
+        .map(|(q, stamp)| ContentFile {
+            path: cache::path_key(&q.path),
+            stamp: stamp.trusted(started),
+            hash: q.file_hash,
         })
-        .collect()
+        .collect();
+    Contents::new(files)
 }
 
 /// The state after a full build, without its content table (see [`save`]).

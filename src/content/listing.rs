@@ -165,6 +165,15 @@ impl Listing {
             .join(OsStr::from_bytes(entry.name.as_bytes()))
     }
 
+    /// The key of the entry's path ([`crate::cache::path_key`]), without making the path.
+    pub fn path_key(&self, entry: &Entry) -> u128 {
+        let mut h = xxhash_rust::xxh3::Xxh3::new();
+        h.update(self.dirs[entry.dir].1.as_os_str().as_bytes());
+        h.update(b"/");
+        h.update(entry.name.to_bytes());
+        h.digest128()
+    }
+
     /// The entry's file name.
     pub fn name<'a>(&self, entry: &'a Entry) -> &'a CStr {
         &entry.name
@@ -236,6 +245,12 @@ mod tests {
                 (p("7-1/7-4.nl.md"), Kind::Question),
             ]
         );
+        for e in &listing.entries {
+            assert_eq!(
+                listing.path_key(e),
+                crate::cache::path_key(&listing.path(e))
+            );
+        }
         let sorted = listing.in_walk_order();
         assert_eq!(listing.name(sorted[2]).to_bytes(), b"7-3.fr.md");
         assert!(listing.open(sorted[2]).is_ok());
