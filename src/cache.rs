@@ -196,8 +196,18 @@ impl<'a> Memo<'a> {
 
     /// A file as the previous build wrote it, when this build may rely on it.
     pub fn previous_file(&self, rel: &str) -> Option<Vec<u8>> {
-        let path = self.output.as_ref()?.join(rel);
-        std::fs::read(path).ok()
+        self.previous_file_with_room(rel, 0)
+    }
+
+    /// [`Memo::previous_file`], in a buffer with `room` bytes to spare: a file patched in place
+    /// then grows without being copied to a larger buffer.
+    pub fn previous_file_with_room(&self, rel: &str, room: usize) -> Option<Vec<u8>> {
+        use std::io::Read;
+        let mut file = std::fs::File::open(self.output.as_ref()?.join(rel)).ok()?;
+        let len = file.metadata().ok()?.len() as usize;
+        let mut bytes = Vec::with_capacity(len + room);
+        file.read_to_end(&mut bytes).ok()?;
+        Some(bytes)
     }
 
     /// Whether digests are recorded at all (not in `check`, nor without the cache).
