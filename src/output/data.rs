@@ -534,12 +534,44 @@ mod tests {
             ("7-3", kept("7-3"))
         ])
         .is_none());
-        // Too many rebuilt records to patch one by one.
-        let many: Vec<(&str, Record)> = ["7-1", "7-2", "7-3"]
+        // Every record rebuilt, within the limit.
+        let all: Vec<(&str, Record)> = ["7-1", "7-2", "7-3"]
             .iter()
             .map(|&id| (id, new(id, 9)))
             .collect();
-        assert!(MAX_PATCHES >= 3 && check(many).is_some());
+        assert!(MAX_PATCHES >= 3 && check(all).is_some());
+    }
+
+    #[test]
+    fn many_rebuilt_records_are_joined_anew() {
+        let ids: Vec<String> = (1..=MAX_PATCHES + 1).map(|n| format!("7-{n}")).collect();
+        let line = |id: &str| json!({"assembly": "be-senate", "id": id}).to_string();
+        let previous: String = ids.iter().map(|id| line(id) + "\n").collect();
+        let old = lines_by_id(&previous);
+        let rebuilt = |k: usize| -> Vec<(&str, Record)> {
+            ids.iter()
+                .enumerate()
+                .map(|(i, id)| {
+                    let r = if i < k {
+                        Record::New {
+                            line: line(id).replace("be-senate", "be-kamer"),
+                            pretty: Vec::new(),
+                        }
+                    } else {
+                        Record::Kept(old[id.as_str()])
+                    };
+                    (id.as_str(), r)
+                })
+                .collect()
+        };
+        let ranges = |records: &[(&str, Record)]| {
+            patches(&previous, &old, records.iter().map(|(id, r)| (*id, r)))
+        };
+        assert_eq!(
+            ranges(&rebuilt(MAX_PATCHES)).map(|r| r.len()),
+            Some(MAX_PATCHES)
+        );
+        assert_eq!(ranges(&rebuilt(MAX_PATCHES + 1)), None);
     }
 
     #[test]
