@@ -4,6 +4,7 @@ pub mod calendar;
 pub mod data;
 pub mod escape;
 pub mod feeds;
+mod jsonl;
 pub mod links;
 pub mod publish;
 pub mod redirects;
