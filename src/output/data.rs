@@ -16,7 +16,7 @@ use crate::render::publishing::{paths, DataPageFiles};
 use crate::render::{views, Renderer};
 use crate::site::library::{Group, TaxonomyKind};
 
-use super::jsonl::{lines_by_id, patch, patches, previous_jsonl, Record};
+use super::jsonl::{lines_by_id, previous_jsonl, Builder, Record};
 
 /// The JSON Schema (2020-12) of `api/questions/<id>.json` and of each line of `questions.jsonl`.
 pub const QUESTION_SCHEMA: &str = include_str!("question.schema.json");
@@ -238,29 +238,16 @@ pub fn files(site: &Site, r: &Renderer<'_>, memo: &Memo<'_>) -> Result<Vec<(Stri
         .collect();
     let records: Vec<(String, Record)> = records.into_iter().collect::<Result<_>>()?;
     let ids = lib.groups.iter().map(|g| g.id.as_str());
-    let in_place = patches(
+    let mut jsonl = Builder::new(
         &previous,
         &kept_lines,
         ids.zip(records.iter().map(|(_, r)| r)),
     );
     let mut out = Vec::with_capacity(records.len() + 10);
-    let mut jsonl = String::new();
-    if in_place.is_none() {
-        // Sized once: doubling a buffer of hundreds of megabytes would hold two of them at a time.
-        jsonl.reserve(records.iter().map(|(_, r)| r.line().len() + 1).sum());
-    }
-    let mut edits = Vec::new();
     let mut example = None;
     for (rel, rec) in records {
-        if in_place.is_none() {
-            jsonl.push_str(rec.line());
-            jsonl.push('\n');
-        }
-        if let Record::New { pretty, line } = rec {
+        if let Some(pretty) = jsonl.add(rec) {
             out.push((rel.clone(), pretty));
-            if in_place.is_some() {
-                edits.push(line);
-            }
         }
         if example.is_none() {
             // The first record, shown on the data page: from this build or the previous one.
@@ -272,13 +259,7 @@ pub fn files(site: &Site, r: &Renderer<'_>, memo: &Memo<'_>) -> Result<Vec<(Stri
         }
     }
     drop(kept_lines);
-    let jsonl = match in_place {
-        Some(ranges) => patch(previous, ranges.into_iter().zip(edits).collect()),
-        None => {
-            drop(previous);
-            jsonl.into_bytes()
-        }
-    };
+    let jsonl = jsonl.finish(previous);
     let mut csv = String::new();
     csv_row(
         &mut csv,
