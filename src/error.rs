@@ -52,18 +52,20 @@ impl Diagnostic {
 }
 
 impl fmt::Display for Diagnostic {
+    /// Terminal-safe: a message may quote an id or a name that came from a hostile file.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}", self.path.display())?;
+        use crate::report::terminal_safe as safe;
+        write!(f, "{}", safe(&self.path.to_string_lossy()))?;
         if let Some(line) = self.line {
             write!(f, ":{line}")?;
         }
         write!(f, ": ")?;
         if let Some(field) = &self.field {
-            write!(f, "field `{field}`: ")?;
+            write!(f, "field `{}`: ", safe(field))?;
         }
-        write!(f, "{}", self.message)?;
+        write!(f, "{}", safe(&self.message))?;
         if let Some(help) = &self.help {
-            write!(f, "\n  help: {help}")?;
+            write!(f, "\n  help: {}", safe(help))?;
         }
         Ok(())
     }

@@ -19,4 +19,5 @@ pub mod report;
 pub mod serve;
 pub mod sha256;
 pub mod site;
+pub mod site_fs;
 pub mod timings;

@@ -149,7 +149,10 @@ fn main() -> ExitCode {
             match quaestor::serve::serve(&quaestor::serve::ServeOptions { root, bind, port }) {
                 Ok(()) => ExitCode::SUCCESS,
                 Err(e) => {
-                    eprintln!("error: serve failed: {e}");
+                    eprintln!(
+                        "error: serve failed: {}",
+                        report::terminal_safe(&e.to_string())
+                    );
                     ExitCode::FAILURE
                 }
             }
@@ -164,7 +167,10 @@ fn main() -> ExitCode {
                 }
             }
             Err(e) => {
-                eprintln!("error: ingest failed: {e}");
+                eprintln!(
+                    "error: ingest failed: {}",
+                    report::terminal_safe(&e.to_string())
+                );
                 ExitCode::FAILURE
             }
         },
@@ -182,7 +188,10 @@ fn failed(root: &std::path::Path, e: Error, what: &str, consequence: &str) -> Ex
                 files.len()
             );
         }
-        other => eprintln!("error: {what} failed: {other}; {consequence}"),
+        other => eprintln!(
+            "error: {what} failed: {}; {consequence}",
+            report::terminal_safe(&other.to_string())
+        ),
     }
     ExitCode::FAILURE
 }

@@ -1,10 +1,17 @@
 //! Printing diagnostics for people: each problem with its file, line, field and the source line
 //! itself (via codespan-reporting), in colour on a terminal.
+//!
+//! What is printed is bounded and inert: a source line is quoted only from a regular file inside
+//! the site reached without a symbolic link (never from a file that was refused), at most
+//! [`QUOTE_CHARS`] characters of it, and every control character that could move the cursor,
+//! retitle the terminal or reorder text is shown as an escape instead.
 
-use std::path::Path;
+use std::borrow::Cow;
+use std::ops::Range;
+use std::path::{Path, PathBuf};
 
 use codespan_reporting::diagnostic::{Diagnostic as Report, Label};
-use codespan_reporting::files::SimpleFiles;
+use codespan_reporting::files::{Error as FilesError, Files};
 use codespan_reporting::term::{
     self,
     termcolor::{ColorChoice, StandardStream},
@@ -12,51 +19,225 @@ use codespan_reporting::term::{
 
 use crate::error::Diagnostic;
 
+/// The most characters of a source line a diagnostic quotes.
+pub const QUOTE_CHARS: usize = 160;
+
+/// The largest file a diagnostic reads to quote a line from (content files are smaller).
+const QUOTE_FILE_LIMIT: u64 = 64 * 1024 * 1024;
+
+/// `text` with every character that a terminal would act on shown as `\u{…}`: C0 and C1
+/// controls (escape sequences, bell, carriage return, newline) and the bidirectional overrides
+/// that reorder what a reader sees.
+pub fn terminal_safe(text: &str) -> Cow<'_, str> {
+    let unsafe_char = |c: char| {
+        c.is_control()
+            || matches!(c, '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
+    };
+    if !text.chars().any(unsafe_char) {
+        return Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        if unsafe_char(c) {
+            out.push_str(&format!("\\u{{{:x}}}", c as u32));
+        } else {
+            out.push(c);
+        }
+    }
+    Cow::Owned(out)
+}
+
+/// One quoted source line, as codespan-reporting's file database: the line alone, shown under its
+/// real line number, so no copy of the whole file is kept per diagnostic.
+struct QuotedLine {
+    name: String,
+    text: String,
+    /// 0-based.
+    line_index: usize,
+}
+
+impl<'a> Files<'a> for QuotedLine {
+    type FileId = ();
+    type Name = &'a str;
+    type Source = &'a str;
+
+    fn name(&'a self, (): ()) -> Result<&'a str, FilesError> {
+        Ok(&self.name)
+    }
+
+    fn source(&'a self, (): ()) -> Result<&'a str, FilesError> {
+        Ok(&self.text)
+    }
+
+    fn line_index(&'a self, (): (), _byte_index: usize) -> Result<usize, FilesError> {
+        Ok(self.line_index)
+    }
+
+    fn line_range(&'a self, (): (), line_index: usize) -> Result<Range<usize>, FilesError> {
+        if line_index == self.line_index {
+            Ok(0..self.text.len())
+        } else {
+            Err(FilesError::LineTooLarge {
+                given: line_index,
+                max: self.line_index,
+            })
+        }
+    }
+}
+
+/// The file last read for quoting, with where its lines start: diagnostics come sorted by file,
+/// so thousands of problems in one file read it once.
+#[derive(Default)]
+struct Quoter {
+    path: Option<PathBuf>,
+    text: Option<String>,
+    line_starts: Vec<usize>,
+}
+
+impl Quoter {
+    /// Line `line` (1-based) of `root/rel`, cut and made terminal-safe; `None` when the file may
+    /// not be quoted or has no such line.
+    fn line(&mut self, root: &Path, rel: &Path, line: usize) -> Option<String> {
+        if self.path.as_deref() != Some(rel) {
+            self.path = Some(rel.to_path_buf());
+            // Only paths inside the site: a diagnostic about `--base-url` or `(theme)` has none.
+            self.text = (!rel.is_absolute())
+                .then(|| crate::site_fs::read(root, rel, QUOTE_FILE_LIMIT).ok())
+                .flatten()
+                .map(|b| String::from_utf8_lossy(&b).into_owned());
+            self.line_starts = match &self.text {
+                Some(t) => std::iter::once(0)
+                    .chain(memchr::memchr_iter(b'\n', t.as_bytes()).map(|i| i + 1))
+                    .collect(),
+                None => Vec::new(),
+            };
+        }
+        let text = self.text.as_deref()?;
+        let start = *self.line_starts.get(line.checked_sub(1)?)?;
+        let rest = &text[start..];
+        let raw = rest.split('\n').next().unwrap_or("");
+        let raw = raw.strip_suffix('\r').unwrap_or(raw);
+        let mut cut: String = raw.chars().take(QUOTE_CHARS).collect();
+        if cut.len() < raw.len() {
+            cut.push('…');
+        }
+        Some(terminal_safe(&cut).into_owned())
+    }
+}
+
 /// Writes every diagnostic to stderr. `root` is where relative paths in diagnostics live.
 pub fn print(root: &Path, diagnostics: &[Diagnostic], color: bool) {
-    let mut files = SimpleFiles::new();
     let stream = StandardStream::stderr(if color {
         ColorChoice::Auto
     } else {
         ColorChoice::Never
     });
-    let config = term::Config::default();
     let mut out = stream.lock();
+    write(&mut out, root, diagnostics);
+}
+
+/// Writes every diagnostic to `out` (a terminal, or a buffer in tests).
+pub fn write(
+    out: &mut dyn codespan_reporting::term::termcolor::WriteColor,
+    root: &Path,
+    diagnostics: &[Diagnostic],
+) {
+    let config = term::Config::default();
+    let mut quoter = Quoter::default();
     for d in diagnostics {
-        let mut message = d.message.clone();
+        let mut message = terminal_safe(&d.message).into_owned();
         if let Some(field) = &d.field {
-            message = format!("field `{field}`: {message}");
+            message = format!("field `{}`: {message}", terminal_safe(field));
         }
+        let shown_path = terminal_safe(&d.path.to_string_lossy()).into_owned();
         let mut report = Report::error().with_message(message);
-        let source = std::fs::read_to_string(root.join(&d.path)).ok();
-        match (d.line, source) {
-            (Some(line), Some(text)) if line >= 1 => {
-                let start: usize = text
-                    .split_inclusive('\n')
-                    .take(line - 1)
-                    .map(str::len)
-                    .sum();
-                let len = text[start.min(text.len())..]
-                    .find('\n')
-                    .unwrap_or(text.len() - start.min(text.len()));
-                let id = files.add(d.path.display().to_string(), text);
-                report = report.with_labels(vec![Label::primary(id, start..start + len)]);
+        let quoted = d
+            .line
+            .filter(|&l| l >= 1)
+            .and_then(|l| Some((l, quoter.line(root, &d.path, l)?)));
+        let file = match quoted {
+            Some((line, text)) => {
+                let len = text.len();
+                report = report.with_labels(vec![Label::primary((), 0..len)]);
+                QuotedLine {
+                    name: shown_path,
+                    text,
+                    line_index: line - 1,
+                }
             }
-            _ => {
+            None => {
                 let location = match d.line {
-                    Some(l) => format!("{}:{l}", d.path.display()),
-                    None => d.path.display().to_string(),
+                    Some(l) => format!("{shown_path}:{l}"),
+                    None => shown_path.clone(),
                 };
                 report = report.with_notes(vec![format!("in {location}")]);
+                QuotedLine {
+                    name: shown_path,
+                    text: String::new(),
+                    line_index: 0,
+                }
             }
-        }
+        };
         if let Some(help) = &d.help {
             let mut notes = report.notes.clone();
-            notes.push(format!("help: {help}"));
+            notes.push(format!("help: {}", terminal_safe(help)));
             report = report.with_notes(notes);
         }
-        if term::emit(&mut out, &config, &files, &report).is_err() {
-            eprintln!("{d}");
+        if term::emit(out, &config, &file, &report).is_err() {
+            let _ = writeln!(out, "{}", terminal_safe(&d.to_string()));
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use codespan_reporting::term::termcolor::NoColor;
+
+    fn printed(root: &Path, d: &[Diagnostic]) -> String {
+        let mut out = NoColor::new(Vec::new());
+        write(&mut out, root, d);
+        String::from_utf8(out.into_inner()).unwrap()
+    }
+
+    #[test]
+    fn quotes_the_line_under_its_number() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("a.md"), "one\ntwo\nthree\n").unwrap();
+        let text = printed(
+            dir.path(),
+            &[Diagnostic::new("a.md", "bad").line(2).field("title")],
+        );
+        assert!(text.contains("field `title`: bad"), "{text}");
+        assert!(text.contains("a.md:2:1"), "{text}");
+        assert!(text.contains("2 │ two"), "{text}");
+        assert!(!text.contains("three"), "{text}");
+    }
+
+    #[test]
+    fn never_quotes_a_linked_file_and_escapes_controls() {
+        let dir = tempfile::tempdir().unwrap();
+        let outside = tempfile::tempdir().unwrap();
+        std::fs::write(outside.path().join("env"), "GITHUB_TOKEN=secret\n").unwrap();
+        std::os::unix::fs::symlink(outside.path().join("env"), dir.path().join("q.md")).unwrap();
+        let text = printed(
+            dir.path(),
+            &[Diagnostic::new("q.md", "id \u{1b}]0;pwned\u{7} is wrong").line(1)],
+        );
+        assert!(!text.contains("secret"), "{text}");
+        assert!(
+            !text.contains('\u{1b}') && !text.contains('\u{7}'),
+            "{text}"
+        );
+        assert!(text.contains("\\u{1b}]0;pwned\\u{7}"), "{text}");
+    }
+
+    #[test]
+    fn cuts_long_lines() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("a.md"), "x".repeat(100_000)).unwrap();
+        let text = printed(dir.path(), &[Diagnostic::new("a.md", "long").line(1)]);
+        assert!(text.len() < 1_000, "{}", text.len());
+        assert!(text.contains('…'));
     }
 }
