@@ -63,12 +63,14 @@ enum Command {
     },
     /// Build, serve on localhost, rebuild on every change and reload open pages.
     Serve {
+        /// Site folder holding quaestor.toml and content/.
         #[arg(long, default_value = ".")]
         root: PathBuf,
-        /// Port to listen on (0 picks a free one).
+        /// Port to listen on (0 picks a free one; the address is printed).
         #[arg(long, default_value_t = 1111)]
         port: u16,
-        /// Address to listen on.
+        /// Address to listen on. Keep it local: this is a development server with no
+        /// authentication, serving drafts.
         #[arg(long, default_value = "127.0.0.1")]
         bind: String,
     },
