@@ -24,10 +24,13 @@ use xxhash_rust::xxh3::Xxh3;
 
 use crate::content::listing::{Kind, Listing};
 
+mod outputs;
+pub use outputs::{outputs_unchanged, record_outputs, recorded_output, OutputFile};
+
 /// The cache folder, relative to the site root.
 pub const DIR: &str = ".quaestor-cache";
 /// Bumped whenever the layout of [`State`] changes; an older file is ignored.
-const FORMAT: u32 = 4;
+const FORMAT: u32 = 5;
 /// A file modified this close to the start of a build may be modified again within the same
 /// timestamp tick, so its stamp is not trusted next time (git's "racily clean" rule).
 const RACY: Duration = Duration::from_secs(2);
@@ -151,6 +154,9 @@ pub struct Head {
     pub file_count: usize,
     /// Every content file: its stamp when trusted, and its hash.
     pub contents: Contents,
+    /// Every file of the output folder as the build left it, sorted by path: a file edited by
+    /// hand is rewritten by the next build.
+    pub outputs: Vec<OutputFile>,
 }
 
 /// The state of the output folder after the last successful build.

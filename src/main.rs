@@ -51,6 +51,11 @@ enum Command {
         /// Build everything from scratch: neither read nor write the cache in .quaestor-cache/.
         #[arg(long)]
         no_cache: bool,
+        /// Replace the output folder even when it holds files quaestor did not make (it has no
+        /// .quaestor-output marker): everything in it is deleted. The site folder and its
+        /// content, data, themes, templates and static folders are refused all the same.
+        #[arg(long)]
+        force_output: bool,
     },
     /// Validate all content and every internal link without writing anything.
     Check {
@@ -92,6 +97,7 @@ fn main() -> ExitCode {
             as_of,
             theme,
             no_cache,
+            force_output,
         } => {
             let opts = BuildOptions {
                 output,
@@ -100,6 +106,7 @@ fn main() -> ExitCode {
                 theme,
                 progress: interactive(),
                 cache: !no_cache,
+                force_output,
                 ..BuildOptions::new(&root)
             };
             match build::build(&opts) {

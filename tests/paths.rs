@@ -37,8 +37,10 @@ fn entries(root: &Path) -> BTreeSet<String> {
         .into_iter()
         .filter_map(Result::ok)
         .map(|e| e.path().strip_prefix(root).unwrap().display().to_string())
-        // The build cache is the one other folder a build writes, with names of its own.
+        // The build cache is the one other folder a build writes, with names of its own, and
+        // the lock file beside the output the one other file.
         .filter(|p| !p.starts_with("output") && !p.starts_with(quaestor::cache::DIR))
+        .filter(|p| p != ".output.lock")
         .collect()
 }
 

@@ -1,12 +1,14 @@
 //! Incremental builds: the build cache decides what the last build left that is still right.
 //!
 //! 1. Nothing changed (same binary, options, configuration, theme and data; every content file
-//!    with its old stamp or hash; the output folder the one we wrote): stop at once.
+//!    with its old stamp or hash; the output folder the one we wrote, every file in it with its
+//!    old stamp or hash): stop at once.
 //! 2. Some questions changed: parse them all again, render only pages whose digest
 //!    (`render::deps`) moved, regenerate the files derived from the whole site (feeds, data,
 //!    sitemap…) and write the ones whose bytes moved, in place, one atomic rename per file.
 //! 3. Anything else (no cache, global or term-table change, another output folder, an
-//!    interrupted update): a full build through the staging folder.
+//!    interrupted update, an output file changed by hand): a full build through the staging
+//!    folder.
 
 use std::collections::{HashMap, HashSet};
 use std::path::PathBuf;
@@ -93,8 +95,16 @@ impl Cache {
 
     /// The summary of a build with nothing to do, when nothing changed. Files that had to be read
     /// again (their stamps moved, their bytes did not) get their new stamps saved.
+    /// An output file changed by hand (or removed) drops the previous state: the build is then a
+    /// full one, which writes every file anew.
     pub fn nothing_changed(&mut self, started: Instant) -> Option<BuildSummary> {
         let root = self.path.parent()?.parent()?.to_path_buf();
+        let outputs = cache::outputs_unchanged(&self.output, &self.head.as_ref()?.outputs);
+        crate::timings::phase(started, "cache: output stamps");
+        let Some(outputs_restamped) = outputs else {
+            self.head = None;
+            return None;
+        };
         let head = self.head.as_ref()?;
         let listing = Listing::read(&root);
         let restamped = cache::content_unchanged(&listing, &head.contents);
@@ -118,13 +128,16 @@ impl Cache {
             .into_iter()
             .filter_map(|(p, s)| s.trusted(self.started).map(|s| (p, s)))
             .collect();
-        if !trusted.is_empty() {
+        if !trusted.is_empty() || !outputs_restamped.is_empty() {
             self.load_previous();
             if let Some(state) = self.previous.as_mut() {
                 for (path, stamp) in trusted {
                     if let Some(file) = state.head.contents.get_mut(path) {
                         file.stamp = Some(stamp);
                     }
+                }
+                for (i, stamp) in outputs_restamped {
+                    state.head.outputs[i].stamp = stamp;
                 }
                 if let Err(e) = state.save(&self.path) {
                     eprintln!(
@@ -156,7 +169,10 @@ impl Cache {
 
     /// Saves what this build read and wrote. A cache that cannot be saved costs the next build
     /// time, not correctness, so failing to save is a warning.
-    fn save(self, mut state: State) {
+    fn save(self, mut state: State, written: &HashMap<String, u64>) {
+        let before = self.previous.as_ref().map_or(&[][..], |s| &s.head.outputs);
+        state.head.outputs =
+            cache::record_outputs(&self.output, state.files.keys(), written, before);
         state.head.global = self.global;
         state.head.output_id = OutputId::of(&self.output, &state.files).unwrap_or_default();
         state.head.dirty = false;
@@ -175,6 +191,8 @@ pub struct Record {
     pub files: HashMap<String, u64>,
     pub links: Vec<PageLinks>,
     pub pages: usize,
+    /// The hash of every file written, by path.
+    pub hashes: HashMap<String, u64>,
 }
 
 /// The content table for the next build: each question's file with the stamp it was read with,
@@ -207,9 +225,15 @@ pub fn full_state(record: Record) -> State {
 }
 
 /// Saves the state of a finished build with the content files it read.
-pub fn save(cache: Cache, mut state: State, questions: &[Question], stamps: &[Stamp]) {
+pub fn save(
+    cache: Cache,
+    mut state: State,
+    questions: &[Question],
+    stamps: &[Stamp],
+    written: &HashMap<String, u64>,
+) {
     state.head.contents = contents(questions, stamps, cache.started);
-    cache.save(state);
+    cache.save(state, written);
 }
 
 /// Everything the planning step produced, with each page's digest.
@@ -237,7 +261,7 @@ pub fn try_update(
         return Outcome::Full(Box::new(cache));
     };
     match update(&cache, previous, opts, site, renderer, &plan) {
-        Ok((state_files, links, written, removed)) => {
+        Ok((state_files, links, written, removed, hashes)) => {
             let total = state_files.len();
             let state = State {
                 head: Head {
@@ -259,7 +283,7 @@ pub fn try_update(
                 output: opts.output_dir(),
                 incremental: true,
             };
-            Outcome::Done(summary, Box::new((cache, state)))
+            Outcome::Done(summary, Box::new((cache, state, hashes)))
         }
         Err(e) => Outcome::Failed(e),
     }
@@ -267,8 +291,8 @@ pub fn try_update(
 
 /// What an attempt at an in-place update came to.
 pub enum Outcome {
-    /// Updated; the state to save (see [`save`]).
-    Done(BuildSummary, Box<(Cache, State)>),
+    /// Updated; the state to save and the files written (see [`save`]).
+    Done(BuildSummary, Box<(Cache, State, HashMap<String, u64>)>),
     Failed(Error),
     /// The cache cannot vouch for the output: build in full, then record with this cache.
     Full(Box<Cache>),
@@ -281,7 +305,13 @@ struct Fresh {
     links: Option<PageLinks>,
 }
 
-type Updated = (HashMap<String, u64>, Vec<PageLinks>, usize, usize);
+type Updated = (
+    HashMap<String, u64>,
+    Vec<PageLinks>,
+    usize,
+    usize,
+    HashMap<String, u64>,
+);
 
 fn update(
     cache: &Cache,
@@ -411,7 +441,7 @@ fn update(
         .collect();
     gone.sort();
     if writes.is_empty() && gone.is_empty() {
-        return Ok((files, page_links, 0, 0));
+        return Ok((files, page_links, 0, 0, HashMap::new()));
     }
     let mut dirty = State {
         head: Head {
@@ -438,6 +468,7 @@ fn update(
         page_links,
         out.written.load(Ordering::Relaxed),
         out.removed.load(Ordering::Relaxed),
+        out.hashes(),
     ))
 }
 

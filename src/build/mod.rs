@@ -23,7 +23,7 @@ use crate::content::listing::Listing;
 use crate::content::load::load_content_stamped;
 use crate::content::memo::ParseMemo;
 use crate::error::{Diagnostic, Error, Result};
-use crate::output::{links, redirects, search, Staging};
+use crate::output::{folder, links, redirects, search, Staging};
 use crate::render::{theme, Renderer};
 use crate::site::ministries::MinistryTable;
 use crate::site::urls::BaseUrl;
@@ -45,6 +45,9 @@ pub struct BuildOptions {
     pub cache: bool,
     /// Questions kept in memory between builds by a long-running process (`serve`).
     pub memo: Option<std::sync::Arc<ParseMemo>>,
+    /// Replace a non-empty output folder without the marker of one quaestor made (never the
+    /// site folder nor one of its own folders).
+    pub force_output: bool,
 }
 
 impl BuildOptions {
@@ -58,6 +61,7 @@ impl BuildOptions {
             progress: false,
             cache: true,
             memo: None,
+            force_output: false,
         }
     }
 
@@ -271,6 +275,10 @@ const CHUNK: usize = 2_000;
 /// questions updates only what they touch (see [`incremental`]).
 pub fn build(opts: &BuildOptions) -> Result<BuildSummary> {
     let started = Instant::now();
+    // Held to the end: one build per output folder, checked before the cache is read.
+    let _lock = folder::claim(&opts.root, &opts.output_dir(), opts.force_output, || {
+        crate::cache::recorded_output(&opts.root, &opts.output_dir())
+    })?;
     let mut cache = opts.cache.then(|| incremental::Cache::open(opts)).flatten();
     phase(started, "cache: open");
     if let Some(summary) = cache.as_mut().and_then(|c| c.nothing_changed(started)) {
@@ -286,7 +294,8 @@ pub fn build(opts: &BuildOptions) -> Result<BuildSummary> {
     let renderer = renderer(&site, opts)?;
     phase(started, "renderer");
     let Some(cache) = cache else {
-        let plan = plan(&renderer, &site, Memo::off())?;
+        let mut plan = plan(&renderer, &site, Memo::off())?;
+        plan.extra.push(marker());
         return full(opts, &site, &renderer, plan, None, started).map(|(s, _)| s);
     };
     let digests = renderer.digests();
@@ -296,7 +305,8 @@ pub fn build(opts: &BuildOptions) -> Result<BuildSummary> {
         cache.global,
         &opts.output_dir(),
     );
-    let plan = plan(&renderer, &site, memo)?;
+    let mut plan = plan(&renderer, &site, memo)?;
+    plan.extra.push(marker());
     phase(started, "plan");
     let page_digests: Vec<u64> = plan
         .jobs
@@ -314,24 +324,30 @@ pub fn build(opts: &BuildOptions) -> Result<BuildSummary> {
         memo: &plan.memo,
         paths: &plan.paths,
     };
-    let (summary, cache, state) =
+    let (summary, cache, state, written) =
         match incremental::try_update(cache, opts, &site, &renderer, planned, started) {
             incremental::Outcome::Done(summary, done) => {
-                let (cache, state) = *done;
-                (summary, cache, state)
+                let (cache, state, written) = *done;
+                (summary, cache, state, written)
             }
             incremental::Outcome::Failed(e) => return Err(e),
             incremental::Outcome::Full(cache) => {
                 let (summary, mut record) =
                     full(opts, &site, &renderer, plan, Some(&page_digests), started)?;
                 record.structure = structure;
-                (summary, *cache, incremental::full_state(record))
+                let written = std::mem::take(&mut record.hashes);
+                (summary, *cache, incremental::full_state(record), written)
             }
         };
     phase(started, "pages, files");
-    incremental::save(cache, state, &site.library.questions, &stamps);
+    incremental::save(cache, state, &site.library.questions, &stamps, &written);
     phase(started, "cache saved");
     Ok(summary)
+}
+
+/// The marker file that tells the output folder as the build's own (see [`folder::MARKER`]).
+fn marker() -> (String, Vec<u8>) {
+    (folder::MARKER.into(), folder::MARKER_BYTES.to_vec())
 }
 
 /// A full build through the staging folder. With page digests given, it also returns what the
@@ -451,6 +467,7 @@ fn full(
     }
     let written = staging.written.load(Ordering::Relaxed);
     let unchanged = staging.unchanged.load(Ordering::Relaxed);
+    let hashes = staging.hashes();
     staging.commit()?;
     let mut links = page_links.into_inner().unwrap();
     links.sort_by(|a, b| a.page.cmp(&b.page));
@@ -470,6 +487,7 @@ fn full(
         files: recorded,
         links,
         pages: jobs.len(),
+        hashes,
     };
     Ok((summary, record))
 }

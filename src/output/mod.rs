@@ -4,6 +4,7 @@ pub mod calendar;
 pub mod data;
 pub mod escape;
 pub mod feeds;
+pub mod folder;
 mod jsonl;
 pub mod links;
 pub mod publish;

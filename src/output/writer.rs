@@ -3,10 +3,12 @@
 //! Files whose bytes did not change are hard-linked from the previous output rather than
 //! rewritten, which keeps their modification times for rsync-style deploys.
 
+use std::collections::HashMap;
 use std::fs;
 use std::io;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Mutex;
 
 use crate::error::{Error, Result};
 
@@ -21,6 +23,24 @@ pub struct Staging {
     /// Counts for the summary.
     pub written: AtomicUsize,
     pub unchanged: AtomicUsize,
+    /// Each file's path and the hash of its bytes, for the build cache.
+    hashes: Hashes,
+}
+
+/// The hash of every file written, by path: the build cache records them to notice a file
+/// edited by hand in the output.
+#[derive(Default)]
+struct Hashes(Mutex<HashMap<String, u64>>);
+
+impl Hashes {
+    fn add(&self, rel: &str, bytes: &[u8]) {
+        let hash = xxhash_rust::xxh3::xxh3_64(bytes);
+        self.0.lock().unwrap().insert(rel.to_string(), hash);
+    }
+
+    fn take(&self) -> HashMap<String, u64> {
+        std::mem::take(&mut self.0.lock().unwrap())
+    }
 }
 
 fn sibling(output: &Path, tag: &str) -> PathBuf {
@@ -32,7 +52,8 @@ fn sibling(output: &Path, tag: &str) -> PathBuf {
 }
 
 impl Staging {
-    /// Prepares an empty staging folder next to `output`, removing ones left by killed builds.
+    /// Prepares an empty staging folder next to `output`, removing ones left by killed builds
+    /// (never another live process's: see [`super::folder::owner_alive`]).
     pub fn begin(output: &Path) -> Result<Staging> {
         let output = absolute(output);
         let parent = output.parent().unwrap_or(Path::new("/")).to_path_buf();
@@ -44,9 +65,11 @@ impl Staging {
         if let Ok(entries) = fs::read_dir(&parent) {
             for entry in entries.flatten() {
                 let n = entry.file_name().to_string_lossy().into_owned();
-                if n.starts_with(&format!(".{name}.staging-"))
-                    || n.starts_with(&format!(".{name}.old-"))
-                {
+                let pid = n
+                    .strip_prefix(&format!(".{name}.staging-"))
+                    .or_else(|| n.strip_prefix(&format!(".{name}.old-")))
+                    .and_then(|pid| pid.parse::<u32>().ok());
+                if pid.is_some_and(|pid| !super::folder::owner_alive(pid)) {
                     let _ = fs::remove_dir_all(entry.path());
                 }
             }
@@ -59,7 +82,13 @@ impl Staging {
             staging,
             written: AtomicUsize::new(0),
             unchanged: AtomicUsize::new(0),
+            hashes: Hashes::default(),
         })
+    }
+
+    /// The hash of every file written so far, by path (taken once).
+    pub fn hashes(&self) -> HashMap<String, u64> {
+        self.hashes.take()
     }
 
     pub fn staging_dir(&self) -> &Path {
@@ -72,6 +101,7 @@ impl Staging {
         if let Some(dir) = target.parent() {
             fs::create_dir_all(dir).map_err(|e| Error::io("create", dir, e))?;
         }
+        self.hashes.add(rel, bytes);
         let previous = self.output.join(rel);
         if self.has_previous
             && same_bytes(&previous, bytes)
@@ -208,6 +238,7 @@ pub struct InPlace {
     output: PathBuf,
     pub written: AtomicUsize,
     pub removed: AtomicUsize,
+    hashes: Hashes,
 }
 
 impl InPlace {
@@ -216,7 +247,13 @@ impl InPlace {
             output: absolute(output),
             written: AtomicUsize::new(0),
             removed: AtomicUsize::new(0),
+            hashes: Hashes::default(),
         }
+    }
+
+    /// The hash of every file written so far, by path (taken once).
+    pub fn hashes(&self) -> HashMap<String, u64> {
+        self.hashes.take()
     }
 
     fn target(&self, rel: &str) -> Result<PathBuf> {
@@ -229,6 +266,7 @@ impl InPlace {
             fs::create_dir_all(dir).map_err(|e| Error::io("create", dir, e))?;
         }
         replace(&target, bytes)?;
+        self.hashes.add(rel, bytes);
         self.written.fetch_add(1, Ordering::Relaxed);
         Ok(())
     }

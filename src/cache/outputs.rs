@@ -1,0 +1,99 @@
+//! The output folder in the build cache: every file's stamp and hash, so that a file edited by
+//! hand is noticed, and the record that tells an output made before the marker file.
+
+use std::collections::HashMap;
+use std::path::Path;
+
+use serde::{Deserialize, Serialize};
+
+use super::{state_path, OutputId, Stamp, FORMAT};
+
+/// A file of the output folder: its stamp after the build, and the hash of its bytes (which
+/// confirms a moved stamp: a file copied or touched but not changed is not rewritten).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OutputFile {
+    pub path: String,
+    pub stamp: Stamp,
+    pub hash: u64,
+}
+
+/// Whether every output file is as the last build left it: `None` when one was changed,
+/// replaced or removed, else the files whose stamps moved over the same bytes, with their new
+/// stamps. Stamps are taken as the build ends, so a change within the same clock tick that keeps
+/// the size and the inode goes unseen.
+pub fn outputs_unchanged(output: &Path, known: &[OutputFile]) -> Option<Vec<(usize, Stamp)>> {
+    use rayon::prelude::*;
+    let checked: Option<Vec<Option<(usize, Stamp)>>> = known
+        .par_iter()
+        .enumerate()
+        .map(|(i, file)| {
+            let path = output.join(&file.path);
+            let meta = std::fs::symlink_metadata(&path).ok()?;
+            if !meta.is_file() {
+                return None;
+            }
+            let stamp = Stamp::of(&meta);
+            if stamp == file.stamp {
+                return Some(None);
+            }
+            let bytes = std::fs::read(&path).ok()?;
+            (xxhash_rust::xxh3::xxh3_64(&bytes) == file.hash).then_some(Some((i, stamp)))
+        })
+        .collect();
+    Some(checked?.into_iter().flatten().collect())
+}
+
+/// The output table after a build: each of `files` (paths in `output`) stamped now, with the hash
+/// of the bytes this build wrote, else the one recorded before (the file was checked unchanged
+/// when the build began), else the hash of the file as it is.
+pub fn record_outputs<'a>(
+    output: &Path,
+    files: impl Iterator<Item = &'a String>,
+    written: &HashMap<String, u64>,
+    before: &[OutputFile],
+) -> Vec<OutputFile> {
+    use rayon::prelude::*;
+    let before: HashMap<&str, u64> = before.iter().map(|f| (f.path.as_str(), f.hash)).collect();
+    let mut files: Vec<&String> = files.collect();
+    files.sort_unstable();
+    files
+        .par_iter()
+        .filter_map(|rel| {
+            let path = output.join(rel);
+            let meta = std::fs::symlink_metadata(&path).ok()?;
+            let hash = match written.get(*rel).or_else(|| before.get(rel.as_str())) {
+                Some(h) => *h,
+                None => xxhash_rust::xxh3::xxh3_64(&std::fs::read(&path).ok()?),
+            };
+            Some(OutputFile {
+                path: (*rel).clone(),
+                stamp: Stamp::of(&meta),
+                hash,
+            })
+        })
+        .collect()
+}
+
+/// Whether the build cache of the site at `root` recorded `output` as the folder its last build
+/// wrote, and it is still that folder. Read from the head's first fields alone, which this format
+/// shares with the one before the output marker, so an output made by that version is known.
+pub fn recorded_output(root: &Path, output: &Path) -> bool {
+    #[derive(Deserialize)]
+    struct Prefix {
+        format: u32,
+        _global: u64,
+        _structure: u64,
+        output_id: OutputId,
+    }
+    let Ok(bytes) = std::fs::read(state_path(root, output)) else {
+        return false;
+    };
+    let Ok((prefix, _)) =
+        bincode::serde::decode_from_slice::<Prefix, _>(&bytes, bincode::config::standard())
+    else {
+        return false;
+    };
+    (4..=FORMAT).contains(&prefix.format)
+        && prefix.output_id != OutputId::default()
+        && prefix.output_id.still(output)
+}
