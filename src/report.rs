@@ -14,7 +14,7 @@ use codespan_reporting::diagnostic::{Diagnostic as Report, Label};
 use codespan_reporting::files::{Error as FilesError, Files};
 use codespan_reporting::term::{
     self,
-    termcolor::{ColorChoice, StandardStream},
+    termcolor::{BufferedStandardStream, ColorChoice},
 };
 
 use crate::error::Diagnostic;
@@ -127,13 +127,15 @@ impl Quoter {
 
 /// Writes every diagnostic to stderr. `root` is where relative paths in diagnostics live.
 pub fn print(root: &Path, diagnostics: &[Diagnostic], color: bool) {
-    let stream = StandardStream::stderr(if color {
+    // Buffered: a diagnostic is dozens of small writes, and 20,000 broken links made 2.5 million
+    // unbuffered write calls (7 s of system time).
+    let mut out = BufferedStandardStream::stderr(if color {
         ColorChoice::Auto
     } else {
         ColorChoice::Never
     });
-    let mut out = stream.lock();
     write(&mut out, root, diagnostics);
+    let _ = std::io::Write::flush(&mut out);
 }
 
 /// Writes every diagnostic to `out` (a terminal, or a buffer in tests).

@@ -605,9 +605,9 @@ fn extra_files(
     Ok(out)
 }
 
+/// The line of `alias` in `file`; the file is read once for all its diagnostics.
 fn alias_line(root: &Path, file: &Path, alias: &str) -> Option<usize> {
-    let text = std::fs::read_to_string(root.join(file)).ok()?;
-    text.lines().position(|l| l.contains(alias)).map(|i| i + 1)
+    crate::content::lines::find_in_file(root, file, alias)
 }
 
 fn broken_link(root: &Path, source: Option<&Path>, target: &str) -> Diagnostic {
@@ -615,9 +615,8 @@ fn broken_link(root: &Path, source: Option<&Path>, target: &str) -> Diagnostic {
         .map(Path::to_path_buf)
         .unwrap_or_else(|| PathBuf::from("(theme)"));
     let shown = format!("/{target}");
-    let line = source
-        .and_then(|s| std::fs::read_to_string(root.join(s)).ok())
-        .and_then(|text| text.lines().position(|l| l.contains(&shown)).map(|i| i + 1));
+    // The file is read once for all its broken links, not once per link.
+    let line = source.and_then(|s| crate::content::lines::find_in_file(root, s, &shown));
     Diagnostic::new(
         path,
         format!("the link {shown} does not lead to any page of the site"),

@@ -6,6 +6,7 @@ use std::path::Path;
 use chrono::NaiveDate;
 use serde::Deserialize;
 
+use super::limits;
 use super::model::{AddresseeKind, Event, Link, Status};
 use crate::error::Diagnostic;
 
@@ -70,9 +71,35 @@ pub fn split<'a>(path: &Path, text: &'a str) -> Result<Split<'a>, Diagnostic> {
 }
 
 /// Parses the YAML. serde_yaml stops at the first type error, so a file yields one such message.
+/// Front matter over [`limits::FRONT_MATTER_BYTES`], or that serde_yaml would expand or recurse
+/// into (aliases, deep flow nesting), is refused before it is parsed.
 pub fn parse(path: &Path, split: &Split<'_>) -> Result<RawFrontMatter, Diagnostic> {
+    if split.yaml.len() > limits::FRONT_MATTER_BYTES {
+        return Err(Diagnostic::new(
+            path,
+            format!(
+                "the front matter is {} bytes; the limit is {} bytes",
+                split.yaml.len(),
+                limits::FRONT_MATTER_BYTES
+            ),
+        )
+        .line(split.yaml_first_line)
+        .help(
+            "shorten the fields (docs/LIMITS.md lists every limit); long text belongs in the body",
+        ));
+    }
     if let Some(raw) = super::canonical::read(split.yaml) {
         return Ok(raw);
+    }
+    if let Err((line, refusal)) = limits::prescan(split.yaml) {
+        let line = line + split.yaml_first_line;
+        let mut d = Diagnostic::new(path, refusal.message())
+            .line(line)
+            .help(refusal.help());
+        if let Some(field) = top_level_key_at(split.yaml, line + 1 - split.yaml_first_line) {
+            d = d.field(field);
+        }
+        return Err(d);
     }
     serde_yaml::from_str::<RawFrontMatter>(split.yaml).map_err(|e| {
         let mut line = e.location().map(|l| l.line() + split.yaml_first_line - 1);
@@ -178,7 +205,7 @@ pub fn check_controls(path: &Path, text: &str) -> Result<(), Diagnostic> {
 
 /// The byte offset of the first control character (Unicode category Cc: U+0000–U+001F, U+007F,
 /// U+0080–U+009F) other than tab and line ends. Scans bytes, not chars: it runs on every file.
-fn first_control(bytes: &[u8]) -> Option<usize> {
+pub(crate) fn first_control(bytes: &[u8]) -> Option<usize> {
     // Chunks are tested without an early exit, which the compiler vectorises; only a chunk
     // with a suspect byte is searched exactly.
     const CHUNK: usize = 64;
@@ -229,21 +256,27 @@ fn top_level_key(line: &str) -> Option<&str> {
     (!key.is_empty() && key.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')).then_some(key)
 }
 
-/// Where each top-level field is, looked up only when a message needs it.
+/// Where each top-level field is, found when the first message needs it and kept: a file with
+/// thousands of problems must not scan its YAML once per problem.
 pub struct FieldLines<'a> {
     yaml: &'a str,
     first_line: usize,
+    keys: std::cell::OnceCell<Vec<(&'a str, usize)>>,
 }
 
 impl FieldLines<'_> {
     /// The 1-based file line of `field` (its last occurrence).
     pub fn get(&self, field: &str) -> Option<usize> {
-        self.yaml
-            .lines()
-            .enumerate()
-            .filter(|(_, l)| top_level_key(l) == Some(field))
-            .last()
-            .map(|(i, _)| i + self.first_line)
+        let keys = self.keys.get_or_init(|| {
+            super::lines::inclusive(self.yaml)
+                .enumerate()
+                .filter_map(|(i, l)| top_level_key(l).map(|k| (k, i + self.first_line)))
+                .collect()
+        });
+        keys.iter()
+            .rev()
+            .find(|(k, _)| *k == field)
+            .map(|&(_, l)| l)
     }
 }
 
@@ -252,6 +285,7 @@ pub fn field_lines<'a>(split: &Split<'a>) -> FieldLines<'a> {
     FieldLines {
         yaml: split.yaml,
         first_line: split.yaml_first_line,
+        keys: std::cell::OnceCell::new(),
     }
 }
 

@@ -9,6 +9,7 @@ use rayon::prelude::*;
 
 use super::body;
 use super::frontmatter;
+use super::limits;
 use super::listing::{Entry, Kind, Listing};
 use super::memo::{ParseMemo, Snapshot};
 use super::model::Question;
@@ -192,13 +193,26 @@ fn read_file(path: &Path) -> std::io::Result<Vec<u8>> {
     read_all(std::fs::File::open(path)?, 16 * 1024)
 }
 
-/// Reads `file` to its end into a buffer that starts at `capacity` bytes. Through `Take`, which
-/// reads into the spare capacity as it is, without zeroing it and without a size probe.
+/// Reads `file` to its end, or to one byte past [`limits::FILE_BYTES`] (a file that grows while
+/// it is read), into a buffer that starts at `capacity` bytes. Through `Take`, which reads into
+/// the spare capacity as it is, without zeroing it and without a size probe.
 fn read_all(file: std::fs::File, capacity: usize) -> std::io::Result<Vec<u8>> {
     use std::io::Read;
-    let mut bytes = Vec::with_capacity(capacity);
-    file.take(u64::MAX).read_to_end(&mut bytes)?;
+    let mut bytes = Vec::with_capacity(capacity.min(limits::FILE_BYTES as usize + 1));
+    file.take(limits::FILE_BYTES + 1).read_to_end(&mut bytes)?;
     Ok(bytes)
+}
+
+fn too_large(rel: &Path, len: u64) -> Diagnostic {
+    Diagnostic::new(
+        rel,
+        format!(
+            "the file is {len} bytes or more; the limit is {} bytes",
+            limits::FILE_BYTES
+        ),
+    )
+    .line(1)
+    .help("split or shorten the file (docs/LIMITS.md lists every limit)")
 }
 
 /// Decodes a file as UTF-8 without BOM and with LF line ends; borrows when there is nothing to
@@ -243,9 +257,15 @@ fn load_file(
     let file = listing.open(entry).map_err(cannot)?;
     let meta = file.metadata().map_err(cannot)?;
     let stamp = Stamp::of(&meta);
+    if meta.len() > limits::FILE_BYTES {
+        return Err(vec![too_large(&rel, meta.len())]);
+    }
     let bytes = read_all(file, meta.len() as usize + 1).map_err(cannot)?;
+    if bytes.len() as u64 > limits::FILE_BYTES {
+        return Err(vec![too_large(&rel, bytes.len() as u64)]);
+    }
     let hash = xxhash_rust::xxh3::xxh3_64(&bytes);
-    let question = parse_file(&rel, &bytes, languages)?;
+    let question = parse_file(&rel, &bytes, languages).map_err(validate::cap)?;
     Ok((
         Question {
             file_hash: hash,
@@ -274,6 +294,12 @@ fn parse_file(rel: &Path, bytes: &[u8], languages: &[String]) -> Result<Question
 pub fn read_body(root: &Path, question: &Question) -> Result<(String, Option<String>)> {
     let path = root.join(&question.path);
     let bytes = read_file(&path).map_err(|e| Error::io("read", &path, e))?;
+    if bytes.len() as u64 > limits::FILE_BYTES {
+        return Err(Error::Invalid(vec![too_large(
+            &question.path,
+            bytes.len() as u64,
+        )]));
+    }
     let text = decode(&question.path, &bytes).map_err(|d| Error::Invalid(vec![d]))?;
     let split = frontmatter::split(&question.path, &text).map_err(|d| Error::Invalid(vec![d]))?;
     let b = body::split(split.body).map_err(|e| {

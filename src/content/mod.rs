@@ -5,6 +5,7 @@
 pub mod body;
 pub mod canonical;
 pub mod frontmatter;
+pub mod limits;
 pub mod lines;
 pub mod listing;
 pub mod load;

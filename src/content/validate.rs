@@ -4,7 +4,8 @@
 use std::path::Path;
 
 use super::body::Body;
-use super::frontmatter::RawFrontMatter;
+use super::frontmatter::{FieldLines, RawFrontMatter};
+use super::limits;
 use super::model::{EventType, Question, Status};
 use crate::error::Diagnostic;
 
@@ -74,6 +75,138 @@ fn status_name(s: Status) -> &'static str {
     }
 }
 
+/// Every text value with its field and, in a list, its 1-based position.
+fn texts(raw: &RawFrontMatter) -> impl Iterator<Item = (&'static str, Option<usize>, &str)> {
+    let single = [
+        ("id", &raw.id),
+        ("assembly", &raw.assembly),
+        ("lang", &raw.lang),
+        ("original_lang", &raw.original_lang),
+        ("title", &raw.title),
+        ("author", &raw.author),
+        ("party", &raw.party),
+        ("addressee", &raw.addressee),
+        ("source", &raw.source),
+    ]
+    .into_iter()
+    .filter_map(|(f, v)| v.as_deref().map(|v| (f, None, v)));
+    single
+        .chain(
+            raw.keywords
+                .iter()
+                .flatten()
+                .enumerate()
+                .map(|(i, v)| ("keywords", Some(i + 1), v.as_str())),
+        )
+        .chain(
+            raw.aliases
+                .iter()
+                .flatten()
+                .enumerate()
+                .map(|(i, v)| ("aliases", Some(i + 1), v.as_str())),
+        )
+        .chain(
+            raw.links
+                .iter()
+                .flatten()
+                .enumerate()
+                .map(|(i, l)| ("links", Some(i + 1), l.id.as_str())),
+        )
+}
+
+/// The front matter's values against docs/LIMITS.md: lists no longer than
+/// [`limits::LIST_ITEMS`], text no longer than [`limits::TEXT_BYTES`] and free of control
+/// characters (tab and newline aside), which YAML escapes such as `"\x1b"` or `"\0"` can put
+/// into a value the raw-file check never saw. One problem per field.
+fn limits(path: &Path, raw: &RawFrontMatter, lines: &FieldLines<'_>) -> Vec<Diagnostic> {
+    let mut problems: Vec<Diagnostic> = Vec::new();
+    let refuse = |problems: &mut Vec<Diagnostic>, field: &str, message: String, help: &str| {
+        problems.push(
+            Diagnostic::new(path, message)
+                .maybe_line(lines.get(field).or(Some(1)))
+                .field(field)
+                .help(help),
+        );
+    };
+    for (field, len) in [
+        ("keywords", raw.keywords.as_ref().map(Vec::len)),
+        ("aliases", raw.aliases.as_ref().map(Vec::len)),
+        ("events", raw.events.as_ref().map(Vec::len)),
+        ("links", raw.links.as_ref().map(Vec::len)),
+    ] {
+        if let Some(len) = len.filter(|&n| n > limits::LIST_ITEMS) {
+            refuse(
+                &mut problems,
+                field,
+                format!(
+                    "the list has {len} items; the limit is {}",
+                    limits::LIST_ITEMS
+                ),
+                "shorten the list (docs/LIMITS.md lists every limit)",
+            );
+        }
+    }
+    for (field, index, value) in texts(raw) {
+        if problems.iter().any(|d| d.field.as_deref() == Some(field)) {
+            continue;
+        }
+        let what = match index {
+            Some(i) => format!("item {i} "),
+            None => String::new(),
+        };
+        if value.len() > limits::TEXT_BYTES {
+            refuse(
+                &mut problems,
+                field,
+                format!(
+                    "{what}is {} bytes long; the limit is {} bytes",
+                    value.len(),
+                    limits::TEXT_BYTES
+                ),
+                "shorten the text (docs/LIMITS.md lists every limit); long text belongs in the body",
+            );
+        } else if let Some(at) = control(value) {
+            let c = value[at..].chars().next().unwrap_or('\0');
+            refuse(
+                &mut problems,
+                field,
+                format!("{what}contains control character U+{:04X}", c as u32),
+                "remove it, and any escape that writes it (`\\x1b`, `\\u001b`, `\\0`, `\\a`…): question files hold plain text",
+            );
+        }
+    }
+    problems
+}
+
+/// The byte offset of the first control character in a value other than tab and newline.
+fn control(value: &str) -> Option<usize> {
+    let cr = memchr::memchr(b'\r', value.as_bytes());
+    match (super::frontmatter::first_control(value.as_bytes()), cr) {
+        (Some(a), Some(b)) => Some(a.min(b)),
+        (a, b) => a.or(b),
+    }
+}
+
+/// At most [`limits::PROBLEMS_PER_FILE`] of one file's problems, in line order, and one more
+/// saying how many were left out.
+pub fn cap(mut problems: Vec<Diagnostic>) -> Vec<Diagnostic> {
+    if problems.len() <= limits::PROBLEMS_PER_FILE {
+        return problems;
+    }
+    problems.sort_by_key(|d| d.line);
+    let left_out = problems.len() - limits::PROBLEMS_PER_FILE;
+    problems.truncate(limits::PROBLEMS_PER_FILE);
+    let last = &problems[problems.len() - 1];
+    let summary = Diagnostic::new(
+        &last.path,
+        format!("{left_out} more problems in this file are not listed"),
+    )
+    .maybe_line(last.line)
+    .help("fix those above and build again to see the rest");
+    problems.push(summary);
+    problems
+}
+
 /// Turns parsed front matter into a [`Question`], or every problem found in it.
 pub fn validate(
     path: &Path,
@@ -83,6 +216,11 @@ pub fn validate(
     body_first_line: usize,
     languages: &[String],
 ) -> Result<Question, Vec<Diagnostic>> {
+    let limited = limits(path, &raw, lines);
+    if !limited.is_empty() {
+        // Refused values are not checked further: their messages would quote them.
+        return Err(limited);
+    }
     let mut problems = Vec::new();
     let at = |field: &str| lines.get(field);
     let mut problem = |field: &str, message: String, help: &str| {
