@@ -166,10 +166,25 @@ fn main() -> ExitCode {
                 }
             }
         }
+        // Exit codes: 0 every page written or unchanged (hand-edited files left alone included,
+        // warned about on stderr), 1 some page rejected or not fetched, 2 nothing could run
+        // (bad arguments, an unusable content folder or manifest; clap's usage errors are 2 too).
         Command::Ingest(args) => match quaestor::ingest::run(&args) {
             Ok(report) => {
-                println!("{report}");
+                for line in report.to_string().lines() {
+                    println!("{}", report::terminal_safe(line));
+                }
+                for path in &report.hand_edited {
+                    eprintln!(
+                        "warning: {} was edited by hand and left alone (re-run with --force to replace it)",
+                        report::terminal_safe(&path.display().to_string())
+                    );
+                }
                 if report.has_failures() {
+                    eprintln!(
+                        "error: ingest: {} page(s) rejected or not fetched (listed above)",
+                        report.rejected.len()
+                    );
                     ExitCode::FAILURE
                 } else {
                     ExitCode::SUCCESS
@@ -180,7 +195,7 @@ fn main() -> ExitCode {
                     "error: ingest failed: {}",
                     report::terminal_safe(&e.to_string())
                 );
-                ExitCode::FAILURE
+                ExitCode::from(2)
             }
         },
     }

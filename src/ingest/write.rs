@@ -3,7 +3,12 @@
 //! The generated files carry nothing that changes between runs, so "unchanged" is a plain
 //! byte comparison. To tell our own old output from a person's edit we keep a sidecar
 //! manifest (`.ingest-manifest.json`) with the SHA-256 of the bytes we last wrote per file.
+//!
+//! Nothing under the content folder is read or written through a symbolic link (a link in git
+//! could otherwise send writes, or the hand-edit guard's reads, out of the site): existing files
+//! are read with [`site_fs::read`], folders are created one at a time and checked to be real.
 
+use crate::site_fs::{self, Refusal};
 use std::collections::BTreeMap;
 use std::fs;
 use std::io::{self, Write};
@@ -18,6 +23,14 @@ pub const MANIFEST: &str = ".ingest-manifest.json";
 pub enum WriteError {
     #[error("{path}: {source}")]
     Io { path: PathBuf, source: io::Error },
+    #[error(
+        "{} is a symbolic link, which ingest never reads or writes through; replace it by a \
+         real folder or file inside the content folder",
+        link.display()
+    )]
+    Symlink { link: PathBuf },
+    #[error("{}: not a regular file; move it away", path.display())]
+    NotAFile { path: PathBuf },
     #[error("{path}: the ingest manifest is not valid JSON ({source}); fix or delete it")]
     Manifest {
         path: PathBuf,
@@ -30,6 +43,31 @@ fn io_err(path: &Path) -> impl FnOnce(io::Error) -> WriteError + '_ {
         path: path.to_path_buf(),
         source,
     }
+}
+
+/// Largest existing content file the hand-edit guard compares (ours are far smaller; a larger
+/// one cannot be ours and counts as a hand edit).
+const EXISTING_LIMIT: u64 = 4 * super::fetch::MAX_PAGE_BYTES;
+
+/// A refusal to read `root/rel`, as a store error; `None` when the file is missing.
+fn refused(root: &Path, rel: &str, r: Refusal) -> Option<WriteError> {
+    Some(match r {
+        Refusal::Missing => return None,
+        Refusal::Symlink(link) => WriteError::Symlink {
+            link: root.join(link),
+        },
+        Refusal::NotAFile => WriteError::NotAFile {
+            path: root.join(rel),
+        },
+        Refusal::TooLarge { size, limit } => WriteError::Io {
+            path: root.join(rel),
+            source: io::Error::other(format!("{size} bytes, over the limit of {limit}")),
+        },
+        Refusal::Io(source) => WriteError::Io {
+            path: root.join(rel),
+            source,
+        },
+    })
 }
 
 /// What happened to one file.
@@ -60,13 +98,15 @@ impl ContentStore {
             sweep_temp_files(root);
         }
         let path = root.join(MANIFEST);
-        let manifest = match fs::read_to_string(&path) {
-            Ok(s) => serde_json::from_str(&s).map_err(|source| WriteError::Manifest {
+        let manifest = match site_fs::read(root, Path::new(MANIFEST), site_fs::DATA_LIMIT) {
+            Ok(bytes) => serde_json::from_slice(&bytes).map_err(|source| WriteError::Manifest {
                 path: path.clone(),
                 source,
             })?,
-            Err(e) if e.kind() == io::ErrorKind::NotFound => BTreeMap::new(),
-            Err(e) => return Err(io_err(&path)(e)),
+            Err(r) => match refused(root, MANIFEST, r) {
+                None => BTreeMap::new(),
+                Some(e) => return Err(e),
+            },
         };
         Ok(ContentStore {
             root: root.to_path_buf(),
@@ -84,17 +124,25 @@ impl ContentStore {
 
     /// Puts `bytes` at `rel` unless that would lose a hand edit.
     pub fn put(&mut self, rel: &str, bytes: &[u8]) -> Result<Outcome, WriteError> {
-        let path = self.path_of(rel);
         let new_hash = crate::sha256::hex(bytes);
-        let outcome = match fs::read(&path) {
-            Err(e) if e.kind() == io::ErrorKind::NotFound => Outcome::Created,
-            Err(e) => return Err(io_err(&path)(e)),
-            Ok(old) if old == bytes => Outcome::Unchanged,
-            Ok(old) => {
-                let ours = self
-                    .manifest
-                    .get(rel)
-                    .is_some_and(|h| *h == crate::sha256::hex(&old));
+        let existing = match site_fs::read(&self.root, Path::new(rel), EXISTING_LIMIT) {
+            Ok(old) => Some(Some(old)),
+            // Too large to be ours: a hand edit.
+            Err(Refusal::TooLarge { .. }) => Some(None),
+            Err(r) => match refused(&self.root, rel, r) {
+                None => None,
+                Some(e) => return Err(e),
+            },
+        };
+        let outcome = match existing {
+            None => Outcome::Created,
+            Some(Some(old)) if old == bytes => Outcome::Unchanged,
+            Some(old) => {
+                let ours = old.is_some_and(|old| {
+                    self.manifest
+                        .get(rel)
+                        .is_some_and(|h| *h == crate::sha256::hex(&old))
+                });
                 match (ours, self.force) {
                     (true, _) => Outcome::Updated,
                     (false, true) => Outcome::Overwritten,
@@ -103,7 +151,7 @@ impl ContentStore {
             }
         };
         if outcome != Outcome::Unchanged && !self.dry_run {
-            atomic_write(&path, bytes)?;
+            write_in_site(&self.root, rel, bytes)?;
         }
         if self.manifest.get(rel) != Some(&new_hash) {
             self.manifest.insert(rel.to_string(), new_hash);
@@ -119,7 +167,7 @@ impl ContentStore {
         }
         let mut json = serde_json::to_string_pretty(&self.manifest).expect("map of strings");
         json.push('\n');
-        atomic_write(&self.root.join(MANIFEST), json.as_bytes())
+        write_in_site(&self.root, MANIFEST, json.as_bytes())
     }
 }
 
@@ -154,6 +202,36 @@ pub fn sweep_temp_files(root: &Path) {
             let _ = fs::remove_file(entry.path());
         }
     }
+}
+
+/// [`atomic_write`] of `root/rel`, where no folder or file on the way from `root` may be a
+/// symbolic link: missing folders are made one at a time, and the temp file is made in (and
+/// renamed within) a real folder inside the site. `root` itself is the user's choice.
+pub fn write_in_site(root: &Path, rel: &str, bytes: &[u8]) -> Result<(), WriteError> {
+    let link = |r: Refusal| {
+        refused(root, rel, r).unwrap_or_else(|| io_err(root)(io::ErrorKind::NotFound.into()))
+    };
+    site_fs::symlink_on_path(root, Path::new(rel)).map_err(link)?;
+    fs::create_dir_all(root).map_err(io_err(root))?;
+    let parent = Path::new(rel).parent().unwrap_or(Path::new(""));
+    let mut at = PathBuf::new();
+    for c in parent.components() {
+        at.push(c);
+        let dir = root.join(&at);
+        match fs::create_dir(&dir) {
+            Ok(()) => {}
+            Err(e) if e.kind() == io::ErrorKind::AlreadyExists => {}
+            Err(e) => return Err(io_err(&dir)(e)),
+        }
+        if !site_fs::is_real_dir(root, &at).map_err(link)? {
+            return Err(WriteError::Io {
+                path: dir,
+                source: io::Error::other("exists and is not a folder"),
+            });
+        }
+    }
+    atomic_write(&root.join(rel), bytes)?;
+    Ok(())
 }
 
 /// Writes via a temp file in the same directory and a rename, so readers (and a crash)
