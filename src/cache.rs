@@ -234,6 +234,11 @@ impl<'a> Memo<'a> {
         self.previous.and_then(|p| p.get(path)) == Some(&digest)
     }
 
+    /// The memoised files recorded so far, kept or regenerated: files the build writes.
+    pub fn recorded_paths(&self) -> Vec<String> {
+        self.recorded.lock().unwrap().keys().cloned().collect()
+    }
+
     /// Every memoised file of this build, with its digest.
     pub fn into_recorded(self) -> HashMap<String, u64> {
         self.recorded.into_inner().unwrap()
@@ -393,7 +398,11 @@ pub fn global_digest(root: &Path, options: &[&str]) -> std::io::Result<u64> {
             hash_str(&mut h, "-");
             continue;
         }
-        for entry in WalkDir::new(&path).sort_by_file_name() {
+        // A link is hashed as its target's name, never followed (the build refuses it).
+        for entry in WalkDir::new(&path)
+            .follow_root_links(false)
+            .sort_by_file_name()
+        {
             let entry = entry.map_err(std::io::Error::other)?;
             let rel = entry.path().strip_prefix(root).unwrap_or(entry.path());
             hash_str(&mut h, &rel.to_string_lossy());

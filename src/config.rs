@@ -7,6 +7,7 @@ use chrono::NaiveDate;
 use serde::Deserialize;
 
 use crate::error::{Diagnostic, Error, Result};
+use crate::site_fs::{Refusal, DATA_LIMIT};
 
 pub const CONFIG_FILE: &str = "quaestor.toml";
 
@@ -56,14 +57,18 @@ pub const KNOWN_LANGUAGES: &[&str] = &["nl", "fr", "en"];
 impl Config {
     /// Reads and validates `root/quaestor.toml`.
     pub fn load(root: &Path) -> Result<Config> {
-        let path = root.join(CONFIG_FILE);
-        let text = std::fs::read_to_string(&path).map_err(|e| {
-            Error::Invalid(vec![Diagnostic::new(
-                CONFIG_FILE,
-                format!("cannot read the site configuration: {e}"),
-            )
-            .help("run quaestor in a site folder, or pass --root DIR")])
-        })?;
+        let text = crate::site_fs::read_to_string(root, Path::new(CONFIG_FILE), DATA_LIMIT)
+            .map_err(|r| {
+                let d = match r {
+                    Refusal::Missing => Diagnostic::new(
+                        CONFIG_FILE,
+                        "cannot read the site configuration: no such file",
+                    )
+                    .help("run quaestor in a site folder, or pass --root DIR"),
+                    r => refused(Path::new(CONFIG_FILE), r),
+                };
+                Error::Invalid(vec![d])
+            })?;
         Self::parse(&text)
     }
 
@@ -158,4 +163,20 @@ pub fn line_of(text: &str, offset: usize) -> usize {
         .filter(|&&b| b == b'\n')
         .count()
         + 1
+}
+
+/// A site file that was not read (`path`, relative to the site root), as a diagnostic: it names
+/// the symbolic link when one is on the way, says what to do, and holds none of the file's bytes.
+pub fn refused(path: &Path, r: Refusal) -> Diagnostic {
+    let at = match &r {
+        Refusal::Symlink(link) => link.clone(),
+        _ => path.to_path_buf(),
+    };
+    let help = r.help();
+    let message = if at == path {
+        format!("refused: {r}")
+    } else {
+        format!("refused: {r} (on the way to {})", path.display())
+    };
+    Diagnostic::new(at, message).help(help)
 }

@@ -250,7 +250,7 @@ fn symbolic_links_out_of_the_site_are_refused() {
     site.write("quaestor.toml", &format!("{CONFIG}theme = \"evil\"\n"));
     let d = diagnostics(site.build().unwrap_err());
     assert!(d[0].message.contains("symbolic link"), "{d:#?}");
-    assert_eq!(d[0].field.as_deref(), Some("theme"));
+    assert_eq!(d[0].path, Path::new("themes/evil"));
 }
 
 /// Anything among the question files that is not one is reported, each by its path, also when

@@ -493,7 +493,8 @@ fn full(
 }
 
 /// Files derived from the whole plan rather than from one page: the sitemap, robots.txt and
-/// redirects. An old address that would replace a page is an error in the file that claims it.
+/// redirects. An old address that would replace or block a file the build writes is an error in
+/// the file that claims it (see [`redirects::files`]).
 fn extra_files(
     renderer: &Renderer<'_>,
     jobs: &[crate::render::Job],
@@ -515,93 +516,17 @@ fn extra_files(
     );
     let mut out = crate::output::sitemap::files(&site.base, &mut urls);
     out.extend(published);
-    let mut redirects = Vec::new();
-    let mut problems = Vec::new();
-    let mut claimed: std::collections::HashMap<String, &Path> = std::collections::HashMap::new();
-    for q in &site.library.questions {
-        for alias in &q.aliases {
-            let from = alias.trim_start_matches('/').to_string();
-            let file = redirects::file_for(&from);
-            let clash = if pages.contains(&file) || out.iter().any(|(f, _)| *f == file) {
-                Some(format!("the old address {alias} is a page of the site"))
-            } else {
-                claimed
-                    .get(&file)
-                    .filter(|p| **p != q.path.as_path())
-                    .map(|p| format!("the old address {alias} is also claimed by {}", p.display()))
-            };
-            if let Some(message) = clash {
-                problems.push(
-                    Diagnostic::new(&q.path, message)
-                        .field("aliases")
-                        .maybe_line(alias_line(&site.root, &q.path, alias))
-                        .help("remove the alias or change it"),
-                );
-                continue;
-            }
-            if claimed.insert(file.clone(), &q.path).is_none() {
-                let to = renderer.question_url(q);
-                redirects.push(redirects::Redirect { from, to });
-            }
-        }
-    }
-    // The site-level table: same rules, and its targets must exist.
-    let table_entries = redirects::load_table(&site.root)?;
-    let all_files: HashSet<String> = if table_entries.is_empty() {
-        HashSet::new()
-    } else {
-        pages
-            .iter()
-            .cloned()
-            .chain(out.iter().map(|(o, _)| o.clone()))
-            .collect()
-    };
-    for e in table_entries {
-        let from = e.from.trim_start_matches('/').to_string();
-        let to = e.to.trim_start_matches('/').to_string();
-        let file = redirects::file_for(&from);
-        let table = Path::new(redirects::TABLE);
-        let clash = if all_files.contains(&file) {
-            Some(format!("the old address {} is a page of the site", e.from))
-        } else if let Some(p) = claimed.get(&file) {
-            Some(format!(
-                "the old address {} is also claimed by {}",
-                e.from,
-                p.display()
-            ))
-        } else if !links::resolves(&all_files, &to) {
-            Some(format!(
-                "the redirect target {} is not a page of the site",
-                e.to
-            ))
-        } else {
-            None
-        };
-        if let Some(message) = clash {
-            problems.push(
-                Diagnostic::new(table, message)
-                    .field("from")
-                    .maybe_line(e.line)
-                    .help("remove the redirect or change it"),
-            );
-            continue;
-        }
-        claimed.insert(file, table);
-        redirects.push(redirects::Redirect { from, to });
-    }
-    if !problems.is_empty() {
-        return Err(Error::Invalid(problems));
-    }
-    redirects.sort();
-    for r in &redirects {
-        out.push((redirects::file_for(&r.from), redirects::page(&site.base, r)));
-    }
-    if !redirects.is_empty() {
-        out.push((
-            "_redirects".into(),
-            redirects::netlify(&site.base, &redirects),
-        ));
-    }
+    // Files the build cache keeps without regenerating are written all the same.
+    let kept = memo.recorded_paths();
+    let written = pages
+        .iter()
+        .chain(out.iter().map(|(f, _)| f))
+        .chain(&kept)
+        .map(String::as_str);
+    let old_addresses = redirects::files(site, renderer, written, |file, alias| {
+        alias_line(&site.root, file, alias)
+    })?;
+    out.extend(old_addresses);
     Ok(out)
 }
 

@@ -12,6 +12,10 @@ use std::sync::mpsc;
 use crate::error::{Error, Result};
 use crate::render::Job;
 
+/// The folder the search bundle is written to. Pagefind writes it after the plan, so the folder
+/// is reserved: no old address may claim a path in it.
+pub const BUNDLE_DIR: &str = "pagefind";
+
 fn failed(e: impl std::fmt::Display) -> Error {
     Error::Template(format!("search index (Pagefind): {e}"))
 }
@@ -57,7 +61,7 @@ impl Indexer {
                     let name = f.filename.to_string_lossy().replace('\\', "/");
                     (
                         format!(
-                            "pagefind/{}",
+                            "{BUNDLE_DIR}/{}",
                             name.trim_start_matches("./").trim_start_matches('/')
                         ),
                         f.contents,

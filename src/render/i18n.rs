@@ -85,10 +85,10 @@ impl Strings {
 }
 
 /// Loads `<lang>.toml` for every language through `read` (which returns the path to show and the
-/// text); all languages must share the keys of the first.
+/// text, or why the file was not read); all languages must share the keys of the first.
 pub fn load(
     languages: &[String],
-    read: impl Fn(&str) -> std::result::Result<(String, String), (String, String)>,
+    read: impl Fn(&str) -> std::result::Result<(String, String), Diagnostic>,
 ) -> Result<Vec<Strings>> {
     let mut out: Vec<Strings> = Vec::new();
     let mut problems = Vec::new();
@@ -96,11 +96,8 @@ pub fn load(
     for lang in languages {
         let (shown, text) = match read(lang) {
             Ok(found) => found,
-            Err((shown, e)) => {
-                problems.push(Diagnostic::new(
-                    &shown,
-                    format!("cannot read the theme's strings: {e}"),
-                ));
+            Err(d) => {
+                problems.push(d);
                 continue;
             }
         };

@@ -196,14 +196,15 @@ pub struct MinistryTable {
 }
 
 impl MinistryTable {
-    /// Reads `root/data/ministries.yaml` when present.
+    /// Reads `root/data/ministries.yaml` when present, never through a symbolic link.
     pub fn load(root: &Path) -> Result<MinistryTable> {
-        let path = root.join(MINISTRIES_FILE);
-        if !path.exists() {
-            return Ok(MinistryTable::default());
+        use crate::site_fs::{read_to_string, Refusal, DATA_LIMIT};
+        let path = Path::new(MINISTRIES_FILE);
+        match read_to_string(root, path, DATA_LIMIT) {
+            Ok(text) => Self::parse(&text),
+            Err(Refusal::Missing) => Ok(MinistryTable::default()),
+            Err(r) => Err(Error::Invalid(vec![crate::config::refused(path, r)])),
         }
-        let text = std::fs::read_to_string(&path).map_err(|e| Error::io("read", &path, e))?;
-        Self::parse(&text)
     }
 
     pub fn parse(text: &str) -> Result<MinistryTable> {
