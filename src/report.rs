@@ -181,9 +181,8 @@ pub fn write(
             }
         };
         if let Some(help) = &d.help {
-            let mut notes = report.notes.clone();
-            notes.push(format!("help: {}", terminal_safe(help)));
-            report = report.with_notes(notes);
+            // `with_notes` appends to the notes already there.
+            report = report.with_notes(vec![format!("help: {}", terminal_safe(help))]);
         }
         if term::emit(out, &config, &file, &report).is_err() {
             let _ = writeln!(out, "{}", terminal_safe(&d.to_string()));
@@ -232,6 +231,17 @@ mod tests {
             "{text}"
         );
         assert!(text.contains("\\u{1b}]0;pwned\\u{7}"), "{text}");
+    }
+
+    #[test]
+    fn says_where_and_what_to_do_once() {
+        let dir = tempfile::tempdir().unwrap();
+        let text = printed(
+            dir.path(),
+            &[Diagnostic::new("data/x.yaml", "bad").help("fix it")],
+        );
+        assert_eq!(text.matches("in data/x.yaml").count(), 1, "{text}");
+        assert_eq!(text.matches("help: fix it").count(), 1, "{text}");
     }
 
     #[test]
