@@ -146,8 +146,17 @@ pub fn write(
 ) {
     let config = term::Config::default();
     let mut quoter = Quoter::default();
+    // Every file is named, but no file floods the log: after its first problems, a count.
+    let mut shown: std::collections::HashMap<&Path, usize> = Default::default();
+    let mut left_out: std::collections::BTreeMap<&Path, usize> = Default::default();
     for d in diagnostics {
-        let mut message = terminal_safe(&d.message).into_owned();
+        let count = shown.entry(d.path.as_path()).or_default();
+        if *count >= PER_FILE {
+            *left_out.entry(d.path.as_path()).or_default() += 1;
+            continue;
+        }
+        *count += 1;
+        let mut message = cut(&terminal_safe(&d.message), MESSAGE_CHARS);
         if let Some(field) = &d.field {
             message = format!("field `{}`: {message}", terminal_safe(field));
         }
@@ -187,6 +196,37 @@ pub fn write(
         if term::emit(out, &config, &file, &report).is_err() {
             let _ = writeln!(out, "{}", terminal_safe(&d.to_string()));
         }
+    }
+    for (path, n) in left_out {
+        let note = Report::<()>::error()
+            .with_message(format!(
+                "{n} more problem(s) in {} not shown",
+                terminal_safe(&path.to_string_lossy())
+            ))
+            .with_notes(vec![
+                "help: fix those above and run again to see the rest".to_string()
+            ]);
+        let none = QuotedLine {
+            name: String::new(),
+            text: String::new(),
+            line_index: 0,
+        };
+        let _ = term::emit(out, &config, &none, &note);
+    }
+}
+
+/// The most problems printed for one file; the rest are counted. One more than the loader keeps
+/// of a file's own problems, so that its line counting the rest is printed too.
+pub const PER_FILE: usize = crate::content::limits::PROBLEMS_PER_FILE + 1;
+
+/// The most characters of a message printed: messages of the YAML parser can quote a value.
+const MESSAGE_CHARS: usize = 500;
+
+/// `text` cut to `max` characters, with `…` when cut.
+fn cut(text: &str, max: usize) -> String {
+    match text.char_indices().nth(max) {
+        Some((at, _)) => format!("{}…", &text[..at]),
+        None => text.to_string(),
     }
 }
 
@@ -242,6 +282,29 @@ mod tests {
         );
         assert_eq!(text.matches("in data/x.yaml").count(), 1, "{text}");
         assert_eq!(text.matches("help: fix it").count(), 1, "{text}");
+    }
+
+    #[test]
+    fn names_every_file_but_counts_a_flood() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut d: Vec<Diagnostic> = (1..=26)
+            .map(|i| Diagnostic::new("a.md", format!("broken link {i}")).line(i))
+            .collect();
+        d.push(Diagnostic::new("b.md", "x".repeat(100_000)));
+        let text = printed(dir.path(), &d);
+        assert!(
+            text.contains("broken link 21") && !text.contains("broken link 22"),
+            "{text}"
+        );
+        assert!(
+            text.contains("5 more problem(s) in a.md not shown"),
+            "{text}"
+        );
+        assert!(
+            text.contains("b.md") && text.len() < 20_000,
+            "{}",
+            text.len()
+        );
     }
 
     #[test]
