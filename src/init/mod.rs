@@ -7,12 +7,9 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 
 /// Where the release archives are published; the install script downloads from here, or builds
-/// from this repository's tag. Taken from `repository` in Cargo.toml when set.
-pub const REPOSITORY: &str = if env!("CARGO_PKG_REPOSITORY").is_empty() {
-    "https://github.com/OWNER/quaestor"
-} else {
-    env!("CARGO_PKG_REPOSITORY")
-};
+/// from this repository's tag. `repository` in Cargo.toml; a binary built without one writes an
+/// install script that asks for `QUAESTOR_REPO` instead of guessing an address.
+pub const REPOSITORY: &str = env!("CARGO_PKG_REPOSITORY");
 
 /// The starter files, by path inside the new site.
 pub const FILES: &[(&str, &str)] = &[

@@ -8,7 +8,12 @@ version="${QUAESTOR_VERSION:-{{VERSION}}}"
 # archive) so that a replaced download is refused; when empty, the release's own .sha256 file is
 # checked, which catches a broken download but not a replaced release.
 sha256="${QUAESTOR_SHA256:-}"
-repo="{{REPOSITORY}}"
+repo="${QUAESTOR_REPO:-{{REPOSITORY}}}"
+if [ -z "$repo" ]; then
+  echo "error: the quaestor that wrote this script knew no repository to install from: set" \
+    "QUAESTOR_REPO (e.g. https://github.com/<owner>/quaestor) here or in the environment" >&2
+  exit 1
+fi
 root="${1:-$HOME/.quaestor}"
 bin="$root/bin/quaestor"
 
