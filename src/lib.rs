@@ -13,6 +13,7 @@ pub mod error;
 #[doc(hidden)]
 pub mod fuzzing;
 pub mod ingest;
+pub mod init;
 pub mod output;
 pub mod render;
 pub mod report;

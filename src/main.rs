@@ -79,6 +79,15 @@ enum Command {
         #[arg(long, default_value = "127.0.0.1")]
         bind: String,
     },
+    /// Start a new site in DIR: configuration, an example question in Dutch and French, a
+    /// ministries table, .gitignore, and GitHub Pages and Netlify set-ups. Never replaces a file.
+    ///
+    /// Example: `quaestor init my-portal && cd my-portal && quaestor build`
+    Init {
+        /// Folder to create the site in (created when missing; may hold other files).
+        #[arg(default_value = ".")]
+        dir: PathBuf,
+    },
     /// Turn Belgian Senate question pages (files, folders or URLs) into content files.
     Ingest(quaestor::ingest::IngestArgs),
 }
@@ -166,6 +175,32 @@ fn main() -> ExitCode {
                 }
             }
         }
+        Command::Init { dir } => match quaestor::init::init(&dir) {
+            Ok(written) => {
+                for path in &written {
+                    println!(
+                        "created {}",
+                        report::terminal_safe(&path.display().to_string())
+                    );
+                }
+                let shown = dir.display().to_string();
+                let shown = report::terminal_safe(&shown);
+                println!("\nA new site is ready in {shown}. Next:\n");
+                if dir != std::path::Path::new(".") {
+                    println!("  cd {shown}");
+                }
+                println!("  quaestor build    # writes the site into output/");
+                println!("  quaestor serve    # shows it on http://127.0.0.1:1111/ and rebuilds on every change");
+                ExitCode::SUCCESS
+            }
+            Err(e) => {
+                eprintln!(
+                    "error: init failed: {}",
+                    report::terminal_safe(&e.to_string())
+                );
+                ExitCode::FAILURE
+            }
+        },
         // Exit codes: 0 every page written or unchanged (hand-edited files left alone included,
         // warned about on stderr), 1 some page rejected or not fetched, 2 nothing could run
         // (bad arguments, an unusable content folder or manifest; clap's usage errors are 2 too).
