@@ -7,20 +7,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-if ! command -v node >/dev/null 2>&1; then
-  echo "reload test: node is required (apt-get install nodejs npm)" >&2
-  exit 1
-fi
-NODE_DIR="${QUAESTOR_NODE_DIR:-$HOME/.cache/quaestor-ci}"
-export NODE_PATH="$HOME/.cache/site-audit/node_modules:$NODE_DIR/node_modules${NODE_PATH:+:$NODE_PATH}"
-if ! node -e "require.resolve('playwright-core')" >/dev/null 2>&1; then
-  mkdir -p "$NODE_DIR"
-  npm install --silent --no-audit --no-fund --prefix "$NODE_DIR" playwright-core@1.65.1
-fi
-if [ -z "${CHROMIUM:-}" ] && [ ! -x /usr/bin/chromium ]; then
-  apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium fonts-dejavu-core >/dev/null
-fi
+. .ci/browser-setup.sh
 
 BIN="${QUAESTOR_BIN:-}"
 if [ -z "$BIN" ]; then
