@@ -24,21 +24,28 @@ pub fn resolves(files: &HashSet<String>, target: &str) -> bool {
 
 /// Decodes `%XX` escapes in a URL path; invalid escapes are kept as written.
 pub fn percent_decode(s: &str) -> String {
-    let bytes = s.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
+    String::from_utf8_lossy(&percent_decode_bytes(s)).into_owned()
+}
+
+/// The bytes `s` stands for, each `%XX` decoded; a `%` not followed by two hex digits is kept.
+/// Byte by byte, so a `%` before a multi-byte character never splits it.
+pub fn percent_decode_bytes(s: &str) -> Vec<u8> {
+    let b = s.as_bytes();
+    let hex = |c: u8| (c as char).to_digit(16);
+    let mut out = Vec::with_capacity(b.len());
     let mut i = 0;
-    while i < bytes.len() {
-        if bytes[i] == b'%' && i + 2 < bytes.len() {
-            if let Ok(b) = u8::from_str_radix(&s[i + 1..i + 3], 16) {
-                out.push(b);
+    while i < b.len() {
+        if b[i] == b'%' && i + 2 < b.len() {
+            if let (Some(h), Some(l)) = (hex(b[i + 1]), hex(b[i + 2])) {
+                out.push((h * 16 + l) as u8);
                 i += 3;
                 continue;
             }
         }
-        out.push(bytes[i]);
+        out.push(b[i]);
         i += 1;
     }
-    String::from_utf8_lossy(&out).into_owned()
+    out
 }
 
 /// Every `href` and `src` of a page that points inside the site (below `base_path`), made
@@ -75,6 +82,13 @@ pub fn internal_targets(html: &[u8], base_path: &str) -> Vec<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn percent_decoding_never_splits_a_character() {
+        assert_eq!(percent_decode("%aé/%41%2"), "%aé/A%2");
+        assert_eq!(percent_decode("%é"), "%é");
+        assert_eq!(percent_decode_bytes("a%2F%2f"), b"a//");
+    }
 
     #[test]
     fn resolves_directories_and_files() {

@@ -286,7 +286,7 @@ fn respond(
 /// The decoded path's segments, or None for anything that could leave the output (`..`, `.`,
 /// backslashes, control characters) or is not UTF-8.
 fn segments(path: &str) -> Option<Vec<String>> {
-    let decoded = String::from_utf8(percent_decode(path)).ok()?;
+    let decoded = String::from_utf8(crate::output::links::percent_decode_bytes(path)).ok()?;
     let mut out = Vec::new();
     for segment in decoded.split('/').filter(|s| !s.is_empty()) {
         if segment == ".."
@@ -298,25 +298,6 @@ fn segments(path: &str) -> Option<Vec<String>> {
         out.push(segment.to_string());
     }
     Some(out)
-}
-
-fn percent_decode(s: &str) -> Vec<u8> {
-    let b = s.as_bytes();
-    let mut out = Vec::with_capacity(b.len());
-    let mut i = 0;
-    while i < b.len() {
-        let hex = |c: u8| (c as char).to_digit(16);
-        if b[i] == b'%' && i + 2 < b.len() {
-            if let (Some(h), Some(l)) = (hex(b[i + 1]), hex(b[i + 2])) {
-                out.push((h * 16 + l) as u8);
-                i += 3;
-                continue;
-            }
-        }
-        out.push(b[i]);
-        i += 1;
-    }
-    out
 }
 
 /// A redirect target for a folder: always one slash then the encoded segments, so it can never
