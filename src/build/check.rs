@@ -30,7 +30,7 @@ pub fn check(opts: &BuildOptions) -> Result<CheckSummary> {
                         site.base.path
                     )),
                     // The search bundle is written by Pagefind during a build; check skips it.
-                    None if search_on && target.starts_with("pagefind/") => None,
+                    None if search_on && crate::output::search::in_bundle(&target) => None,
                     None => (!links::resolves(&files, &target)).then(|| format!("/{target}")),
                 };
                 if let Some(shown) = broken {

@@ -405,7 +405,7 @@ fn update(
     } else if site.theme.outputs.search {
         // Nothing rendered: the previous bundle stands; keep its files in the record.
         for (f, h) in &previous.files {
-            if f.starts_with("pagefind/") {
+            if crate::output::search::in_bundle(f) {
                 files.insert(f.clone(), *h);
             }
         }

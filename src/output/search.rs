@@ -16,6 +16,12 @@ use crate::render::Job;
 /// is reserved: no old address may claim a path in it.
 pub const BUNDLE_DIR: &str = "pagefind";
 
+/// Whether `rel` (a path inside the output) is a file of the search bundle.
+pub fn in_bundle(rel: &str) -> bool {
+    rel.strip_prefix(BUNDLE_DIR)
+        .is_some_and(|rest| rest.starts_with('/'))
+}
+
 fn failed(e: impl std::fmt::Display) -> Error {
     Error::Template(format!("search index (Pagefind): {e}"))
 }
