@@ -48,42 +48,67 @@ fn netlify_builds_with_its_own_address_and_sends_security_headers() {
 #[test]
 fn the_pages_workflow_builds_with_the_repository_address_and_deploys() {
     let wf: serde_yaml::Value = serde_yaml::from_str(&repo(".github/workflows/pages.yml")).unwrap();
-    assert_eq!(wf["permissions"]["pages"].as_str(), Some("write"));
-    assert_eq!(wf["permissions"]["id-token"].as_str(), Some("write"));
+    hardened(&wf);
     let steps = wf["jobs"]["build"]["steps"].as_sequence().unwrap();
-    let uses: Vec<&str> = steps.iter().filter_map(|s| s["uses"].as_str()).collect();
-    for action in [
-        "actions/checkout@",
-        "dtolnay/rust-toolchain@stable",
-        "actions/cache@",
-        "actions/configure-pages@",
-        "actions/upload-pages-artifact@",
-    ] {
-        assert!(uses.iter().any(|u| u.starts_with(action)), "no {action}");
-    }
     let build = steps
         .iter()
         .find(|s| s["name"].as_str() == Some("Build the site"))
         .unwrap();
-    assert!(build["run"]
-        .as_str()
-        .unwrap()
-        .contains("cargo run --release -- build --base-url"));
-    assert!(build["env"]["FALLBACK_URL"]
-        .as_str()
-        .unwrap()
-        .contains("${{ github.repository_owner }}.github.io/${{ github.event.repository.name }}"));
-    let upload = steps
+    let run = build["run"].as_str().unwrap();
+    assert!(run.contains("cargo run --release -- build --base-url"));
+    // The Pages address, else the project-site address.
+    assert!(run.contains("gh api \"repos/$GITHUB_REPOSITORY/pages\""));
+    assert!(run.contains("https://$GITHUB_REPOSITORY_OWNER.github.io/${GITHUB_REPOSITORY#*/}/"));
+    let pack = steps
         .iter()
-        .find(|s| {
-            s["uses"]
-                .as_str()
-                .is_some_and(|u| u.starts_with("actions/upload-pages-artifact"))
-        })
+        .find(|s| s["name"].as_str() == Some("Pack the site"))
         .unwrap();
-    assert_eq!(upload["with"]["path"].as_str(), Some("output"));
+    assert!(pack["run"].as_str().unwrap().contains("-C output ."));
     let deploy = wf["jobs"]["deploy"]["steps"][0]["uses"].as_str().unwrap();
     assert!(deploy.starts_with("actions/deploy-pages@"));
+}
+
+/// What zizmor asks of a Pages workflow: nothing granted workflow-wide, Pages and OIDC writes in
+/// the deploy job alone, every action pinned to a commit, no credentials left by checkout, and
+/// no `${{ }}` expanded inside a shell script.
+fn hardened(wf: &serde_yaml::Value) {
+    assert_eq!(
+        wf["permissions"].as_mapping().map(|m| m.len()),
+        Some(0),
+        "workflow-wide permissions"
+    );
+    let jobs = wf["jobs"].as_mapping().unwrap();
+    for (name, job) in jobs {
+        let may_write = name.as_str() == Some("deploy");
+        for grant in ["pages", "id-token"] {
+            let write = job["permissions"][grant].as_str() == Some("write");
+            assert_eq!(write, may_write, "job {name:?}: {grant}");
+        }
+        for step in job["steps"].as_sequence().unwrap() {
+            if let Some(uses) = step["uses"].as_str() {
+                let sha = uses.split('@').nth(1).unwrap_or("");
+                assert!(
+                    sha.len() == 40 && sha.chars().all(|c| c.is_ascii_hexdigit()),
+                    "{uses} is not pinned to a commit"
+                );
+                if uses.starts_with("actions/checkout@") {
+                    assert_eq!(step["with"]["persist-credentials"].as_bool(), Some(false));
+                }
+            }
+            if let Some(run) = step["run"].as_str() {
+                assert!(!run.contains("${{"), "an expression inside a script: {run}");
+            }
+        }
+    }
+    assert!(jobs.contains_key("deploy"));
+}
+
+#[test]
+fn the_workflow_init_writes_is_hardened_too() {
+    let dir = tempfile::tempdir().unwrap();
+    quaestor::init::init(dir.path()).unwrap();
+    let text = std::fs::read_to_string(dir.path().join(".github/workflows/pages.yml")).unwrap();
+    hardened(&serde_yaml::from_str(&text).unwrap());
 }
 
 /// What `default-src 'self'; script-src 'self'; style-src 'self'` forbids: inline scripts and
