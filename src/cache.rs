@@ -11,17 +11,17 @@
 //! cache marked dirty, so the next build is a full one.
 
 use std::collections::HashMap;
-use std::fs::Metadata;
 use std::hash::Hasher;
 use std::io::{Read, Write};
 use std::os::unix::fs::MetadataExt;
 use std::path::{Path, PathBuf};
-use std::time::{Duration, SystemTime};
 
 use serde::{Deserialize, Serialize};
 use walkdir::WalkDir;
 use xxhash_rust::xxh3::Xxh3;
 
+// The cache records content files by the listing's stamps and path keys.
+pub use crate::content::listing::{path_key, Stamp};
 use crate::content::listing::{Kind, Listing};
 
 mod outputs;
@@ -31,54 +31,6 @@ pub use outputs::{outputs_unchanged, record_outputs, recorded_output, OutputFile
 pub const DIR: &str = ".quaestor-cache";
 /// Bumped whenever the layout of [`State`] changes; an older file is ignored.
 const FORMAT: u32 = 5;
-/// A file modified this close to the start of a build may be modified again within the same
-/// timestamp tick, so its stamp is not trusted next time (git's "racily clean" rule).
-const RACY: Duration = Duration::from_secs(2);
-
-/// What identifies a file's version without reading it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Stamp {
-    len: u64,
-    mtime: i64,
-    mtime_nsec: i64,
-    ctime: i64,
-    ctime_nsec: i64,
-    ino: u64,
-}
-
-impl Stamp {
-    /// The same stamp from a `stat` taken relative to an open folder.
-    pub fn of_stat(stat: &rustix::fs::Stat) -> Stamp {
-        Stamp {
-            len: stat.st_size as u64,
-            mtime: stat.st_mtime,
-            mtime_nsec: stat.st_mtime_nsec as i64,
-            ctime: stat.st_ctime,
-            ctime_nsec: stat.st_ctime_nsec as i64,
-            ino: stat.st_ino,
-        }
-    }
-
-    pub fn of(meta: &Metadata) -> Stamp {
-        Stamp {
-            len: meta.len(),
-            mtime: meta.mtime(),
-            mtime_nsec: meta.mtime_nsec(),
-            ctime: meta.ctime(),
-            ctime_nsec: meta.ctime_nsec(),
-            ino: meta.ino(),
-        }
-    }
-
-    /// The stamp to keep for next time: none when the file changed too close to `started`.
-    pub fn trusted(self, started: SystemTime) -> Option<Stamp> {
-        let limit = started
-            .checked_sub(RACY)
-            .and_then(|t| t.duration_since(SystemTime::UNIX_EPOCH).ok())?;
-        let newest = self.mtime.max(self.ctime);
-        (newest >= 0 && (newest as u64) < limit.as_secs()).then_some(self)
-    }
-}
 
 /// The body links of a page, checked again when the page is not rendered: a link may break
 /// because the page it points to went away.
@@ -129,12 +81,6 @@ impl Contents {
         let i = self.0.binary_search_by_key(&path, |f| f.path).ok()?;
         Some(&mut self.0[i])
     }
-}
-
-/// The key of a site-relative path: its 128-bit XXH3, so that no two paths of a site share one
-/// (a 64-bit key would make that merely unlikely).
-pub fn path_key(rel: &Path) -> u128 {
-    xxhash_rust::xxh3::xxh3_128(rel.as_os_str().as_encoded_bytes())
 }
 
 /// What a build with nothing to do needs to know, decoded alone from the front of the state
@@ -377,11 +323,10 @@ pub fn global_digest(root: &Path, options: &[&str]) -> std::io::Result<u64> {
     hash_str(&mut h, env!("CARGO_PKG_VERSION"));
     // A rebuilt binary may render differently under the same version number.
     if let Ok(meta) = std::env::current_exe().and_then(std::fs::metadata) {
-        let s = Stamp::of(&meta);
-        h.write_u64(s.len);
-        h.write_i64(s.mtime);
-        h.write_i64(s.mtime_nsec);
-        h.write_u64(s.ino);
+        h.write_u64(meta.len());
+        h.write_i64(meta.mtime());
+        h.write_i64(meta.mtime_nsec());
+        h.write_u64(meta.ino());
     }
     for o in options {
         hash_str(&mut h, o);
@@ -466,17 +411,6 @@ pub fn content_unchanged(listing: &Listing, known: &Contents) -> Option<Vec<(u12
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn fresh_files_are_not_trusted() {
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("a");
-        std::fs::write(&path, "x").unwrap();
-        let stamp = Stamp::of(&std::fs::metadata(&path).unwrap());
-        assert_eq!(stamp.trusted(SystemTime::now()), None);
-        let later = SystemTime::now() + Duration::from_secs(10);
-        assert_eq!(stamp.trusted(later), Some(stamp));
-    }
 
     #[test]
     fn a_foreign_or_broken_state_file_is_ignored() {

@@ -1,6 +1,8 @@
 //! Errors as types. A [`Diagnostic`] is one problem in one input file, with the line and field a
 //! person must fix; a build collects all of them before giving up so that one run shows every bad file.
+//! [`terminal_safe`] is how any of it reaches a terminal: messages quote names from hostile files.
 
+use std::borrow::Cow;
 use std::fmt;
 use std::path::{Path, PathBuf};
 
@@ -54,7 +56,7 @@ impl Diagnostic {
 impl fmt::Display for Diagnostic {
     /// Terminal-safe: a message may quote an id or a name that came from a hostile file.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        use crate::report::terminal_safe as safe;
+        use self::terminal_safe as safe;
         write!(f, "{}", safe(&self.path.to_string_lossy()))?;
         if let Some(line) = self.line {
             write!(f, ":{line}")?;
@@ -69,6 +71,28 @@ impl fmt::Display for Diagnostic {
         }
         Ok(())
     }
+}
+
+/// `text` with every character that a terminal would act on shown as `\u{…}`: C0 and C1
+/// controls (escape sequences, bell, carriage return, newline) and the bidirectional overrides
+/// that reorder what a reader sees.
+pub fn terminal_safe(text: &str) -> Cow<'_, str> {
+    let unsafe_char = |c: char| {
+        c.is_control()
+            || matches!(c, '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
+    };
+    if !text.chars().any(unsafe_char) {
+        return Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        if unsafe_char(c) {
+            out.push_str(&format!("\\u{{{:x}}}", c as u32));
+        } else {
+            out.push(c);
+        }
+    }
+    Cow::Owned(out)
 }
 
 /// Why a command failed as a whole.

@@ -6,7 +6,6 @@
 //! [`QUOTE_CHARS`] characters of it, and every control character that could move the cursor,
 //! retitle the terminal or reorder text is shown as an escape instead.
 
-use std::borrow::Cow;
 use std::ops::Range;
 use std::path::{Path, PathBuf};
 
@@ -18,34 +17,14 @@ use codespan_reporting::term::{
 };
 
 use crate::error::Diagnostic;
+// For everything else printed for people: escaped the way diagnostics are.
+pub use crate::error::terminal_safe;
 
 /// The most characters of a source line a diagnostic quotes.
 pub const QUOTE_CHARS: usize = 160;
 
 /// The largest file a diagnostic reads to quote a line from (content files are smaller).
 const QUOTE_FILE_LIMIT: u64 = 64 * 1024 * 1024;
-
-/// `text` with every character that a terminal would act on shown as `\u{…}`: C0 and C1
-/// controls (escape sequences, bell, carriage return, newline) and the bidirectional overrides
-/// that reorder what a reader sees.
-pub fn terminal_safe(text: &str) -> Cow<'_, str> {
-    let unsafe_char = |c: char| {
-        c.is_control()
-            || matches!(c, '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
-    };
-    if !text.chars().any(unsafe_char) {
-        return Cow::Borrowed(text);
-    }
-    let mut out = String::with_capacity(text.len() + 8);
-    for c in text.chars() {
-        if unsafe_char(c) {
-            out.push_str(&format!("\\u{{{:x}}}", c as u32));
-        } else {
-            out.push(c);
-        }
-    }
-    Cow::Owned(out)
-}
 
 /// One quoted source line, as codespan-reporting's file database: the line alone, shown under its
 /// real line number, so no copy of the whole file is kept per diagnostic.

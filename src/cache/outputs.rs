@@ -6,7 +6,8 @@ use std::path::Path;
 
 use serde::{Deserialize, Serialize};
 
-use super::{state_path, OutputId, Stamp, FORMAT};
+use super::{state_path, OutputId, FORMAT};
+use crate::content::listing::Stamp;
 
 /// A file of the output folder: its stamp after the build, and the hash of its bytes (which
 /// confirms a moved stamp: a file copied or touched but not changed is not rewritten).

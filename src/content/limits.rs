@@ -5,6 +5,8 @@
 
 /// The largest content file read, front matter and body (a 5 MB answer is a supported case).
 pub const FILE_BYTES: u64 = 16 * 1024 * 1024;
+// Diagnostics find lines in any file the loader accepted.
+const _: () = assert!(super::lines::SEARCH_BYTES >= FILE_BYTES);
 
 /// The largest front matter: 10,000 keywords of ordinary length take about 200 kB.
 pub const FRONT_MATTER_BYTES: usize = 1024 * 1024;

@@ -20,6 +20,10 @@ pub fn inclusive(text: &str) -> impl Iterator<Item = &str> {
     })
 }
 
+/// The largest file [`find_in_file`] reads: as large as a content file may be (`limits` checks
+/// at compile time that it is no smaller).
+pub const SEARCH_BYTES: u64 = 16 * 1024 * 1024;
+
 /// The 1-based line where `needle` (a link target, an old address) is written in the site file
 /// `rel`, for a diagnostic. A file with thousands of broken links gets thousands of calls, one
 /// after another on one thread: each thread keeps the file it read last (checked against its
@@ -48,7 +52,7 @@ pub fn find_in_file(root: &Path, rel: &Path, needle: &str) -> Option<usize> {
         let mut last = last.borrow_mut();
         if !matches!(&*last, Some(l) if l.path == rel && l.stamp == stamp) {
             *last = None;
-            let text = crate::site_fs::read(root, rel, super::limits::FILE_BYTES).ok()?;
+            let text = crate::site_fs::read(root, rel, SEARCH_BYTES).ok()?;
             let line_starts = std::iter::once(0)
                 .chain(memchr::memchr_iter(b'\n', &text).map(|i| i + 1))
                 .collect();

@@ -1,18 +1,79 @@
 //! What is under `content/questions/`: one listing, with the rules of what counts as a question
-//! file, shared by the loader and by the build cache's nothing-changed check.
+//! file, each file's [`Stamp`] and path key, shared by the loader and by the build cache's
+//! nothing-changed check.
 //!
 //! Each folder is kept open and its files are opened and stat'ed relative to it: no path is
 //! walked again from the site root for each of tens of thousands of files (on slow virtual
 //! machines that walk was a tenth of an incremental build).
 
 use std::ffi::{CStr, CString, OsStr};
+use std::fs::Metadata;
 use std::os::unix::ffi::OsStrExt;
+use std::os::unix::fs::MetadataExt;
 use std::path::{Path, PathBuf};
+use std::time::{Duration, SystemTime};
 
 use rustix::fd::OwnedFd;
 use rustix::fs::{AtFlags, FileType, Mode, OFlags};
+use serde::{Deserialize, Serialize};
 
-use super::load::QUESTIONS_DIR;
+/// Where question files live, relative to the site root.
+pub const QUESTIONS_DIR: &str = "content/questions";
+
+/// A file modified this close to the start of a build may be modified again within the same
+/// timestamp tick, so its stamp is not trusted next time (git's "racily clean" rule).
+const RACY: Duration = Duration::from_secs(2);
+
+/// What identifies a file's version without reading it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Stamp {
+    len: u64,
+    mtime: i64,
+    mtime_nsec: i64,
+    ctime: i64,
+    ctime_nsec: i64,
+    ino: u64,
+}
+
+impl Stamp {
+    /// The same stamp from a `stat` taken relative to an open folder.
+    pub fn of_stat(stat: &rustix::fs::Stat) -> Stamp {
+        Stamp {
+            len: stat.st_size as u64,
+            mtime: stat.st_mtime,
+            mtime_nsec: stat.st_mtime_nsec as i64,
+            ctime: stat.st_ctime,
+            ctime_nsec: stat.st_ctime_nsec as i64,
+            ino: stat.st_ino,
+        }
+    }
+
+    pub fn of(meta: &Metadata) -> Stamp {
+        Stamp {
+            len: meta.len(),
+            mtime: meta.mtime(),
+            mtime_nsec: meta.mtime_nsec(),
+            ctime: meta.ctime(),
+            ctime_nsec: meta.ctime_nsec(),
+            ino: meta.ino(),
+        }
+    }
+
+    /// The stamp to keep for next time: none when the file changed too close to `started`.
+    pub fn trusted(self, started: SystemTime) -> Option<Stamp> {
+        let limit = started
+            .checked_sub(RACY)
+            .and_then(|t| t.duration_since(SystemTime::UNIX_EPOCH).ok())?;
+        let newest = self.mtime.max(self.ctime);
+        (newest >= 0 && (newest as u64) < limit.as_secs()).then_some(self)
+    }
+}
+
+/// The key of a site-relative path: its 128-bit XXH3, so that no two paths of a site share one
+/// (a 64-bit key would make that merely unlikely).
+pub fn path_key(rel: &Path) -> u128 {
+    xxhash_rust::xxh3::xxh3_128(rel.as_os_str().as_encoded_bytes())
+}
 
 /// The files and folders under `content/questions/`, with what could not be read.
 pub struct Listing {
@@ -165,7 +226,7 @@ impl Listing {
             .join(OsStr::from_bytes(entry.name.as_bytes()))
     }
 
-    /// The key of the entry's path ([`crate::cache::path_key`]), without making the path.
+    /// The key of the entry's path ([`path_key`]), without making the path.
     pub fn path_key(&self, entry: &Entry) -> u128 {
         let mut h = xxhash_rust::xxh3::Xxh3::new();
         h.update(self.dirs[entry.dir].1.as_os_str().as_bytes());
@@ -246,15 +307,23 @@ mod tests {
             ]
         );
         for e in &listing.entries {
-            assert_eq!(
-                listing.path_key(e),
-                crate::cache::path_key(&listing.path(e))
-            );
+            assert_eq!(listing.path_key(e), path_key(&listing.path(e)));
         }
         let sorted = listing.in_walk_order();
         assert_eq!(listing.name(sorted[2]).to_bytes(), b"7-3.fr.md");
         assert!(listing.open(sorted[2]).is_ok());
         assert!(listing.open(sorted[0]).is_err(), "a link is not followed");
+    }
+
+    #[test]
+    fn fresh_files_are_not_trusted() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("a");
+        std::fs::write(&path, "x").unwrap();
+        let stamp = Stamp::of(&std::fs::metadata(&path).unwrap());
+        assert_eq!(stamp.trusted(SystemTime::now()), None);
+        let later = SystemTime::now() + Duration::from_secs(10);
+        assert_eq!(stamp.trusted(later), Some(stamp));
     }
 
     #[test]

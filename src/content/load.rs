@@ -10,15 +10,11 @@ use rayon::prelude::*;
 use super::body;
 use super::frontmatter;
 use super::limits;
-use super::listing::{Entry, Kind, Listing};
+use super::listing::{Entry, Kind, Listing, Stamp};
 use super::memo::{ParseMemo, Snapshot};
 use super::model::Question;
 use super::validate;
-use crate::cache::Stamp;
 use crate::error::{Diagnostic, Error, Result};
-
-/// Where question files live, relative to the site root.
-pub const QUESTIONS_DIR: &str = "content/questions";
 
 /// Reads every question under `root/content/questions`, sorted by legislature, number and language.
 pub fn load_content(root: &Path, languages: &[String]) -> Result<Vec<Question>> {

@@ -10,8 +10,8 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Mutex;
 use std::time::SystemTime;
 
+use super::listing::Stamp;
 use super::model::Question;
-use crate::cache::Stamp;
 
 /// Parsed questions by site-relative path, with the stamp each file had when read.
 #[derive(Debug, Default)]
