@@ -62,9 +62,12 @@ impl Config {
                 let d = match r {
                     Refusal::Missing => Diagnostic::new(
                         CONFIG_FILE,
-                        "cannot read the site configuration: no such file",
+                        format!("there is no {CONFIG_FILE} in {}", root.display()),
                     )
-                    .help("run quaestor in a site folder, or pass --root DIR"),
+                    .help(format!(
+                        "run quaestor in a site folder or pass --root DIR; to start a new site here, run `quaestor init {}`",
+                        root.display()
+                    )),
                     r => refused(Path::new(CONFIG_FILE), r),
                 };
                 Error::Invalid(vec![d])

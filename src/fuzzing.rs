@@ -35,14 +35,19 @@ pub fn front_matter(data: &[u8]) {
         return;
     };
     let lines = frontmatter::field_lines(&split);
-    let Ok(raw) = frontmatter::parse(path, &split) else {
+    let Ok(parsed) = frontmatter::read(path, &split) else {
         return;
     };
-    let Ok(b) = body::split(split.body) else {
-        return;
-    };
+    let b = body::split(split.body).ok();
     let languages = vec!["nl".to_string(), "fr".to_string()];
-    let _ = validate::validate(path, raw, &lines, &b, split.body_first_line, &languages);
+    let _ = validate::validate(
+        path,
+        parsed,
+        &lines,
+        b.as_ref(),
+        split.body_first_line,
+        &languages,
+    );
 }
 
 /// A body, as text, through Markdown rendering, sanitising and post-processing. Whatever the

@@ -32,6 +32,12 @@ struct Cli {
 #[derive(Subcommand)]
 enum Command {
     /// Build the site in DIR into the output folder.
+    #[command(after_help = "Examples:
+  quaestor build                          the site in this folder, into output/
+  quaestor build --root my-portal         another folder
+  quaestor build --as-of 2026-12-01 --base-url https://user.github.io/portal/
+
+A failed build lists every problem of every file and leaves the previous output as it was.")]
     Build {
         /// Site folder holding quaestor.toml and content/.
         #[arg(long, default_value = ".")]
@@ -43,7 +49,7 @@ enum Command {
         #[arg(long)]
         base_url: Option<String>,
         /// The date deadlines are measured against (default: as_of in quaestor.toml, else today).
-        #[arg(long, value_name = "YYYY-MM-DD")]
+        #[arg(long, value_name = "YYYY-MM-DD", value_parser = date_arg)]
         as_of: Option<NaiveDate>,
         /// Theme to use instead of the configured one (e.g. `bench` for benchmarks).
         #[arg(long, value_name = "NAME")]
@@ -58,15 +64,28 @@ enum Command {
         force_output: bool,
     },
     /// Validate all content and every internal link without writing anything.
+    #[command(after_help = "Examples:
+  quaestor check                          the site in this folder
+  quaestor check --root my-portal         another folder
+
+Every problem of every file is listed, with its line and field; the exit status is 1 if there is any.")]
     Check {
+        /// Site folder holding quaestor.toml and content/.
         #[arg(long, default_value = ".")]
         root: PathBuf,
+        /// Public address of the site, overriding base_url (e.g. https://user.github.io/repo/).
         #[arg(long)]
         base_url: Option<String>,
-        #[arg(long, value_name = "YYYY-MM-DD")]
+        /// The date deadlines are measured against (default: as_of in quaestor.toml, else today).
+        #[arg(long, value_name = "YYYY-MM-DD", value_parser = date_arg)]
         as_of: Option<NaiveDate>,
     },
     /// Build, serve on localhost, rebuild on every change and reload open pages.
+    #[command(after_help = "Examples:
+  quaestor serve                          the site in this folder, on http://127.0.0.1:1111/
+  quaestor serve --root my-portal --port 0
+
+Stop it with Ctrl-C.")]
     Serve {
         /// Site folder holding quaestor.toml and content/.
         #[arg(long, default_value = ".")]
@@ -89,7 +108,16 @@ enum Command {
         dir: PathBuf,
     },
     /// Turn Belgian Senate question pages (files, folders or URLs) into content files.
+    #[command(after_help = "Examples:
+  quaestor ingest saved-pages/            pages saved from senate.be
+  quaestor ingest --legislature 8 --range 1-100 --cache .ingest-cache")]
     Ingest(quaestor::ingest::IngestArgs),
+}
+
+/// A date on the command line, in the one form content files use.
+fn date_arg(text: &str) -> Result<NaiveDate, String> {
+    quaestor::content::raw::parse_date(text)
+        .map_err(|why| quaestor::content::raw::date_message(text, why))
 }
 
 fn interactive() -> bool {
@@ -138,7 +166,18 @@ fn main() -> ExitCode {
                     );
                     ExitCode::SUCCESS
                 }
-                Err(e) => failed(&root, e, "build", "the previous output was left untouched"),
+                Err(e) => {
+                    // Said only when there is a previous output to speak of.
+                    let out = opts.output_dir();
+                    let kept = match std::fs::symlink_metadata(&out) {
+                        Ok(m) if m.is_dir() => format!(
+                            "the previous output in {} was left untouched",
+                            out.display()
+                        ),
+                        _ => "nothing was written".to_string(),
+                    };
+                    failed(&root, e, "build", &kept)
+                }
             }
         }
         Command::Check {
@@ -242,14 +281,16 @@ fn failed(root: &std::path::Path, e: Error, what: &str, consequence: &str) -> Ex
             report::print(root, d, interactive());
             let files: std::collections::BTreeSet<_> = d.iter().map(|d| &d.path).collect();
             eprintln!(
-                "error: {what} failed: {} problem(s) in {} file(s); {consequence}",
+                "error: {what} failed: {} problem(s) in {} file(s); {}",
                 d.len(),
-                files.len()
+                files.len(),
+                report::terminal_safe(consequence)
             );
         }
         other => eprintln!(
-            "error: {what} failed: {}; {consequence}",
-            report::terminal_safe(&other.to_string())
+            "error: {what} failed: {}; {}",
+            report::terminal_safe(&other.to_string()),
+            report::terminal_safe(consequence)
         ),
     }
     ExitCode::FAILURE

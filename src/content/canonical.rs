@@ -15,7 +15,7 @@ use serde::de::value::{Error as ValueError, MapDeserializer, StrDeserializer};
 use serde::de::IntoDeserializer;
 use serde::Deserialize;
 
-use super::frontmatter::RawFrontMatter;
+use super::raw::{self, RawFrontMatter};
 
 /// One value as written.
 enum Value<'a> {
@@ -85,9 +85,9 @@ fn set(raw: &mut RawFrontMatter, key: &str, value: Value<'_>) -> Option<()> {
         "number" => put(&mut raw.number, number(value)),
         "addressee_kind" => put(&mut raw.addressee_kind, from_text(value)),
         "status" => put(&mut raw.status, from_text(value)),
-        "date" => put(&mut raw.date, from_text(value)),
-        "deadline" => put(&mut raw.deadline, from_text(value)),
-        "answered" => put(&mut raw.answered, from_text(value)),
+        "date" => put(&mut raw.date, date(value)),
+        "deadline" => put(&mut raw.deadline, date(value)),
+        "answered" => put(&mut raw.answered, date(value)),
         "keywords" => put(&mut raw.keywords, list(value)),
         "aliases" => put(&mut raw.aliases, list(value)),
         "events" => put(&mut raw.events, maps(value)),
@@ -103,7 +103,15 @@ fn number(value: Value<'_>) -> Option<u64> {
     }
 }
 
-/// An enum or a date, read from text the way serde reads it from a YAML string.
+/// A date in the one form accepted ([`raw::parse_date`]).
+fn date(value: Value<'_>) -> Option<chrono::NaiveDate> {
+    match value {
+        Value::Text(t) => raw::parse_date(&t).ok(),
+        _ => None,
+    }
+}
+
+/// An enum, read from text the way serde reads it from a YAML string.
 fn from_text<'de, T: Deserialize<'de>>(value: Value<'_>) -> Option<T> {
     match value {
         Value::Text(t) => T::deserialize(StrDeserializer::<ValueError>::new(&t)).ok(),
@@ -323,6 +331,9 @@ source: "https://www.senate.be/www/?MIval=/Vragen/SchriftelijkeVraag&LEG=8&NR=60
             "events:\n  - {date: 2025-03-03, type: sent, type: answer}\n",
             "events:\n  - {date: 2025-13-03, type: sent}\n",
             "status: unknown-status\n",
+            "date: \"2023-1-26\"\n",
+            "date: \"2023-01-26T00:00\"\n",
+            "events:\n  - {date: \"2023-1-26\", type: sent}\n",
             "keywords: [a, b]\n",
             "id:\"7-1\"\n",
         ] {

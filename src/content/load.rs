@@ -276,14 +276,31 @@ fn parse_file(rel: &Path, bytes: &[u8], languages: &[String]) -> Result<Question
     let text = decode(&rel, bytes).map_err(|d| vec![d])?;
     frontmatter::check_controls(&rel, &text).map_err(|d| vec![d])?;
     let split = frontmatter::split(&rel, &text).map_err(|d| vec![d])?;
-    let raw = frontmatter::parse(&rel, &split).map_err(|d| vec![d])?;
+    let parsed = frontmatter::read(&rel, &split)?;
     let lines = frontmatter::field_lines(&split);
-    let body = body::split(split.body).map_err(|e| {
-        vec![Diagnostic::new(&rel, e.message)
+    // A body problem is reported with those of the front matter, not instead of them.
+    let (body, body_problem) = match body::split(split.body) {
+        Ok(b) => (Some(b), None),
+        Err(e) => (None, Some(Diagnostic::new(&rel, e.message)
             .line(e.line + split.body_first_line - 1)
-            .help("the body has a `## Vraag` (or `## Question`) section and, when answered, a `## Antwoord` (`## Réponse`, `## Answer`) section")]
-    })?;
-    validate::validate(&rel, raw, &lines, &body, split.body_first_line, languages)
+            .help("the body has a `## Vraag` (or `## Question`) section and, when answered, a `## Antwoord` (`## Réponse`, `## Answer`) section"))),
+    };
+    let checked = validate::validate(
+        &rel,
+        parsed,
+        &lines,
+        body.as_ref(),
+        split.body_first_line,
+        languages,
+    );
+    match (checked, body_problem) {
+        (checked, None) => checked,
+        (Ok(_), Some(d)) => Err(vec![d]),
+        (Err(mut problems), Some(d)) => {
+            problems.push(d);
+            Err(problems)
+        }
+    }
 }
 
 /// Reads a question's body again at render time: the library keeps only metadata.

@@ -4,6 +4,7 @@
 
 pub mod body;
 pub mod canonical;
+pub mod fields;
 pub mod frontmatter;
 pub mod limits;
 pub mod lines;
@@ -11,6 +12,7 @@ pub mod listing;
 pub mod load;
 pub mod memo;
 pub mod model;
+pub mod raw;
 pub mod validate;
 
 pub use load::load_content;

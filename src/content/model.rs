@@ -40,6 +40,7 @@ pub enum EventType {
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct Event {
+    #[serde(deserialize_with = "super::raw::date")]
     pub date: NaiveDate,
     #[serde(rename = "type")]
     pub kind: EventType,

@@ -4,7 +4,7 @@
 use std::path::Path;
 
 use super::body::Body;
-use super::frontmatter::{FieldLines, RawFrontMatter};
+use super::frontmatter::{FieldLines, Parsed, RawFrontMatter};
 use super::limits;
 use super::model::{EventType, Question, Status};
 use crate::error::Diagnostic;
@@ -48,6 +48,25 @@ pub fn is_valid_id(id: &str) -> bool {
         None => false,
     }
 }
+
+/// Language names people write for a language code.
+const LANGUAGE_WORDS: &[(&str, &str)] = &[
+    ("nederlands", "nl"),
+    ("dutch", "nl"),
+    ("néerlandais", "nl"),
+    ("vlaams", "nl"),
+    ("français", "fr"),
+    ("francais", "fr"),
+    ("french", "fr"),
+    ("frans", "fr"),
+    ("english", "en"),
+    ("engels", "en"),
+    ("anglais", "en"),
+    ("deutsch", "de"),
+    ("german", "de"),
+    ("duits", "de"),
+    ("allemand", "de"),
+];
 
 /// The status the chronology implies.
 pub fn status_from_events(events: &[super::model::Event]) -> Status {
@@ -207,21 +226,28 @@ pub fn cap(mut problems: Vec<Diagnostic>) -> Vec<Diagnostic> {
     problems
 }
 
-/// Turns parsed front matter into a [`Question`], or every problem found in it.
+/// Turns parsed front matter into a [`Question`], or every problem found in it: those met
+/// while reading it, and those of the values that could be read. Without a body (it could not
+/// be split, which the caller reports) the checks against the body are left out.
 pub fn validate(
     path: &Path,
-    raw: RawFrontMatter,
-    lines: &super::frontmatter::FieldLines<'_>,
-    body: &Body<'_>,
+    parsed: Parsed,
+    lines: &FieldLines<'_>,
+    body: Option<&Body<'_>>,
     body_first_line: usize,
     languages: &[String],
 ) -> Result<Question, Vec<Diagnostic>> {
+    let Parsed {
+        raw,
+        mut problems,
+        refused,
+    } = parsed;
     let limited = limits(path, &raw, lines);
     if !limited.is_empty() {
         // Refused values are not checked further: their messages would quote them.
-        return Err(limited);
+        problems.extend(limited);
+        return Err(problems);
     }
-    let mut problems = Vec::new();
     let at = |field: &str| lines.get(field);
     let mut problem = |field: &str, message: String, help: &str| {
         problems.push(
@@ -236,6 +262,8 @@ pub fn validate(
         ($name:ident) => {
             match raw.$name {
                 Some(v) => Some(v),
+                // Written but unreadable: already reported.
+                None if refused.contains(&stringify!($name)) => None,
                 None => {
                     problem(
                         stringify!($name),
@@ -330,10 +358,14 @@ pub fn validate(
     }
     if let Some(lang) = &lang {
         if !languages.contains(lang) {
+            let known: Vec<&str> = languages.iter().map(String::as_str).collect();
+            let near = super::fields::suggest(lang, &known, LANGUAGE_WORDS)
+                .map(|l| format!("; did you mean `{l}`?"))
+                .unwrap_or_default();
             problem(
                 "lang",
                 format!(
-                    "language `{lang}` is not one of the site's languages ({})",
+                    "language `{lang}` is not one of the site's languages ({}){near}",
                     languages.join(", ")
                 ),
                 "add the language to `languages` in quaestor.toml, or fix the field",
@@ -430,6 +462,9 @@ pub fn validate(
             }
         }
     }
+    // A status at odds with the chronology is one mistake, reported once: not again against
+    // the body.
+    let mut status_reported = false;
     if let Some(events) = &events {
         match events.first() {
             None => problem(
@@ -489,6 +524,7 @@ pub fn validate(
         if let Some(status) = status {
             let expected = status_from_events(events);
             if expected != status {
+                status_reported = true;
                 problem(
                     "status",
                     format!("status is `{}` but the chronology says `{}`", status_name(status), status_name(expected)),
@@ -497,8 +533,8 @@ pub fn validate(
             }
         }
     }
-    match (status, body.answer) {
-        (Some(Status::Answered), None) => problems.push(
+    match (status.filter(|_| !status_reported), body.map(|b| b.answer)) {
+        (Some(Status::Answered), Some(None)) => problems.push(
             Diagnostic::new(
                 path,
                 "the question is answered but the body has no answer section",
@@ -507,7 +543,7 @@ pub fn validate(
             .field("status")
             .help("add `## Antwoord` (or `## Réponse`, `## Answer`) with the answer text"),
         ),
-        (Some(s), Some(_)) if s != Status::Answered => problems.push(
+        (Some(s), Some(Some(_))) if s != Status::Answered => problems.push(
             Diagnostic::new(
                 path,
                 format!(
@@ -515,7 +551,7 @@ pub fn validate(
                     status_name(s)
                 ),
             )
-            .line(body_first_line + body.answer_line.unwrap_or(1) - 1)
+            .line(body_first_line + body.and_then(|b| b.answer_line).unwrap_or(1) - 1)
             .field("status")
             .help("record the answer in `events` and `answered`, or remove the section"),
         ),
@@ -547,7 +583,7 @@ pub fn validate(
         source: source.unwrap(),
         aliases: raw.aliases.unwrap_or_default(),
         path: path.to_path_buf(),
-        has_answer_text: body.answer.is_some(),
+        has_answer_text: body.is_some_and(|b| b.answer.is_some()),
         file_hash: 0,
     })
 }

@@ -50,6 +50,12 @@ def case(name, text, line, field, words, target=None, lang="nl"):
     cases.append((name, data, target or f"content/questions/9/9-{n}.{lang}.md", line, field, words))
 
 
+def also(line, field, words):
+    """Another diagnostic the last case's file must produce in the same run."""
+    name, data, target = cases[-1][:3]
+    cases.append((name, data, target, line, field, words))
+
+
 def sub(old, new):
     def f(base, n):
         assert old in base, old
@@ -72,7 +78,7 @@ case("invalid-utf8-in-body.md", lambda b, n: b.encode() + b"\n\xc3\x28 broken\n"
 case("nul-byte-in-title.md", sub('"Titel"', '"Ti\x00tel"'), 8, "title", "control character U+0000")
 case("no-front-matter.md", "## Vraag\n\nWaarom?\n", 1, "-", "does not start with front matter")
 case("unclosed-front-matter.md", lambda b, n: b.replace("---\n## Vraag", "## Vraag"), 1, "-", "never closed")
-case("bom-crlf-bad-date.md", lambda b, n: ("\ufeff" + b.replace("date: 2023-01-26", "date: 2023-13-01")).replace("\n", "\r\n").encode(), 14, "date", "input is out of range")
+case("bom-crlf-bad-date.md", lambda b, n: ("\ufeff" + b.replace("date: 2023-01-26", "date: 2023-13-01")).replace("\n", "\r\n").encode(), 14, "date", "`2023-13-01` is not a day of the calendar")
 case("crlf-unknown-field.md", lambda b, n: b.replace('party: "Groen"\n', 'party: "Groen"\ncolour: red\n').replace("\n", "\r\n"), 11, "colour", "unknown field")
 case("bom-missing-author.md", lambda b, n: "\ufeff" + b.replace('author: "Anna Peeters"\n', ""), 1, "author", "missing required field")
 
@@ -83,31 +89,31 @@ case("yaml-tab-indentation.md", sub("  - {date: 2023-01-26, type: sent}", "\t- {
 case("yaml-duplicate-key.md", sub('author: "Anna Peeters"', 'author: "Anna Peeters"\ntitle: "Tweede titel"'), 10, "title", "duplicate")
 case("yaml-top-level-list.md", "---\n- id: 9-1\n- title: x\n---\n## Vraag\n\nx\n", 2, "-", "not a list of `field: value` lines")
 case("yaml-billion-laughs.md", lambda b, n: b.replace('title: "Titel"\n', "".join(
-    f"l{i}: &l{i} [" + ",".join([f"*l{i-1}"] * 9) + "]\n" if i else 'l0: &l0 ["lol"]\n' for i in range(10)) + 'title: "Titel"\n'), 8, "l0", "unknown field `l0`")
-case("yaml-deep-nesting.md", sub('title: "Titel"', "title: " + "[" * 5000 + "]" * 5000), 8, "title", "")
+    f"l{i}: &l{i} [" + ",".join([f"*l{i-1}"] * 9) + "]\n" if i else 'l0: &l0 ["lol"]\n' for i in range(10)) + 'title: "Titel"\n'), 8, "l0", "YAML anchor")
+case("yaml-deep-nesting.md", sub('title: "Titel"', "title: " + "[" * 5000 + "]" * 5000), 8, "title", "more than 16 deep")
 
 # Required fields and types.
 case("missing-id.md", sub('id: "9-{}"\n'.format(n + 1), ""), 1, "id", "missing required field")
 case("missing-title.md", sub('title: "Titel"\n', ""), 1, "title", "missing required field")
 case("missing-events.md", lambda b, n: b.replace("events:\n  - {date: 2023-01-26, type: sent}\n  - {date: 2023-03-08, type: answer}\n", ""), 1, "events", "missing required field")
 case("missing-several-fields.md", lambda b, n: b.replace('author: "Anna Peeters"\n', "").replace("addressee_kind: minister\n", ""), 1, "author", "missing required field")
-case("wrong-type-number.md", sub("number: {}".format(n + 1), "number: honderd"), 5, "number", "invalid type")
-case("wrong-type-keywords-string.md", sub('keywords: ["spionage"]', 'keywords: "spionage, defensie"'), 13, "keywords", "invalid type")
-case("wrong-type-legislature-list.md", sub("legislature: 9", "legislature: [9]"), 4, "legislature", "invalid type")
-case("wrong-type-title-mapping.md", sub('title: "Titel"', "title: {nl: Titel}"), 8, "title", "invalid type")
-case("wrong-type-negative-number.md", sub("number: {}".format(n + 1), "number: -5"), 5, "number", "invalid type: integer `-5`")
+case("wrong-type-number.md", sub("number: {}".format(n + 1), "number: honderd"), 5, "number", "`honderd` is not a whole number")
+case("wrong-type-keywords-string.md", sub('keywords: ["spionage"]', 'keywords: "spionage, defensie"'), 13, "keywords", "must be a list of text, not text")
+case("wrong-type-legislature-list.md", sub("legislature: 9", "legislature: [9]"), 4, "legislature", "must be a whole number, not a list")
+case("wrong-type-title-mapping.md", sub('title: "Titel"', "title: {nl: Titel}"), 8, "title", "must be text, not a group of `key: value` fields")
+case("wrong-type-negative-number.md", sub("number: {}".format(n + 1), "number: -5"), 5, "number", "`-5` is negative")
 case("unknown-field.md", sub('party: "Groen"', 'party: "Groen"\nparty_colour: green'), 11, "party_colour", "unknown field")
-case("unknown-status.md", sub("status: answered", "status: pending"), 17, "status", "unknown variant")
-case("unknown-event-type.md", sub("type: answer}", "type: reply}"), 20, "events", "unknown variant")
-case("unknown-addressee-kind.md", sub("addressee_kind: minister", "addressee_kind: king"), 12, "addressee_kind", "unknown variant")
+case("unknown-status.md", sub("status: answered", "status: pending"), 17, "status", "`pending` is not one of the values allowed")
+case("unknown-event-type.md", sub("type: answer}", "type: reply}"), 20, "events", "item 2: `type`: `reply` is not one of the values allowed")
+case("unknown-addressee-kind.md", sub("addressee_kind: minister", "addressee_kind: king"), 12, "addressee_kind", "`king` is not one of the values allowed")
 case("empty-title.md", sub('title: "Titel"', 'title: "   "'), 8, "title", "must not be empty")
 case("empty-keyword.md", sub('keywords: ["spionage"]', 'keywords: ["spionage", ""]'), 13, "keywords", "is empty")
 case("source-javascript.md", sub('source: "https://www.senate.be/x"', 'source: "javascript:alert(1)"'), 21, "source", "not an http(s) URL")
 
 # Dates and chronology.
-case("date-wrong-format.md", lambda b, n: b.replace("date: 2023-01-26\n", "date: 26/01/2023\n", 1), 14, "date", "input contains invalid characters")
-case("date-impossible.md", lambda b, n: b.replace("date: 2023-01-26\n", "date: 2023-02-30\n", 1), 14, "date", "input is out of range")
-case("date-bad-in-event.md", sub("{date: 2023-03-08, type: answer}", "{date: 2023-03-32, type: answer}"), 20, "events", "input is out of range")
+case("date-wrong-format.md", lambda b, n: b.replace("date: 2023-01-26\n", "date: 26/01/2023\n", 1), 14, "date", "`26/01/2023` is not a date in the form YYYY-MM-DD (e.g. 2023-01-26)")
+case("date-impossible.md", lambda b, n: b.replace("date: 2023-01-26\n", "date: 2023-02-30\n", 1), 14, "date", "`2023-02-30` is not a day of the calendar")
+case("date-bad-in-event.md", sub("{date: 2023-03-08, type: answer}", "{date: 2023-03-32, type: answer}"), 20, "events", "item 2: `date`: `2023-03-32` is not a day of the calendar")
 case("answered-before-sent.md", lambda b, n: b.replace("answered: 2023-03-08", "answered: 2023-01-02").replace("{date: 2023-03-08, type: answer}", "{date: 2023-01-02, type: answer}"), 16, "answered", "before it was sent")
 case("deadline-before-sent.md", sub("deadline: 2023-03-02", "deadline: 2022-03-02"), 15, "deadline", "before the date sent")
 case("events-out-of-order.md", lambda b, n: b.replace("  - {date: 2023-01-26, type: sent}\n  - {date: 2023-03-08, type: answer}\n", "  - {date: 2023-01-26, type: sent}\n  - {date: 2023-03-08, type: answer}\n  - {date: 2023-02-01, type: reminder}\n"), 18, "events", "not in date order")
@@ -142,6 +148,20 @@ case("body-two-question-sections.md", sub("## Antwoord", "## Vraag\n\nNog een?\n
 dup = n + 1
 case("duplicate-id-a.md", lambda b, n: b, 1, "id", "a second file for question", target=f"content/questions/9/9-{dup}.nl.md")
 case("duplicate-id-b-wrong-folder.md", lambda b, n: BASE.format(n=dup), 4, "legislature", "the file is in folder", target=f"content/questions/8/9-{dup}.nl.md")
+
+# Escapes that write control characters into a value. The two duplicates share one number.
+n = dup
+case("control-escape-in-title.md", sub('title: "Titel"', 'title: "Spionage\\e]0;pwned\\a"'), 8, "title", "control character U+001B")
+
+# Strict dates, "did you mean", and every problem of one file in one run.
+case("date-not-zero-padded.md", lambda b, n: b.replace("date: 2023-01-26\n", "date: 2023-1-26\n", 1), 14, "date", "`2023-1-26` is not a date in the form YYYY-MM-DD")
+case("date-with-time.md", lambda b, n: b.replace("date: 2023-01-26\n", "date: 2023-01-26T00:00\n", 1), 14, "date", "`2023-01-26T00:00` is not a date in the form YYYY-MM-DD")
+case("unknown-field-translated.md", sub("author:", "auteur:"), 9, "auteur", "did you mean `author`?")
+case("three-mistakes.md", lambda b, n: b.replace("author:", "auteur:").replace("date: 2023-01-26\n", "date: 26/01/2023\n", 1).replace("status: answered", "status: closed"), 9, "auteur", "did you mean `author`?")
+also(14, "date", "`26/01/2023` is not a date in the form YYYY-MM-DD")
+also(17, "status", "the chronology says `answered`")
+case("body-and-front-matter.md", lambda b, n: b.replace("## Antwoord", "## Antwoordd").replace("date: 2023-01-26\n", "date: 2023-1-26\n", 1), 27, "-", "unknown section")
+also(14, "date", "`2023-1-26` is not a date in the form YYYY-MM-DD")
 
 for f in os.listdir("."):
     if f not in ("generate.py", "README.md"):
