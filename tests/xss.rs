@@ -367,3 +367,121 @@ fn payloads_through_the_senate_ingester_are_inert() {
     let page = site.page("questions/7-1999/index.html");
     assert!(page.contains("&lt;script&gt;"), "{page}");
 }
+
+/// The one question of [`every_format_round_trips_hostile_text`]: values that end a script, a
+/// CDATA section, an attribute, a CSV cell or record, a JavaScript line, or an iCalendar property.
+const TITLE: &str = "T </script><!-- ]]> \"q\" 'a' x\u{2028}y\u{2029}z \",\n=cmd\ttab; =1+1";
+const AUTHOR: &str = "=cmd|' /C calc'!A0";
+const KEYWORD: &str = "k \"</script>\u{2028}\",=1";
+
+#[test]
+fn every_format_round_trips_hostile_text() {
+    let site = Site::standard();
+    let p = |s: &str| serde_json::to_string(s).unwrap();
+    site.add(
+        "9-1",
+        "nl",
+        &format!(
+            "---\nid: \"9-1\"\nassembly: be-senate\nlegislature: 9\nnumber: 1\nlang: nl\noriginal_lang: nl\n\
+title: {t}\nauthor: {a}\naddressee: \"minister van Defensie\"\naddressee_kind: minister\nkeywords: [{k}]\n\
+date: 2023-12-01\ndeadline: 2024-02-01\nstatus: open\nevents:\n  - {{date: 2023-12-01, type: sent}}\n\
+source: \"https://www.senate.be/x\"\n---\n## Vraag\n\nText.\n",
+            t = p(TITLE),
+            a = p(AUTHOR),
+            k = p(KEYWORD),
+        ),
+    );
+    site.build()
+        .unwrap_or_else(|e| panic!("{e}: {:#?}", e.diagnostics()));
+    assert_clean(&site.out());
+
+    // JSON-LD: nothing in the script element could end it or a JavaScript line; the values
+    // come back intact through a JSON parser.
+    let page = site.page("questions/9-1/index.html");
+    let open = "<script type=\"application/ld+json\">";
+    let start = page.find(open).expect("the page has JSON-LD") + open.len();
+    let json = &page[start..start + page[start..].find("</script>").unwrap()];
+    assert!(
+        !json.contains(['<', '>', '&', '\u{2028}', '\u{2029}']),
+        "raw in the script: {json}"
+    );
+    let ld: serde_json::Value = serde_json::from_str(json).unwrap();
+    assert_eq!(ld["mainEntity"]["name"], TITLE);
+    assert_eq!(ld["mainEntity"]["author"]["name"], AUTHOR);
+
+    // Atom: the title and the category come back from an XML parser as written.
+    let feed = site.page("questions/9-1/feed.xml");
+    let doc = roxmltree::Document::parse(&feed).unwrap();
+    let title = doc
+        .descendants()
+        .find(|n| n.has_tag_name("title") && n.parent().is_some_and(|p| p.has_tag_name("entry")))
+        .unwrap();
+    assert!(title.text().unwrap().contains(TITLE), "{title:?}");
+    let entries = parse_atom(&site.page("questions/feed.xml"));
+    assert!(entries.iter().any(|e| e.1 == TITLE), "{entries:?}");
+    let terms: Vec<_> = roxmltree::Document::parse(&site.page("questions/feed.xml"))
+        .unwrap()
+        .descendants()
+        .filter_map(|n| n.attribute("term").map(str::to_string))
+        .collect();
+    assert!(terms.iter().any(|t| t == KEYWORD), "{terms:?}");
+    roxmltree::Document::parse(&site.page("sitemap.xml")).unwrap();
+
+    // CSV: one record for the question, its cells intact but for the formula guard.
+    let csv = std::fs::read(site.out().join("questions.csv")).unwrap();
+    let mut reader = csv::ReaderBuilder::new().from_reader(&csv[..]);
+    let headers = reader.headers().unwrap().clone();
+    let col = |name: &str| headers.iter().position(|h| h == name).unwrap();
+    let rows: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
+    let row = rows.iter().find(|r| &r[0] == "9-1").expect("a row for 9-1");
+    assert_eq!(rows.len(), 7, "one record per question and language");
+    assert_eq!(&row[col("title")], TITLE);
+    assert_eq!(&row[col("author")], format!("'{AUTHOR}"));
+    assert_eq!(&row[col("keywords")], KEYWORD);
+    assert_eq!(row.len(), headers.len());
+
+    // iCalendar: the event's summary and description come back unescaped, each property on its
+    // own line: the title's line break, comma and semicolons start nothing.
+    let ics = site.page("deadlines.ics");
+    let unfolded = icalendar::parser::unfold(&ics);
+    let cal = icalendar::parser::read_calendar(&unfolded).unwrap();
+    assert_eq!(cal.components.len(), 1);
+    let event = &cal.components[0];
+    let names: Vec<&str> = event.properties.iter().map(|p| p.name.as_str()).collect();
+    assert_eq!(
+        names,
+        [
+            "UID",
+            "DTSTAMP",
+            "DTSTART",
+            "DTEND",
+            "SUMMARY",
+            "DESCRIPTION",
+            "URL",
+            "TRANSP"
+        ]
+    );
+    let value = |name: &str| {
+        let v = &event
+            .properties
+            .iter()
+            .find(|p| p.name == name)
+            .unwrap()
+            .val;
+        v.as_str()
+            .replace("\\n", "\n")
+            .replace("\\,", ",")
+            .replace("\\;", ";")
+            .replace("\\\\", "\\")
+    };
+    assert!(
+        value("SUMMARY").ends_with(&format!(" — {TITLE}")),
+        "{}",
+        value("SUMMARY")
+    );
+    assert!(
+        value("DESCRIPTION").contains(AUTHOR),
+        "{}",
+        value("DESCRIPTION")
+    );
+}

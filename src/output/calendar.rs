@@ -8,46 +8,10 @@ use chrono::NaiveDate;
 
 use crate::content::Question;
 use crate::error::Result;
+use crate::output::escape::{ical_line, ical_text};
 use crate::render::publishing::{paths, upcoming, CALENDAR_KINDS};
 use crate::render::Renderer;
 use crate::site::library::QIdx;
-
-/// Escapes a TEXT value (RFC 5545 §3.3.11).
-pub fn escape_text(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '\\' => out.push_str("\\\\"),
-            ';' => out.push_str("\\;"),
-            ',' => out.push_str("\\,"),
-            '\n' => out.push_str("\\n"),
-            '\r' => {}
-            c if c.is_control() => {}
-            c => out.push(c),
-        }
-    }
-    out
-}
-
-/// Appends one content line, folded so that no line exceeds 75 octets (RFC 5545 §3.1), never
-/// inside a UTF-8 sequence, each ending in CRLF.
-pub fn push_line(out: &mut String, line: &str) {
-    let mut limit = 75;
-    let mut start = 0;
-    let mut len = 0;
-    for (i, c) in line.char_indices() {
-        if len + c.len_utf8() > limit {
-            out.push_str(&line[start..i]);
-            out.push_str("\r\n ");
-            start = i;
-            len = 0;
-            limit = 74;
-        }
-        len += c.len_utf8();
-    }
-    out.push_str(&line[start..]);
-    out.push_str("\r\n");
-}
 
 fn ical_date(d: NaiveDate) -> String {
     d.format("%Y%m%d").to_string()
@@ -81,9 +45,9 @@ fn calendar(r: &Renderer<'_>, l: usize, name: &str, questions: &[QIdx]) -> Optio
         "PRODID:-//Quaestor//Answer deadlines//EN".to_string(),
         "CALSCALE:GREGORIAN".to_string(),
         "METHOD:PUBLISH".to_string(),
-        format!("X-WR-CALNAME:{}", escape_text(&calname)),
+        format!("X-WR-CALNAME:{}", ical_text(&calname)),
     ] {
-        push_line(&mut out, &line);
+        ical_line(&mut out, &line);
     }
     let host = host(&r.base.full);
     for q in qs {
@@ -115,16 +79,16 @@ fn calendar(r: &Renderer<'_>, l: usize, name: &str, questions: &[QIdx]) -> Optio
                 "DTEND;VALUE=DATE:{}",
                 ical_date(deadline + chrono::Days::new(1))
             ),
-            format!("SUMMARY:{}", escape_text(&summary)),
-            format!("DESCRIPTION:{}", escape_text(&description)),
+            format!("SUMMARY:{}", ical_text(&summary)),
+            format!("DESCRIPTION:{}", ical_text(&description)),
             format!("URL:{url}"),
             "TRANSP:TRANSPARENT".to_string(),
             "END:VEVENT".to_string(),
         ] {
-            push_line(&mut out, &line);
+            ical_line(&mut out, &line);
         }
     }
-    push_line(&mut out, "END:VCALENDAR");
+    ical_line(&mut out, "END:VCALENDAR");
     Some(out.into_bytes())
 }
 
@@ -148,26 +112,4 @@ pub fn files(r: &Renderer<'_>) -> Result<Vec<(String, Vec<u8>)>> {
         }
     }
     Ok(out)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn text_is_escaped() {
-        assert_eq!(escape_text("a,b;c\\d\ne"), "a\\,b\\;c\\\\d\\ne");
-    }
-
-    #[test]
-    fn long_lines_fold_at_75_octets_without_splitting_characters() {
-        let mut out = String::new();
-        let line = format!("SUMMARY:{}", "é".repeat(100));
-        push_line(&mut out, &line);
-        for l in out.split_terminator("\r\n") {
-            assert!(l.len() <= 75, "{} octets", l.len());
-        }
-        let unfolded = out.trim_end_matches("\r\n").replace("\r\n ", "");
-        assert_eq!(unfolded, line);
-    }
 }

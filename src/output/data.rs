@@ -12,6 +12,7 @@ use crate::build::Site;
 use crate::cache::Memo;
 use crate::content::{Question, Status};
 use crate::error::Result;
+use crate::output::escape::csv_row;
 use crate::render::publishing::{paths, DataPageFiles};
 use crate::render::{views, Renderer};
 use crate::site::library::{Group, TaxonomyKind};
@@ -108,26 +109,6 @@ fn record(r: &Renderer<'_>, site: &Site, g: &Group) -> Result<Value> {
         "url": r.base.absolute(&format!("questions/{}/", g.id)),
         "versions": versions,
     }))
-}
-
-/// One CSV cell: RFC 4180 quoting, and a `'` before text a spreadsheet would run as a formula.
-pub fn csv_cell(s: &str) -> String {
-    let s = if s.starts_with(['=', '+', '-', '@', '\t', '\r']) {
-        format!("'{s}")
-    } else {
-        s.to_string()
-    };
-    if s.contains([',', '"', '\n', '\r']) {
-        format!("\"{}\"", s.replace('"', "\"\""))
-    } else {
-        s
-    }
-}
-
-fn csv_row(out: &mut String, cells: &[String]) {
-    let row: Vec<String> = cells.iter().map(|c| csv_cell(c)).collect();
-    out.push_str(&row.join(","));
-    out.push_str("\r\n");
 }
 
 fn csv_line(r: &Renderer<'_>, i: u32) -> Vec<String> {
@@ -261,13 +242,7 @@ pub fn files(site: &Site, r: &Renderer<'_>, memo: &Memo<'_>) -> Result<Vec<(Stri
     drop(kept_lines);
     let jsonl = jsonl.finish(previous);
     let mut csv = String::new();
-    csv_row(
-        &mut csv,
-        &CSV_COLUMNS
-            .iter()
-            .map(|c| c.to_string())
-            .collect::<Vec<_>>(),
-    );
+    csv_row(&mut csv, CSV_COLUMNS);
     // Rows are built in parallel, each group's into its own string, and joined in order.
     let rows: Vec<String> = lib
         .groups
@@ -275,7 +250,7 @@ pub fn files(site: &Site, r: &Renderer<'_>, memo: &Memo<'_>) -> Result<Vec<(Stri
         .map(|g| {
             let mut rows = String::new();
             for &(_, i) in &g.versions {
-                csv_row(&mut rows, &csv_line(r, i));
+                csv_row(&mut rows, csv_line(r, i));
             }
             rows
         })
@@ -318,17 +293,6 @@ pub fn files(site: &Site, r: &Renderer<'_>, memo: &Memo<'_>) -> Result<Vec<(Stri
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn csv_cells_are_quoted_and_defused() {
-        assert_eq!(csv_cell("plain"), "plain");
-        assert_eq!(csv_cell("a,b"), "\"a,b\"");
-        assert_eq!(csv_cell("say \"hi\""), "\"say \"\"hi\"\"\"");
-        assert_eq!(csv_cell("=1+1"), "'=1+1");
-        assert_eq!(csv_cell("-2"), "'-2");
-        assert_eq!(csv_cell("@SUM(A1)"), "'@SUM(A1)");
-        assert_eq!(csv_cell("line\nbreak"), "\"line\nbreak\"");
-    }
 
     #[test]
     fn checksums_are_sorted_by_file() {

@@ -12,6 +12,7 @@ use rayon::prelude::*;
 use crate::cache::Memo;
 use crate::content::Question;
 use crate::error::Result;
+use crate::output::escape::{xml_attr, xml_text};
 use crate::render::publishing::{paths, FEED_KINDS};
 use crate::render::{views, Renderer};
 use crate::site::library::QIdx;
@@ -45,24 +46,6 @@ pub struct Feed {
     pub entries: Vec<Entry>,
 }
 
-/// Escapes text for XML content and attributes, dropping characters XML 1.0 forbids.
-pub fn escape(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&apos;"),
-            '\t' | '\n' | '\r' => out.push(c),
-            c if (c as u32) < 0x20 || c == '\u{FFFE}' || c == '\u{FFFF}' => {}
-            c => out.push(c),
-        }
-    }
-    out
-}
-
 /// An RFC 3339 timestamp for a date: midnight UTC.
 pub fn timestamp(d: NaiveDate) -> String {
     format!("{d}T00:00:00Z")
@@ -80,28 +63,28 @@ impl Feed {
         x.push_str("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n");
         x.push_str(&format!(
             "<feed xmlns=\"http://www.w3.org/2005/Atom\" xml:lang=\"{}\">\n",
-            escape(&self.lang)
+            xml_attr(&self.lang)
         ));
-        x.push_str(&format!("<id>{}</id>\n", escape(&self.id)));
-        x.push_str(&format!("<title>{}</title>\n", escape(&self.title)));
+        x.push_str(&format!("<id>{}</id>\n", xml_text(&self.id)));
+        x.push_str(&format!("<title>{}</title>\n", xml_text(&self.title)));
         x.push_str(&format!("<updated>{}</updated>\n", timestamp(updated)));
         x.push_str(&format!(
             "<link rel=\"self\" type=\"application/atom+xml\" href=\"{}\"/>\n",
-            escape(&self.self_url)
+            xml_attr(&self.self_url)
         ));
         x.push_str(&format!(
             "<link rel=\"alternate\" type=\"text/html\" href=\"{}\"/>\n",
-            escape(&self.page_url)
+            xml_attr(&self.page_url)
         ));
         x.push_str(&format!(
             "<author><name>{}</name></author>\n",
-            escape(&self.author)
+            xml_text(&self.author)
         ));
         x.push_str("<generator uri=\"https://github.com/quaestor\">Quaestor</generator>\n");
         for e in &self.entries {
             x.push_str("<entry>\n");
-            x.push_str(&format!("<id>{}</id>\n", escape(&e.id)));
-            x.push_str(&format!("<title>{}</title>\n", escape(&e.title)));
+            x.push_str(&format!("<id>{}</id>\n", xml_text(&e.id)));
+            x.push_str(&format!("<title>{}</title>\n", xml_text(&e.title)));
             x.push_str(&format!(
                 "<published>{}</published>\n",
                 timestamp(e.published)
@@ -109,18 +92,18 @@ impl Feed {
             x.push_str(&format!("<updated>{}</updated>\n", timestamp(e.updated)));
             x.push_str(&format!(
                 "<link rel=\"alternate\" type=\"text/html\" href=\"{}\"/>\n",
-                escape(&e.link)
+                xml_attr(&e.link)
             ));
             x.push_str(&format!(
                 "<author><name>{}</name></author>\n",
-                escape(&e.author)
+                xml_text(&e.author)
             ));
             for c in &e.categories {
-                x.push_str(&format!("<category term=\"{}\"/>\n", escape(c)));
+                x.push_str(&format!("<category term=\"{}\"/>\n", xml_attr(c)));
             }
             x.push_str(&format!(
                 "<summary type=\"text\">{}</summary>\n",
-                escape(&e.summary)
+                xml_text(&e.summary)
             ));
             x.push_str("</entry>\n");
         }
@@ -361,17 +344,4 @@ pub fn files(r: &Renderer<'_>, memo: &Memo<'_>) -> Result<Vec<(String, Vec<u8>)>
         out.extend(per_question);
     }
     Ok(out)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn escapes_markup_and_drops_control_characters() {
-        assert_eq!(
-            escape("a<b> & \"c\" 'd'\u{1}"),
-            "a&lt;b&gt; &amp; &quot;c&quot; &apos;d&apos;"
-        );
-    }
 }

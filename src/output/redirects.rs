@@ -10,6 +10,7 @@ use serde::Deserialize;
 
 use crate::build::Site;
 use crate::error::{Diagnostic, Error, Result};
+use crate::output::escape::xml_attr;
 use crate::output::{links, search::BUNDLE_DIR};
 use crate::render::Renderer;
 use crate::site::urls::BaseUrl;
@@ -316,17 +317,11 @@ pub fn file_for(from: &str) -> String {
     }
 }
 
-fn escape(s: &str) -> String {
-    s.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
-}
-
 /// A page that sends browsers and crawlers on to the new address.
 pub fn page(base: &BaseUrl, r: &Redirect) -> Vec<u8> {
-    let to = escape(&base.link(&r.to));
-    let abs = escape(&base.absolute(&r.to));
+    // Both serve in attributes as well as text, which the attribute escaper covers.
+    let (to, abs) = (base.link(&r.to), base.absolute(&r.to));
+    let (to, abs) = (xml_attr(&to), xml_attr(&abs));
     format!(
         "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>Moved to {abs}</title>\n<link rel=\"canonical\" href=\"{abs}\">\n<meta name=\"robots\" content=\"noindex\">\n<meta http-equiv=\"refresh\" content=\"0; url={to}\">\n</head>\n<body>\n<p><a href=\"{to}\">{abs}</a></p>\n</body>\n</html>\n"
     )

@@ -1,25 +1,18 @@
 //! `sitemap.xml` (split into a sitemap index past the protocol's 50,000 URLs per file) and, for
 //! sites served at a host root, `robots.txt` pointing to it.
 
+use crate::output::escape::xml_text;
 use crate::site::urls::BaseUrl;
 
 /// The protocol's limit of URLs per sitemap file.
 pub const MAX_URLS: usize = 50_000;
-
-fn escape(s: &str) -> String {
-    s.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
-        .replace('\'', "&apos;")
-}
 
 fn urlset(base: &BaseUrl, pages: &[String]) -> Vec<u8> {
     let mut xml = String::with_capacity(pages.len() * 80 + 200);
     xml.push_str("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n");
     for rel in pages {
         xml.push_str("<url><loc>");
-        xml.push_str(&escape(&base.absolute(rel)));
+        xml.push_str(&xml_text(&base.absolute(rel)));
         xml.push_str("</loc></url>\n");
     }
     xml.push_str("</urlset>\n");
@@ -39,7 +32,7 @@ pub fn files(base: &BaseUrl, pages: &mut Vec<String>) -> Vec<(String, Vec<u8>)> 
             let name = format!("sitemap-{}.xml", i + 1);
             index.push_str(&format!(
                 "<sitemap><loc>{}</loc></sitemap>\n",
-                escape(&base.absolute(&name))
+                xml_text(&base.absolute(&name))
             ));
             out.push((name, urlset(base, chunk)));
         }

@@ -207,7 +207,7 @@ impl<'a> Renderer<'a> {
     }
 
     /// schema.org JSON-LD for a question page: a `QAPage` whose `Question` has an
-    /// `acceptedAnswer` once answered. Safe to put inside `<script>`: `<`, `>` and `&` are escaped.
+    /// `acceptedAnswer` once answered. Safe to put inside `<script>` (see `json_for_script`).
     pub fn question_jsonld(
         &self,
         q: &Question,
@@ -239,7 +239,7 @@ impl<'a> Renderer<'a> {
             "@type": "QAPage",
             "mainEntity": question,
         });
-        script_safe_json(&doc)
+        crate::output::escape::json_for_script(&doc)
     }
 
     /// The open-data page of every language, rendered through the theme's `data.html`.
@@ -317,12 +317,4 @@ impl Renderer<'_> {
 pub struct DataPageFiles {
     pub files: Vec<String>,
     pub example: Option<(String, String)>,
-}
-
-/// JSON that can sit inside an HTML `<script>` element.
-pub fn script_safe_json(v: &serde_json::Value) -> String {
-    v.to_string()
-        .replace('<', "\\u003c")
-        .replace('>', "\\u003e")
-        .replace('&', "\\u0026")
 }
