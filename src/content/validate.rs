@@ -6,7 +6,7 @@ use std::path::Path;
 use super::body::Body;
 use super::frontmatter::{FieldLines, RawFrontMatter};
 use super::limits;
-use super::model::{EventType, Question, Status};
+use super::model::{status_from_events, EventType, Question, Status};
 use crate::error::Diagnostic;
 
 /// What a file's name says about it: `questions/<legislature>/<id>.<lang>.md`.
@@ -46,32 +46,6 @@ pub fn is_valid_id(id: &str) -> bool {
                 && !n.starts_with('0')
         }
         None => false,
-    }
-}
-
-/// The status the chronology implies.
-pub fn status_from_events(events: &[super::model::Event]) -> Status {
-    let has = |k: EventType| events.iter().any(|e| e.kind == k);
-    if has(EventType::Answer) {
-        Status::Answered
-    } else if has(EventType::Requalification) {
-        Status::Requalified
-    } else if has(EventType::EndOfLegislature) {
-        Status::EndOfLegislature
-    } else if has(EventType::FileClosed) {
-        Status::Closed
-    } else {
-        Status::Open
-    }
-}
-
-fn status_name(s: Status) -> &'static str {
-    match s {
-        Status::Open => "open",
-        Status::Answered => "answered",
-        Status::Closed => "closed",
-        Status::EndOfLegislature => "end-of-legislature",
-        Status::Requalified => "requalified",
     }
 }
 
@@ -491,7 +465,7 @@ pub fn validate(
             if expected != status {
                 problem(
                     "status",
-                    format!("status is `{}` but the chronology says `{}`", status_name(status), status_name(expected)),
+                    format!("status is `{}` but the chronology says `{}`", status.as_str(), expected.as_str()),
                     "the status follows from the events: answer → answered, requalification → requalified, end-of-legislature, file-closed → closed, else open",
                 );
             }
@@ -512,7 +486,7 @@ pub fn validate(
                 path,
                 format!(
                     "the body has an answer section but the status is `{}`",
-                    status_name(s)
+                    s.as_str()
                 ),
             )
             .line(body_first_line + body.answer_line.unwrap_or(1) - 1)

@@ -15,7 +15,7 @@ pub mod parse;
 pub mod render;
 pub mod write;
 
-pub use fetch::{FetchError, FetchOptions, Fetcher, DEFAULT_SITE};
+pub use fetch::{FetchError, FetchOptions, Fetcher};
 pub use model::*;
 pub use parse::{parse_page, ParseError, ParseErrorKind};
 pub use render::to_markdown_file;
