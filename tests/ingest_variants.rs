@@ -9,11 +9,13 @@ fn fixtures() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/senate")
 }
 
-fn ingest_bundled() -> (tempfile::TempDir, IngestReport) {
+fn ingest_fixtures() -> (tempfile::TempDir, IngestReport) {
     let dir = tempfile::tempdir().unwrap();
     let args = IngestArgs {
         content: dir.path().to_path_buf(),
-        sources: vec![fixtures().join("bundled").display().to_string()],
+        sources: ["bundled", "variants"]
+            .map(|f| fixtures().join(f).display().to_string())
+            .to_vec(),
         ..Default::default()
     };
     let report = run(&args).unwrap();
@@ -36,7 +38,7 @@ fn split(file: &str) -> (serde_yaml::Value, Vec<String>, String) {
 
 #[test]
 fn every_fixture_matches_its_expected_front_matter() {
-    let (dir, report) = ingest_bundled();
+    let (dir, report) = ingest_fixtures();
     assert!(!report.has_failures(), "{report}");
     let mut checked = 0;
     for entry in std::fs::read_dir(fixtures().join("expected")).unwrap() {
@@ -104,12 +106,12 @@ fn every_fixture_matches_its_expected_front_matter() {
         );
         checked += 1;
     }
-    assert_eq!(checked, 17);
+    assert_eq!(checked, 19);
 }
 
 #[test]
 fn mojibake_is_repaired_and_reported() {
-    let (dir, report) = ingest_bundled();
+    let (dir, report) = ingest_fixtures();
     assert_eq!(report.repaired.len(), 1);
     assert!(report.repaired[0].ends_with("8-60.nl.txt"));
     assert!(report.to_string().contains("repaired mojibake: 1"));
@@ -124,7 +126,7 @@ fn mojibake_is_repaired_and_reported() {
 
 #[test]
 fn html_is_decoded_and_cannot_inject() {
-    let (dir, _) = ingest_bundled();
+    let (dir, _) = ingest_fixtures();
     // windows-1252 page with entities, a script in <head> and a nav table.
     let fr = std::fs::read_to_string(dir.path().join("questions/8/8-101.fr.md")).unwrap();
     assert!(fr.contains("l’an dernier par des rançongiciels"));

@@ -271,7 +271,12 @@ fn load_file(
     ))
 }
 
-fn parse_file(rel: &Path, bytes: &[u8], languages: &[String]) -> Result<Question, Vec<Diagnostic>> {
+/// One file's bytes to a [`Question`], as the build reads it; ingest checks what it writes with it.
+pub fn parse_file(
+    rel: &Path,
+    bytes: &[u8],
+    languages: &[String],
+) -> Result<Question, Vec<Diagnostic>> {
     let rel = rel.to_path_buf();
     let text = decode(&rel, bytes).map_err(|d| vec![d])?;
     frontmatter::check_controls(&rel, &text).map_err(|d| vec![d])?;

@@ -6,7 +6,7 @@ use std::path::Path;
 use super::body::Body;
 use super::frontmatter::{FieldLines, Parsed, RawFrontMatter};
 use super::limits;
-use super::model::{EventType, Question, Status};
+use super::model::{status_from_events, EventType, Question, Status};
 use crate::error::Diagnostic;
 
 /// What a file's name says about it: `questions/<legislature>/<id>.<lang>.md`.
@@ -67,32 +67,6 @@ const LANGUAGE_WORDS: &[(&str, &str)] = &[
     ("duits", "de"),
     ("allemand", "de"),
 ];
-
-/// The status the chronology implies.
-pub fn status_from_events(events: &[super::model::Event]) -> Status {
-    let has = |k: EventType| events.iter().any(|e| e.kind == k);
-    if has(EventType::Answer) {
-        Status::Answered
-    } else if has(EventType::Requalification) {
-        Status::Requalified
-    } else if has(EventType::EndOfLegislature) {
-        Status::EndOfLegislature
-    } else if has(EventType::FileClosed) {
-        Status::Closed
-    } else {
-        Status::Open
-    }
-}
-
-fn status_name(s: Status) -> &'static str {
-    match s {
-        Status::Open => "open",
-        Status::Answered => "answered",
-        Status::Closed => "closed",
-        Status::EndOfLegislature => "end-of-legislature",
-        Status::Requalified => "requalified",
-    }
-}
 
 /// Every text value with its field and, in a list, its 1-based position.
 fn texts(raw: &RawFrontMatter) -> impl Iterator<Item = (&'static str, Option<usize>, &str)> {
@@ -527,7 +501,7 @@ pub fn validate(
                 status_reported = true;
                 problem(
                     "status",
-                    format!("status is `{}` but the chronology says `{}`", status_name(status), status_name(expected)),
+                    format!("status is `{}` but the chronology says `{}`", status.as_str(), expected.as_str()),
                     "the status follows from the events: answer → answered, requalification → requalified, end-of-legislature, file-closed → closed, else open",
                 );
             }
@@ -548,7 +522,7 @@ pub fn validate(
                 path,
                 format!(
                     "the body has an answer section but the status is `{}`",
-                    status_name(s)
+                    s.as_str()
                 ),
             )
             .line(body_first_line + body.and_then(|b| b.answer_line).unwrap_or(1) - 1)

@@ -3,16 +3,10 @@
 //! each attempt; same-host redirects only; a size limit) and frugal (an on-disk cache of raw
 //! pages, so a re-run does not hit the site again).
 
-use super::model::{page_url, Lang, QuestionId};
+use super::model::{page_url, Lang, QuestionId, DEFAULT_SITE, MAX_PAGE_BYTES};
 use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
-
-/// The one host all page URLs are normalised to.
-pub const DEFAULT_SITE: &str = "https://www.senate.be/www/";
-
-/// Largest page we accept, fetched or local (real pages are below 100 KB).
-pub const MAX_PAGE_BYTES: u64 = 16 * 1024 * 1024;
 
 /// Redirects followed per attempt (the Senate site uses at most one, http → https).
 const MAX_REDIRECTS: usize = 5;

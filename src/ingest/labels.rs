@@ -1,7 +1,7 @@
 //! The printed labels of both languages, in one place, so an unknown label can be
 //! reported with the full list of what was expected.
 
-use super::model::{EventType, LinkTarget, LinkType};
+use super::model::{EventType, LinkKind, LinkType};
 
 pub const EVENT_LABELS: &[(&str, EventType)] = &[
     ("Verzending vraag", EventType::Sent),
@@ -29,12 +29,12 @@ pub const LINK_LABELS: &[(&str, LinkType)] = &[
     ("Geherkwalificeerd als", LinkType::RequalifiedAs),
     ("Requalifiée comme", LinkType::RequalifiedAs),
 ];
-pub const LINK_KINDS: &[(&str, LinkTarget)] = &[
-    ("schriftelijke vraag", LinkTarget::WrittenQuestion),
-    ("question écrite", LinkTarget::WrittenQuestion),
-    ("vraag om uitleg", LinkTarget::RequestForExplanations),
-    ("demande d'explications", LinkTarget::RequestForExplanations),
-    ("demande d’explications", LinkTarget::RequestForExplanations),
+pub const LINK_KINDS: &[(&str, LinkKind)] = &[
+    ("schriftelijke vraag", LinkKind::WrittenQuestion),
+    ("question écrite", LinkKind::WrittenQuestion),
+    ("vraag om uitleg", LinkKind::RequestForExplanations),
+    ("demande d'explications", LinkKind::RequestForExplanations),
+    ("demande d’explications", LinkKind::RequestForExplanations),
 ];
 pub const MONTHS_NL: [&str; 12] = [
     "januari",

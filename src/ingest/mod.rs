@@ -15,7 +15,7 @@ pub mod parse;
 pub mod render;
 pub mod write;
 
-pub use fetch::{FetchError, FetchOptions, Fetcher, DEFAULT_SITE};
+pub use fetch::{FetchError, FetchOptions, Fetcher};
 pub use model::*;
 pub use parse::{parse_page, ParseError, ParseErrorKind};
 pub use render::to_markdown_file;
@@ -402,8 +402,9 @@ impl Job<'_> {
         }
     }
 
-    /// Decode, repair, parse, render, store one page. `expected` is the id and language the
-    /// request asked for: a page of another question is refused, never stored under its own id.
+    /// Decode, repair, parse, render, check (as the build reads it) and store one page.
+    /// `expected` is the id and language the request asked for: a page of another question is
+    /// refused, never stored under its own id.
     fn page(
         &mut self,
         source: &str,
@@ -452,6 +453,26 @@ impl Job<'_> {
         }
         self.seen.insert(rel.clone(), source.to_string());
         let content = to_markdown_file(&page);
+        // What ingest accepts, the build accepts: the file is read as the build reads it.
+        let langs = [page.lang.code().to_string()];
+        if let Err(problems) =
+            crate::content::load::parse_file(Path::new(&rel), content.as_bytes(), &langs)
+        {
+            let why: Vec<String> = problems
+                .iter()
+                .map(|d| match &d.field {
+                    Some(field) => format!("`{field}`: {}", d.message),
+                    None => d.message.clone(),
+                })
+                .collect();
+            let reason = format!(
+                "inconsistent page: the content file it gives would not build ({}); nothing \
+                 written: compare the page with the Senate site's copy",
+                why.join("; ")
+            );
+            self.reject(source, None, reason);
+            return Ok(());
+        }
         let outcome = match self.store.put(&rel, content.as_bytes()) {
             Ok(outcome) => outcome,
             // A link or a non-file in the way concerns this page only: refuse it, go on.

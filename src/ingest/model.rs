@@ -1,7 +1,19 @@
-//! The parsed page: what a Senate written-question page says, independent of language.
+//! The parsed page: what a Senate written-question page says, independent of language. Its
+//! kinds (status, events, links, offices) are the content model's, so what ingest writes is what
+//! the build reads. The source's constants live here, below fetch and write, which both use them.
 
 use chrono::NaiveDate;
 use std::fmt;
+
+pub use crate::content::model::{
+    status_from_events, AddresseeKind, Event, EventType, Link, LinkKind, LinkType, Status,
+};
+
+/// The one host all page URLs are normalised to.
+pub const DEFAULT_SITE: &str = "https://www.senate.be/www/";
+
+/// Largest page we accept, fetched or local (real pages are below 100 KB).
+pub const MAX_PAGE_BYTES: u64 = 16 * 1024 * 1024;
 
 /// Page language (and original language of the question).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -57,116 +69,6 @@ impl fmt::Display for QuestionId {
     }
 }
 
-/// Kind of office asked, derived from the printed office text.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum AddresseeKind {
-    Minister,
-    VicePrimeMinister,
-    PrimeMinister,
-    SecretaryOfState,
-}
-
-impl AddresseeKind {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            AddresseeKind::Minister => "minister",
-            AddresseeKind::VicePrimeMinister => "vice-prime-minister",
-            AddresseeKind::PrimeMinister => "prime-minister",
-            AddresseeKind::SecretaryOfState => "secretary-of-state",
-        }
-    }
-}
-
-/// One chronology event type.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum EventType {
-    Sent,
-    Answer,
-    Reminder,
-    FileClosed,
-    EndOfLegislature,
-    Requalification,
-}
-
-impl EventType {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            EventType::Sent => "sent",
-            EventType::Answer => "answer",
-            EventType::Reminder => "reminder",
-            EventType::FileClosed => "file-closed",
-            EventType::EndOfLegislature => "end-of-legislature",
-            EventType::Requalification => "requalification",
-        }
-    }
-}
-
-/// One chronology line.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Event {
-    pub date: NaiveDate,
-    pub kind: EventType,
-}
-
-/// Relation expressed by a link line.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum LinkType {
-    AlsoAskedTo,
-    ReintroductionOf,
-    ReintroducedAs,
-    RequalificationOf,
-    RequalifiedAs,
-}
-
-impl LinkType {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            LinkType::AlsoAskedTo => "also-asked-to",
-            LinkType::ReintroductionOf => "reintroduction-of",
-            LinkType::ReintroducedAs => "reintroduced-as",
-            LinkType::RequalificationOf => "requalification-of",
-            LinkType::RequalifiedAs => "requalified-as",
-        }
-    }
-}
-
-/// What a link points at: requests for explanations are a separate numbering series.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum LinkTarget {
-    WrittenQuestion,
-    RequestForExplanations,
-}
-
-/// One link line.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Link {
-    pub kind: LinkType,
-    pub target: LinkTarget,
-    pub id: QuestionId,
-}
-
-/// Status derived from the chronology (never stored in the source).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Status {
-    Open,
-    Answered,
-    Closed,
-    EndOfLegislature,
-    Requalified,
-}
-
-impl Status {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Status::Open => "open",
-            Status::Answered => "answered",
-            Status::Closed => "closed",
-            Status::EndOfLegislature => "end-of-legislature",
-            Status::Requalified => "requalified",
-        }
-    }
-}
-
 /// A parsed main page (one question, one language).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SenatePage {
@@ -202,20 +104,9 @@ impl SenatePage {
         self.events.iter().find(|e| e.kind == kind).map(|e| e.date)
     }
 
-    /// Status by precedence: answered, end of legislature, closed, requalified, else open.
+    /// The status the chronology implies, as the build requires it.
     pub fn status(&self) -> Status {
-        let has = |k| self.events.iter().any(|e| e.kind == k);
-        if has(EventType::Answer) {
-            Status::Answered
-        } else if has(EventType::EndOfLegislature) {
-            Status::EndOfLegislature
-        } else if has(EventType::FileClosed) {
-            Status::Closed
-        } else if has(EventType::Requalification) {
-            Status::Requalified
-        } else {
-            Status::Open
-        }
+        status_from_events(&self.events)
     }
 
     /// The normalised public URL of this page.
@@ -226,7 +117,7 @@ impl SenatePage {
 
 /// `https://www.senate.be/www/?MIval=/Vragen/SchriftelijkeVraag&LEG=..&NR=..&LANG=..`
 pub fn canonical_url(id: QuestionId, lang: Lang) -> String {
-    page_url(crate::ingest::fetch::DEFAULT_SITE, id, lang)
+    page_url(DEFAULT_SITE, id, lang)
 }
 
 /// The page URL under a given site base (the real site or a mirror / test server).

@@ -507,7 +507,11 @@ fn link_line(line: &str, n: usize) -> Result<Option<Link>, ParseError> {
             let expected = format!("a link kind, {}", labels(LINK_KINDS));
             err(n, ParseErrorKind::UnknownLabel, &expected, Some(line))
         })?;
-    Ok(Some(Link { kind, target, id }))
+    Ok(Some(Link {
+        kind,
+        id: id.to_string(),
+        target,
+    }))
 }
 
 fn question_heading_start(line: &str) -> bool {

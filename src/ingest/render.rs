@@ -45,14 +45,10 @@ pub fn to_markdown_file(page: &SenatePage) -> String {
     if !page.links.is_empty() {
         o.push_str("links:\n");
         for l in &page.links {
-            let _ = write!(
-                o,
-                "  - {{type: {}, id: {}",
-                l.kind.as_str(),
-                json(&l.id.to_string())
-            );
-            if l.target == LinkTarget::RequestForExplanations {
-                o.push_str(", kind: request-for-explanations");
+            let _ = write!(o, "  - {{type: {}, id: {}", l.kind, json(&l.id));
+            // The written-question series is the default, left implicit.
+            if l.target != LinkKind::WrittenQuestion {
+                let _ = write!(o, ", kind: {}", l.target);
             }
             o.push_str("}\n");
         }

@@ -47,7 +47,7 @@ fn io_err(path: &Path) -> impl FnOnce(io::Error) -> WriteError + '_ {
 
 /// Largest existing content file the hand-edit guard compares (ours are far smaller; a larger
 /// one cannot be ours and counts as a hand edit).
-const EXISTING_LIMIT: u64 = 4 * super::fetch::MAX_PAGE_BYTES;
+const EXISTING_LIMIT: u64 = 4 * super::model::MAX_PAGE_BYTES;
 
 /// A refusal to read `root/rel`, as a store error; `None` when the file is missing.
 fn refused(root: &Path, rel: &str, r: Refusal) -> Option<WriteError> {

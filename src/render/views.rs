@@ -35,56 +35,39 @@ pub struct Summary {
     pub timing_class: &'static str,
 }
 
+/// The status's class name in pages and data: its one spelling.
 pub fn status_key(s: Status) -> &'static str {
-    match s {
-        Status::Open => "open",
-        Status::Answered => "answered",
-        Status::Closed => "closed",
-        Status::EndOfLegislature => "end-of-legislature",
-        Status::Requalified => "requalified",
+    s.as_str()
+}
+
+/// A kind's string key: `<prefix>_<spelling>`, hyphens as underscores (`event_file_closed`).
+fn key(prefix: &str, spelling: &str) -> String {
+    let spelling = spelling.replace('-', "_");
+    if prefix.is_empty() {
+        spelling
+    } else {
+        format!("{prefix}_{spelling}")
     }
 }
 
 pub fn status_label(t: &Strings, s: Status) -> String {
-    t.get(&format!("status_{}", status_key(s).replace('-', "_")))
-        .to_string()
+    t.get(&key("status", s.as_str())).to_string()
 }
 
 pub fn kind_label(t: &Strings, k: AddresseeKind) -> &str {
-    t.get(match k {
-        AddresseeKind::Minister => "kind_minister",
-        AddresseeKind::VicePrimeMinister => "kind_vice_prime_minister",
-        AddresseeKind::PrimeMinister => "kind_prime_minister",
-        AddresseeKind::SecretaryOfState => "kind_secretary_of_state",
-    })
+    t.get(&key("kind", k.as_str()))
 }
 
 pub fn event_label(t: &Strings, e: EventType) -> &str {
-    t.get(match e {
-        EventType::Sent => "event_sent",
-        EventType::Answer => "event_answer",
-        EventType::Reminder => "event_reminder",
-        EventType::FileClosed => "event_file_closed",
-        EventType::EndOfLegislature => "event_end_of_legislature",
-        EventType::Requalification => "event_requalification",
-    })
+    t.get(&key("event", e.as_str()))
 }
 
 pub fn link_label(t: &Strings, l: LinkType) -> &str {
-    t.get(match l {
-        LinkType::AlsoAskedTo => "link_also_asked_to",
-        LinkType::ReintroductionOf => "link_reintroduction_of",
-        LinkType::ReintroducedAs => "link_reintroduced_as",
-        LinkType::RequalificationOf => "link_requalification_of",
-        LinkType::RequalifiedAs => "link_requalified_as",
-    })
+    t.get(&key("link", l.as_str()))
 }
 
 pub fn link_target_label(t: &Strings, k: LinkKind) -> &str {
-    t.get(match k {
-        LinkKind::WrittenQuestion => "written_question",
-        LinkKind::RequestForExplanations => "request_for_explanations",
-    })
+    t.get(&key("", k.as_str()))
 }
 
 /// `{n}` in a string replaced by a number, choosing `<key>_one` or `<key>_other`.
