@@ -109,14 +109,15 @@ fn statistics_match_hand_computed_numbers() {
     let site = defence_site();
     site.build().unwrap();
     let page = site.page("ministries/defensie/index.html");
+    // Every rate carries its n.
     // 8 asked, 5 answered (63 %), median 30, p90 nearest rank ceil(4.5) = 5th = 100,
     // late 2 of 5 answered with a deadline (40 %), 3 open, 1 overdue.
     for figure in [
         "<dt>Gesteld</dt><dd>8</dd>",
-        "<dt>Aandeel beantwoord</dt><dd>63 %</dd>",
+        "<dt>Aandeel beantwoord</dt><dd>63 % (5/8)</dd>",
         "<dt>Mediaan dagen tot antwoord</dt><dd>30</dd>",
         "<dt>90e percentiel dagen</dt><dd>100</dd>",
-        "<dt>Aandeel te laat beantwoord</dt><dd>40 %</dd>",
+        "<dt>Aandeel te laat beantwoord</dt><dd>40 % (2/5)</dd>",
         r#"<dt>Open</dt><dd><a href="/ministries/defensie/open/">3</a></dd>"#,
         r#"<dt>Over de termijn</dt><dd><a href="/ministries/defensie/overdue/">1</a></dd>"#,
     ] {
@@ -127,7 +128,7 @@ fn statistics_match_hand_computed_numbers() {
         );
     }
     // By year: 2023 holds every question.
-    assert!(page.contains("<th scope=\"row\">2023</th><td>8</td><td>63 %</td><td>30</td><td>100</td><td>40 %</td><td>3</td><td>1</td>"));
+    assert!(page.contains("<th scope=\"row\">2023</th><td>8</td><td>63 % (5/8)</td><td>30</td><td>100</td><td>40 % (2/5)</td><td>3</td><td>1</td>"));
     let stats = site.page("stats/index.html");
     assert!(stats.contains("<dt>Mediaan dagen tot antwoord</dt><dd>30</dd>"));
     // The days-to-answer distribution: 0–15: 1, 16–30: 2, 31–45: 1, 91–180: 1.

@@ -62,7 +62,7 @@ fn the_pagefind_bundle_indexes_every_language_with_facets() {
         r#"<a data-pagefind-filter="Partij" href="/repo/parties/groen/">Groen</a>"#,
         r#"<a data-pagefind-filter="Trefwoord" href="/repo/keywords/spionage/">spionage</a>"#,
         r#"data-pagefind-filter="Status">Beantwoord</span>"#,
-        r#"data-pagefind-filter="Legislatuur">"#,
+        r#"data-pagefind-filter="Zittingsperiode">"#,
         r#"data-pagefind-filter="Oorspronkelijke taal">"#,
     ] {
         assert!(q.contains(attr), "question page lacks {attr}");

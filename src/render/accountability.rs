@@ -47,15 +47,21 @@ fn row(t: &Strings, label: String, s: &Summary) -> StatsRow {
     StatsRow {
         label,
         asked: t.number(s.asked),
-        answered_share: s
-            .answered_share()
-            .map(|x| t.percent(x))
-            .unwrap_or_else(dash),
+        answered_share: rate(t, s.answered_share(), s.answered, s.asked),
         median: s.median_days.map(|x| t.decimal(x)).unwrap_or_else(dash),
         p90: s.p90_days.map(|x| x.to_string()).unwrap_or_else(dash),
-        late_share: s.late_share().map(|x| t.percent(x)).unwrap_or_else(dash),
+        late_share: rate(t, s.late_share(), s.late, s.answered_with_deadline),
         open: t.number(s.open),
         overdue: t.number(s.overdue),
+    }
+}
+
+/// A share with the counts it comes from ("50 % (1/2)"): a percentage of one question looks
+/// like a finding unless its n is beside it.
+fn rate(t: &Strings, share: Option<f64>, part: usize, whole: usize) -> String {
+    match share {
+        Some(x) => format!("{} ({}/{})", t.percent(x), t.number(part), t.number(whole)),
+        None => "—".to_string(),
     }
 }
 
@@ -338,7 +344,7 @@ impl Renderer<'_> {
             .map(|(n, s)| Bar {
                 label: n.name.clone(),
                 value: s.late_share().unwrap_or(0.0),
-                display: t.percent(s.late_share().unwrap_or(0.0)),
+                display: rate(t, s.late_share(), s.late, s.answered_with_deadline),
             })
             .collect();
         let late_chart = charts::shares(

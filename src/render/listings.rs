@@ -161,6 +161,7 @@ impl Renderer<'_> {
             url: self.base.link(&urls.index(kind.section())),
         };
         ctx.insert("section", &section);
+        ctx.insert("nav_section", kind.section());
         let (variants_label, variants) = match kind {
             TaxonomyKind::Ministries => (t.get("addressee_texts"), term.variants.clone()),
             TaxonomyKind::Members => (t.get("label_party"), term.variants.clone()),
@@ -243,6 +244,7 @@ impl Renderer<'_> {
         ctx.insert("page", &meta);
         ctx.insert("heading", &heading);
         ctx.insert("section", kind.section());
+        ctx.insert("nav_section", kind.section());
         ctx.insert(
             "count_label",
             &views::plural(

@@ -100,6 +100,7 @@ impl Renderer<'_> {
             .collect();
         let original = group.version(&q.original_lang);
         let (timing, timing_class) = views::timing(t, q, self.as_of);
+        let (status, status_label) = views::badge(t, q, self.as_of);
         let view = QuestionView {
             id: &q.id,
             title: &q.title,
@@ -132,8 +133,8 @@ impl Renderer<'_> {
             days_to_answer: q.days_to_answer().map(|n| views::plural(t, "days", n)),
             timing,
             timing_class,
-            status: views::status_key(q.status),
-            status_label: views::status_label(t, q.status),
+            status,
+            status_label,
             events: q
                 .events
                 .iter()

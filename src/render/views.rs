@@ -77,6 +77,15 @@ pub fn plural(t: &Strings, key: &str, n: i64) -> String {
         .replace("{n}", &n.to_string())
 }
 
+/// The badge of a question: its status, except that an open question past its deadline says
+/// so instead of "Open" (a theme whose strings predate `status_overdue` keeps "Open").
+pub fn badge(t: &Strings, q: &Question, as_of: NaiveDate) -> (&'static str, String) {
+    match t.map.get("status_overdue") {
+        Some(label) if Standing::of(q, as_of).is_overdue() => ("overdue", label.clone()),
+        _ => (status_key(q.status), status_label(t, q.status)),
+    }
+}
+
 /// How the question stands against its deadline, as a phrase and a CSS class.
 pub fn timing(t: &Strings, q: &Question, as_of: NaiveDate) -> (Option<String>, &'static str) {
     match Standing::of(q, as_of) {
@@ -96,6 +105,7 @@ pub fn timing(t: &Strings, q: &Question, as_of: NaiveDate) -> (Option<String>, &
 
 pub fn summary(t: &Strings, q: &Question, url: String, as_of: NaiveDate) -> Summary {
     let (timing, timing_class) = timing(t, q, as_of);
+    let (status, status_label) = badge(t, q, as_of);
     Summary {
         id: q.id.clone(),
         url,
@@ -107,8 +117,8 @@ pub fn summary(t: &Strings, q: &Question, url: String, as_of: NaiveDate) -> Summ
         date_iso: q.date.to_string(),
         answered: q.answered.map(|d| t.long_date(d)),
         answered_iso: q.answered.map(|d| d.to_string()),
-        status: status_key(q.status),
-        status_label: status_label(t, q.status),
+        status,
+        status_label,
         timing,
         timing_class,
     }
