@@ -8,10 +8,10 @@ use std::hash::Hasher;
 use rayon::prelude::*;
 use serde_json::{json, Value};
 
-use crate::build::Site;
 use crate::cache::Memo;
 use crate::content::{Question, Status};
 use crate::error::Result;
+use crate::pipeline::Site;
 use crate::render::publishing::{paths, DataPageFiles};
 use crate::render::{views, Renderer};
 use crate::site::library::{Group, TaxonomyKind};

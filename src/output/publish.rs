@@ -1,8 +1,8 @@
 //! Everything published beside the pages: feeds, calendars, open data, `.nojekyll`. One entry
 //! point for `build` and `check`, so both know every file the site will have.
 
-use crate::build::Site;
 use crate::error::Result;
+use crate::pipeline::Site;
 use crate::render::Renderer;
 
 /// Every publishing file, as (site-relative path, bytes).

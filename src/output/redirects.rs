@@ -8,9 +8,9 @@ use std::path::Path;
 
 use serde::Deserialize;
 
-use crate::build::Site;
 use crate::error::{Diagnostic, Error, Result};
 use crate::output::{links, search::BUNDLE_DIR};
+use crate::pipeline::Site;
 use crate::render::Renderer;
 use crate::site::urls::BaseUrl;
 

@@ -48,11 +48,10 @@ pub struct Cache {
 impl Cache {
     /// Opens the cache for `opts`; `None` when the inputs cannot even be hashed (the build then
     /// runs in full and reports what is wrong).
-    pub fn open(opts: &BuildOptions) -> Option<Cache> {
+    pub fn open(opts: &BuildOptions, config: &Config) -> Option<Cache> {
         let started = SystemTime::now();
-        let config = Config::load(&opts.root).ok()?;
         let output = std::path::absolute(opts.output_dir()).ok()?;
-        let as_of = super::effective_as_of(opts, &config).to_string();
+        let as_of = super::effective_as_of(opts, config).to_string();
         let options = [
             output.to_string_lossy().into_owned(),
             opts.base_url.clone().unwrap_or_default(),

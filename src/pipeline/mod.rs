@@ -106,17 +106,21 @@ fn effective_as_of(opts: &BuildOptions, config: &Config) -> NaiveDate {
 
 /// Loads configuration, theme, data and content, reporting every problem found.
 pub fn load_site(opts: &BuildOptions) -> Result<Site> {
-    load_site_stamped(opts, None).map(|(site, _)| site)
+    load_site_stamped(opts, Config::load(&opts.root)?, None).map(|(site, _)| site)
 }
 
 /// The stamp each content file was read with, in the order of `Library::questions` (the library
 /// keeps the loader's order).
 type Stamps = Vec<Stamp>;
 
-/// [`load_site`], with the stamps the content files were read with, for the build cache; from
-/// the content listing given, when the build has one already.
-fn load_site_stamped(opts: &BuildOptions, listing: Option<Listing>) -> Result<(Site, Stamps)> {
-    let mut config = Config::load(&opts.root)?;
+/// [`load_site`] from the configuration the build loaded (once: the cache needs it first), with
+/// the stamps the content files were read with, for the build cache; from the content listing
+/// given, when the build has one already.
+fn load_site_stamped(
+    opts: &BuildOptions,
+    mut config: Config,
+    listing: Option<Listing>,
+) -> Result<(Site, Stamps)> {
     if let Some(url) = &opts.base_url {
         config.base_url = url.clone();
     }
@@ -279,7 +283,11 @@ pub fn build(opts: &BuildOptions) -> Result<BuildSummary> {
     let _lock = folder::claim(&opts.root, &opts.output_dir(), opts.force_output, || {
         crate::cache::recorded_output(&opts.root, &opts.output_dir())
     })?;
-    let mut cache = opts.cache.then(|| incremental::Cache::open(opts)).flatten();
+    let config = Config::load(&opts.root)?;
+    let mut cache = opts
+        .cache
+        .then(|| incremental::Cache::open(opts, &config))
+        .flatten();
     phase(started, "cache: open");
     if let Some(summary) = cache.as_mut().and_then(|c| c.nothing_changed(started)) {
         return Ok(summary);
@@ -289,7 +297,7 @@ pub fn build(opts: &BuildOptions) -> Result<BuildSummary> {
         c.take_listing()
     });
     phase(started, "cache");
-    let (site, stamps) = load_site_stamped(opts, listing)?;
+    let (site, stamps) = load_site_stamped(opts, config, listing)?;
     phase(started, "load");
     let renderer = renderer(&site, opts)?;
     phase(started, "renderer");
