@@ -25,6 +25,7 @@ use crate::content::listing::Listing;
 use crate::content::Question;
 use crate::error::{Error, Result};
 use crate::output::{links, search, InPlace};
+use crate::render::theme::ThemeFiles;
 use crate::render::{Job, Renderer};
 
 /// The cache as this build sees it.
@@ -252,6 +253,7 @@ pub fn try_update(
     cache: Cache,
     opts: &BuildOptions,
     site: &Site,
+    theme: &ThemeFiles,
     renderer: &Renderer<'_>,
     plan: Planned<'_>,
     started: Instant,
@@ -259,7 +261,7 @@ pub fn try_update(
     let Some(previous) = cache.usable(plan.structure) else {
         return Outcome::Full(Box::new(cache));
     };
-    match update(&cache, previous, opts, site, renderer, &plan) {
+    match update(&cache, previous, opts, site, theme, renderer, &plan) {
         Ok((state_files, links, written, removed, hashes)) => {
             let total = state_files.len();
             let state = State {
@@ -317,6 +319,7 @@ fn update(
     previous: &State,
     opts: &BuildOptions,
     site: &Site,
+    theme: &ThemeFiles,
     renderer: &Renderer<'_>,
     plan: &Planned<'_>,
 ) -> Result<Updated> {
@@ -382,7 +385,7 @@ fn update(
     }
     // Theme files are part of the global digest: unchanged here unless missing from the record.
     let mut statics: Vec<(String, Vec<u8>)> = Vec::new();
-    for (rel, source) in &site.theme.statics {
+    for (rel, source) in &theme.statics {
         match previous.files.get(rel) {
             Some(h) => {
                 files.insert(rel.clone(), *h);
@@ -399,9 +402,9 @@ fn update(
         .map(|f| (paths[f.job].as_str(), f.bytes.as_slice()))
         .collect();
     let mut derived: Vec<(String, Vec<u8>)> = Vec::new();
-    if site.theme.outputs.search && !rendered.is_empty() {
+    if site.outputs.search && !rendered.is_empty() {
         derived.extend(reindex(cache, renderer, plan, paths, &rendered, &problems));
-    } else if site.theme.outputs.search {
+    } else if site.outputs.search {
         // Nothing rendered: the previous bundle stands; keep its files in the record.
         for (f, h) in &previous.files {
             if crate::output::search::in_bundle(f) {
@@ -487,7 +490,7 @@ fn reindex(
         .collect();
     let indexer = search::Indexer::start();
     for (i, &job) in plan.jobs.iter().enumerate() {
-        if !search::indexed(job) {
+        if !job.searched() {
             continue;
         }
         let html = match by_job.get(&i) {
