@@ -3,9 +3,9 @@
 //! The pipeline, one module a stage: [`ingest`] turns parliament pages into content files,
 //! [`content`] loads and validates the Markdown files,
 //! [`site`] builds the library and its indexes, [`render`] turns them into pages through the
-//! theme, and [`output`] writes the site atomically.
+//! theme, and [`output`] writes the site atomically. [`pipeline`] runs those stages for `build`
+//! and `check`: the one module that knows all the others.
 
-pub mod build;
 pub mod cache;
 pub mod config;
 pub mod content;
@@ -15,6 +15,7 @@ pub mod fuzzing;
 pub mod ingest;
 pub mod init;
 pub mod output;
+pub mod pipeline;
 pub mod render;
 pub mod report;
 pub mod serve;

@@ -7,8 +7,8 @@ use std::process::ExitCode;
 use chrono::NaiveDate;
 use clap::{Parser, Subcommand};
 
-use quaestor::build::{self, BuildOptions};
 use quaestor::error::Error;
+use quaestor::pipeline::{self, BuildOptions};
 use quaestor::report;
 
 /// mimalloc: rendering allocates many short-lived strings across threads; the system allocator
@@ -146,7 +146,7 @@ fn main() -> ExitCode {
                 force_output,
                 ..BuildOptions::new(&root)
             };
-            match build::build(&opts) {
+            match pipeline::build(&opts) {
                 Ok(s) => {
                     let how = match (s.incremental, s.written + s.removed) {
                         (true, 0) => "nothing changed".to_string(),
@@ -191,7 +191,7 @@ fn main() -> ExitCode {
                 cache: false,
                 ..BuildOptions::new(&root)
             };
-            match build::check(&opts) {
+            match pipeline::check(&opts) {
                 Ok(s) => {
                     println!(
                         "OK: {} questions, {} pages, {} internal links checked",

@@ -104,7 +104,7 @@ fn sub_path_base_url_prefixes_every_link() {
     let site = Site::standard();
     let mut opts = site.opts();
     opts.base_url = Some("https://user.github.io/repo/".into());
-    quaestor::build::build(&opts).unwrap();
+    quaestor::pipeline::build(&opts).unwrap();
     let html = site.page("questions/7-1/index.html");
     assert!(html.contains(r#"href="/repo/css/style.css""#));
     assert!(html.contains(r#"href="/repo/keywords/spionage/""#));
@@ -132,14 +132,14 @@ fn markdown_links_get_the_base_path_and_are_checked() {
     site.add("7-6", "nl", &text);
     let mut opts = site.opts();
     opts.base_url = Some("https://user.github.io/repo/".into());
-    quaestor::build::build(&opts).unwrap();
+    quaestor::pipeline::build(&opts).unwrap();
     assert!(site
         .page("questions/7-6/index.html")
         .contains(r#"<a href="/repo/questions/7-1/">vraag 1</a>"#));
 
     let broken = text.replace("/questions/7-1/", "/questions/7-99/");
     site.add("7-6", "nl", &broken);
-    let problems = diagnostics(quaestor::build::build(&opts).unwrap_err());
+    let problems = diagnostics(quaestor::pipeline::build(&opts).unwrap_err());
     assert_eq!(problems.len(), 1);
     assert!(problems[0].message.contains("/questions/7-99/"));
     assert_eq!(
@@ -152,7 +152,7 @@ fn markdown_links_get_the_base_path_and_are_checked() {
 #[test]
 fn check_validates_without_writing() {
     let site = Site::standard();
-    let summary = quaestor::build::check(&site.opts()).unwrap();
+    let summary = quaestor::pipeline::check(&site.opts()).unwrap();
     assert!(summary.links > 100);
     assert!(!site.out().exists());
 }
@@ -178,7 +178,7 @@ fn same_input_gives_identical_output_and_unchanged_files_are_not_rewritten() {
     };
     std::thread::sleep(std::time::Duration::from_millis(20));
     // Without the cache the build renders everything again and links what did not change.
-    let again = quaestor::build::build(&quaestor::build::BuildOptions {
+    let again = quaestor::pipeline::build(&quaestor::pipeline::BuildOptions {
         cache: false,
         ..site.opts()
     })
@@ -261,7 +261,7 @@ fn aliases_become_redirect_pages_and_netlify_redirects() {
     site.add("7-9", "nl", &text);
     let mut opts = site.opts();
     opts.base_url = Some("https://user.github.io/repo/".into());
-    quaestor::build::build(&opts).unwrap();
+    quaestor::pipeline::build(&opts).unwrap();
     let page = site.page("oud/vraag-9/index.html");
     assert!(page.contains(r#"<meta http-equiv="refresh" content="0; url=/repo/questions/7-9/">"#));
     assert!(page

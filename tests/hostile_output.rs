@@ -220,11 +220,11 @@ fn the_marker_is_the_build_s_own_file() {
     std::fs::remove_file(&marker).unwrap();
     let d = diagnostics(site.build().unwrap_err());
     assert!(d[0].message.contains("did not make"), "{d:?}");
-    let forced = quaestor::build::BuildOptions {
+    let forced = quaestor::pipeline::BuildOptions {
         force_output: true,
         ..site.opts()
     };
-    quaestor::build::build(&forced).unwrap();
+    quaestor::pipeline::build(&forced).unwrap();
     assert_eq!(std::fs::read(&marker).unwrap(), bytes);
 }
 

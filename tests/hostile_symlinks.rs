@@ -164,7 +164,7 @@ fn a_linked_static_folder_publishes_nothing() {
     assert!(d[0].message.contains("symbolic link"), "{d:#?}");
     assert!(d[0].help.as_deref().unwrap().contains("replace the link"));
     assert!(!site.out().exists());
-    let e = quaestor::build::check(&site.opts()).unwrap_err();
+    let e = quaestor::pipeline::check(&site.opts()).unwrap_err();
     assert_eq!(diagnostics(e)[0].path, Path::new("static"));
 }
 

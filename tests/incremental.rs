@@ -6,8 +6,8 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use quaestor::build::{build, BuildOptions, BuildSummary};
 use quaestor::content::memo::ParseMemo;
+use quaestor::pipeline::{build, BuildOptions, BuildSummary};
 
 struct Portal {
     dir: tempfile::TempDir,

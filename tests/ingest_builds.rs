@@ -23,7 +23,7 @@ fn ingest(site: &Site, sources: Vec<String>) -> IngestReport {
 }
 
 /// Builds the site; on failure, every diagnostic in the panic message.
-fn assert_builds(site: &Site) -> quaestor::build::BuildSummary {
+fn assert_builds(site: &Site) -> quaestor::pipeline::BuildSummary {
     match site.build() {
         Ok(summary) => summary,
         Err(e) => {

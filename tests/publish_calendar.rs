@@ -69,7 +69,7 @@ fn parse_ics(text: &str) -> Vec<std::collections::BTreeMap<String, String>> {
 fn build_as_of(site: &Site, as_of: &str) {
     let mut opts = site.opts();
     opts.as_of = Some(as_of.parse().unwrap());
-    quaestor::build::build(&opts).unwrap();
+    quaestor::pipeline::build(&opts).unwrap();
 }
 
 #[test]

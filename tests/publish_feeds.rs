@@ -139,7 +139,7 @@ fn feeds_work_under_a_sub_path() {
     let site = Site::standard();
     let mut opts = site.opts();
     opts.base_url = Some("https://user.github.io/repo/".into());
-    quaestor::build::build(&opts).unwrap();
+    quaestor::pipeline::build(&opts).unwrap();
     let entries = parse_atom(&site.page("questions/feed.xml"));
     assert!(entries[0]
         .2

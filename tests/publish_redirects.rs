@@ -16,7 +16,7 @@ fn table_redirects_become_pages_and_netlify_rules() {
     );
     let mut opts = site.opts();
     opts.base_url = Some("https://user.github.io/repo/".into());
-    quaestor::build::build(&opts).unwrap();
+    quaestor::pipeline::build(&opts).unwrap();
     assert!(site
         .page("oude-site/trefwoorden/index.html")
         .contains(r#"content="0; url=/repo/keywords/""#));

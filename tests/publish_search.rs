@@ -31,7 +31,7 @@ fn the_pagefind_bundle_indexes_every_language_with_facets() {
     let site = searchable();
     let mut opts = site.opts();
     opts.base_url = Some("https://user.github.io/repo/".into());
-    quaestor::build::build(&opts).unwrap();
+    quaestor::pipeline::build(&opts).unwrap();
     let all = files(&site.out());
     for f in [
         "pagefind/pagefind.js",

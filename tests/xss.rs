@@ -345,7 +345,7 @@ fn payloads_in_front_matter_and_bodies_are_inert() {
         .page("questions/9-2/index.html")
         .contains("<sup>2</sup>"));
     // The check command agrees that every link still resolves.
-    quaestor::build::check(&site.opts()).unwrap();
+    quaestor::pipeline::check(&site.opts()).unwrap();
 }
 
 #[test]

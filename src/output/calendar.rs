@@ -9,9 +9,9 @@ use chrono::NaiveDate;
 use crate::content::Question;
 use crate::error::Result;
 use crate::output::escape::{ical_line, ical_text};
-use crate::render::publishing::{paths, upcoming, CALENDAR_KINDS};
-use crate::render::Renderer;
 use crate::site::library::QIdx;
+use crate::site::published::{paths, upcoming, CALENDAR_KINDS};
+use crate::site::Site;
 
 fn ical_date(d: NaiveDate) -> String {
     d.format("%Y%m%d").to_string()
@@ -23,13 +23,13 @@ fn host(full: &str) -> &str {
 }
 
 /// One calendar of the given questions (only the upcoming ones become events).
-fn calendar(r: &Renderer<'_>, l: usize, name: &str, questions: &[QIdx]) -> Option<Vec<u8>> {
-    let lib = r.library();
+fn calendar(r: &Site, l: usize, name: &str, questions: &[QIdx]) -> Option<Vec<u8>> {
+    let lib = &r.library;
     let (code, urls, t) = r.language(l);
     let mut qs: Vec<&Question> = questions
         .iter()
         .map(|&q| lib.question(q))
-        .filter(|q| upcoming(q, r.as_of()))
+        .filter(|q| upcoming(q, r.as_of))
         .collect();
     if qs.is_empty() {
         return None;
@@ -38,7 +38,7 @@ fn calendar(r: &Renderer<'_>, l: usize, name: &str, questions: &[QIdx]) -> Optio
         (a.deadline, a.legislature, a.number).cmp(&(b.deadline, b.legislature, b.number))
     });
     let mut out = String::new();
-    let calname = format!("{name} · {}", r.site_title());
+    let calname = format!("{name} · {}", &r.config.title);
     for line in [
         "BEGIN:VCALENDAR".to_string(),
         "VERSION:2.0".to_string(),
@@ -93,8 +93,8 @@ fn calendar(r: &Renderer<'_>, l: usize, name: &str, questions: &[QIdx]) -> Optio
 }
 
 /// Every calendar of the site.
-pub fn files(r: &Renderer<'_>) -> Result<Vec<(String, Vec<u8>)>> {
-    let lib = r.library();
+pub fn files(r: &Site) -> Result<Vec<(String, Vec<u8>)>> {
+    let lib = &r.library;
     let mut out = Vec::new();
     for l in 0..r.language_count() {
         let (_, urls, t) = r.language(l);

@@ -8,14 +8,14 @@ use std::hash::Hasher;
 use rayon::prelude::*;
 use serde_json::{json, Value};
 
-use crate::build::Site;
 use crate::cache::Memo;
 use crate::content::{Question, Status};
 use crate::error::Result;
 use crate::output::escape::csv_row;
-use crate::render::publishing::{paths, DataPageFiles};
-use crate::render::{views, Renderer};
+use crate::site::labels as views;
 use crate::site::library::{Group, TaxonomyKind};
+use crate::site::published::{paths, DataPageFiles};
+use crate::site::Site;
 
 use super::jsonl::{lines_by_id, previous_jsonl, Builder, Record};
 
@@ -49,9 +49,9 @@ fn kebab<T: serde::Serialize>(v: T) -> Value {
     serde_json::to_value(v).unwrap_or(Value::Null)
 }
 
-fn ministries(r: &Renderer<'_>, q: &Question, i: u32) -> Vec<String> {
-    let l = r.language_of(q);
-    let index = &r.library().langs[l];
+fn ministries(r: &Site, q: &Question, i: u32) -> Vec<String> {
+    let l = r.lang_of(q);
+    let index = &&r.library.langs[l];
     index
         .ministries_of
         .get(&i)
@@ -67,9 +67,9 @@ fn ministries(r: &Renderer<'_>, q: &Question, i: u32) -> Vec<String> {
         .unwrap_or_default()
 }
 
-fn version(r: &Renderer<'_>, site: &Site, i: u32) -> Result<Value> {
-    let q = r.library().question(i);
-    let (question, answer) = crate::content::load::read_body(&site.root, q)?;
+fn version(r: &Site, i: u32) -> Result<Value> {
+    let q = &r.library.question(i);
+    let (question, answer) = crate::content::load::read_body(&r.root, q)?;
     Ok(json!({
         "lang": q.lang,
         "title": q.title,
@@ -93,12 +93,12 @@ fn version(r: &Renderer<'_>, site: &Site, i: u32) -> Result<Value> {
 }
 
 /// The open-data record of one question: shared fields, then one entry per language.
-fn record(r: &Renderer<'_>, site: &Site, g: &Group) -> Result<Value> {
-    let lib = r.library();
+fn record(r: &Site, g: &Group) -> Result<Value> {
+    let lib = &r.library;
     let primary = lib.question(lib.primary(g));
     let mut versions = serde_json::Map::new();
     for (lang, i) in &g.versions {
-        versions.insert(lang.clone(), version(r, site, *i)?);
+        versions.insert(lang.clone(), version(r, *i)?);
     }
     Ok(json!({
         "id": g.id,
@@ -111,8 +111,8 @@ fn record(r: &Renderer<'_>, site: &Site, g: &Group) -> Result<Value> {
     }))
 }
 
-fn csv_line(r: &Renderer<'_>, i: u32) -> Vec<String> {
-    let q = r.library().question(i);
+fn csv_line(r: &Site, i: u32) -> Vec<String> {
+    let q = &r.library.question(i);
     let opt = |d: Option<chrono::NaiveDate>| d.map(|d| d.to_string()).unwrap_or_default();
     vec![
         q.id.clone(),
@@ -137,8 +137,8 @@ fn csv_line(r: &Renderer<'_>, i: u32) -> Vec<String> {
     ]
 }
 
-fn term_index(r: &Renderer<'_>, kind: TaxonomyKind) -> Vec<u8> {
-    let lib = r.library();
+fn term_index(r: &Site, kind: TaxonomyKind) -> Vec<u8> {
+    let lib = &r.library;
     let mut all = Vec::new();
     for l in 0..r.language_count() {
         let (code, urls, _) = r.language(l);
@@ -182,11 +182,12 @@ pub fn sha256sums(files: &[(String, Vec<u8>)]) -> Vec<u8> {
     lines.concat().into_bytes()
 }
 
-/// Every open-data file and the data page of every language. A question's record depends on its
-/// language versions only, so with `memo` an incremental build keeps the records of unchanged
-/// questions: their files stay, and their lines of `questions.jsonl` come from the previous one.
-pub fn files(site: &Site, r: &Renderer<'_>, memo: &Memo<'_>) -> Result<Vec<(String, Vec<u8>)>> {
-    let lib = r.library();
+/// Every open-data file, and what the data page of every language lists. A question's record
+/// depends on its language versions only, so with `memo` an incremental build keeps the records
+/// of unchanged questions: their files stay, and their lines of `questions.jsonl` come from the
+/// previous one.
+pub fn files(r: &Site, memo: &Memo<'_>) -> Result<(super::Files, DataPageFiles)> {
+    let lib = &r.library;
     let t = std::time::Instant::now();
     let previous = previous_jsonl(memo);
     let kept_lines = lines_by_id(&previous);
@@ -209,7 +210,7 @@ pub fn files(site: &Site, r: &Renderer<'_>, memo: &Memo<'_>) -> Result<Vec<(Stri
                     }
                 }
             }
-            record(r, site, g).map(|v| {
+            record(r, g).map(|v| {
                 let mut pretty = serde_json::to_vec_pretty(&v).unwrap_or_default();
                 pretty.push(b'\n');
                 let line = v.to_string();
@@ -285,9 +286,9 @@ pub fn files(site: &Site, r: &Renderer<'_>, memo: &Memo<'_>) -> Result<Vec<(Stri
     let page = DataPageFiles {
         files: listed,
         example,
+        schema: QUESTION_SCHEMA,
     };
-    out.extend(r.data_pages(&site.config.data_licence, &page, QUESTION_SCHEMA)?);
-    Ok(out)
+    Ok((out, page))
 }
 
 #[cfg(test)]

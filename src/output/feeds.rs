@@ -13,9 +13,10 @@ use crate::cache::Memo;
 use crate::content::Question;
 use crate::error::Result;
 use crate::output::escape::{xml_attr, xml_text};
-use crate::render::publishing::{paths, FEED_KINDS};
-use crate::render::{views, Renderer};
+use crate::site::labels as views;
 use crate::site::library::QIdx;
+use crate::site::published::{paths, FEED_KINDS};
+use crate::site::Site;
 
 /// Entries in the site-wide and per-term feeds.
 pub const LATEST: usize = 50;
@@ -117,12 +118,12 @@ fn last_change(q: &Question) -> NaiveDate {
     q.events.iter().map(|e| e.date).max().unwrap_or(q.date)
 }
 
-struct Ctx<'r, 'a> {
-    r: &'r Renderer<'a>,
+struct Ctx<'r> {
+    r: &'r Site,
     l: usize,
 }
 
-impl Ctx<'_, '_> {
+impl Ctx<'_> {
     fn abs(&self, rel: &str) -> String {
         self.r.base.absolute(rel)
     }
@@ -202,26 +203,26 @@ impl Ctx<'_, '_> {
 
     fn feed(&self, title: String, self_rel: &str, page_rel: &str, entries: Vec<Entry>) -> Feed {
         let (code, _, _) = self.r.language(self.l);
-        let lib = self.r.library();
+        let lib = &self.r.library;
         let fallback = lib.langs[self.l]
             .questions
             .first()
             .map(|&q| last_change(lib.question(q)))
-            .unwrap_or(self.r.as_of());
+            .unwrap_or(self.r.as_of);
         Feed {
             id: self.abs(self_rel),
-            title: format!("{} · {}", title, self.r.site_title()),
+            title: format!("{} · {}", title, &self.r.config.title),
             lang: code.to_string(),
             self_url: self.abs(self_rel),
             page_url: self.abs(page_rel),
-            author: self.r.site_title().to_string(),
+            author: self.r.config.title.to_string(),
             fallback_updated: fallback,
             entries,
         }
     }
 
     fn list(&self, qs: &[QIdx]) -> Vec<Entry> {
-        let lib = self.r.library();
+        let lib = &self.r.library;
         qs.iter()
             .take(LATEST)
             .map(|&q| self.question_entry(lib.question(q)))
@@ -274,8 +275,8 @@ impl Ctx<'_, '_> {
 
 /// Every feed of the site that `memo` does not vouch for. Feeds of terms and questions depend on
 /// a few questions each, so an incremental build regenerates only those whose inputs moved.
-pub fn files(r: &Renderer<'_>, memo: &Memo<'_>) -> Result<Vec<(String, Vec<u8>)>> {
-    let lib = r.library();
+pub fn files(r: &Site, memo: &Memo<'_>) -> Result<Vec<(String, Vec<u8>)>> {
+    let lib = &r.library;
     let mut out = Vec::new();
     for l in 0..r.language_count() {
         let c = Ctx { r, l };

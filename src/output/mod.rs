@@ -14,3 +14,6 @@ pub mod sitemap;
 pub mod writer;
 
 pub use writer::{InPlace, Staging};
+
+/// Files made in memory, as (site-relative path, bytes).
+pub type Files = Vec<(String, Vec<u8>)>;

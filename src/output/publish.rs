@@ -1,36 +1,36 @@
 //! Everything published beside the pages: feeds, calendars, open data, `.nojekyll`. One entry
 //! point for `build` and `check`, so both know every file the site will have.
 
-use crate::build::Site;
 use crate::error::Result;
-use crate::render::Renderer;
+use crate::site::published::DataPageFiles;
+use crate::site::Site;
 
-/// Every publishing file, as (site-relative path, bytes).
+/// Every publishing file, as (site-relative path, bytes), and what the open-data page lists
+/// (when the theme publishes open data). The open-data and search pages themselves are pages:
+/// the renderer makes them.
 pub fn files(
     site: &Site,
-    renderer: &Renderer<'_>,
     memo: &crate::cache::Memo<'_>,
-) -> Result<Vec<(String, Vec<u8>)>> {
-    let outputs = &site.theme.outputs;
+) -> Result<(super::Files, Option<DataPageFiles>)> {
+    let outputs = &site.outputs;
     let mut out = Vec::new();
     let t = std::time::Instant::now();
     if outputs.feeds {
-        out.extend(crate::output::feeds::files(renderer, memo)?);
+        out.extend(crate::output::feeds::files(site, memo)?);
     }
     crate::timings::phase(t, "publish: feeds");
     if outputs.calendars {
-        out.extend(crate::output::calendar::files(renderer)?);
+        out.extend(crate::output::calendar::files(site)?);
     }
     crate::timings::phase(t, "publish: calendars");
+    let mut data_page = None;
     if outputs.data {
-        out.extend(crate::output::data::files(site, renderer, memo)?);
+        let (files, page) = crate::output::data::files(site, memo)?;
+        out.extend(files);
+        data_page = Some(page);
     }
     crate::timings::phase(t, "publish: data");
-    // The search bundle itself is built during rendering (`search::Indexer`); its pages are here.
-    if outputs.search {
-        out.extend(renderer.search_pages()?);
-    }
     // GitHub Pages: serve the folder as is (no Jekyll), so files starting with `_` are kept.
     out.push((".nojekyll".to_string(), Vec::new()));
-    Ok(out)
+    Ok((out, data_page))
 }

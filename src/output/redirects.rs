@@ -8,12 +8,11 @@ use std::path::Path;
 
 use serde::Deserialize;
 
-use crate::build::Site;
 use crate::error::{Diagnostic, Error, Result};
 use crate::output::escape::xml_attr;
 use crate::output::{links, search::BUNDLE_DIR};
-use crate::render::Renderer;
 use crate::site::urls::BaseUrl;
+use crate::site::Site;
 
 /// The site-level redirect table, relative to the site root.
 pub const TABLE: &str = "data/redirects.yaml";
@@ -111,7 +110,6 @@ struct Asked<'a> {
 /// the build writes besides these; `line_of` finds an alias's line in its question file.
 pub fn files<'w>(
     site: &Site,
-    renderer: &Renderer<'_>,
     written: impl Iterator<Item = &'w str>,
     line_of: impl Fn(&Path, &str) -> Option<usize>,
 ) -> Result<Vec<(String, Vec<u8>)>> {
@@ -123,7 +121,7 @@ pub fn files<'w>(
                 from: alias,
                 by: &q.path,
                 line: None,
-                to: renderer.question_url(q),
+                to: site.question_url(q),
                 table: false,
             });
         }

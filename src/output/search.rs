@@ -10,7 +10,6 @@ use pagefind::options::PagefindServiceConfig;
 use std::sync::mpsc;
 
 use crate::error::{Error, Result};
-use crate::render::Job;
 
 /// The folder the search bundle is written to. Pagefind writes it after the plan, so the folder
 /// is reserved: no old address may claim a path in it.
@@ -28,11 +27,6 @@ fn failed(e: impl std::fmt::Display) -> Error {
 
 /// Files of the search bundle, as (site-relative path, bytes).
 type Bundle = Vec<(String, Vec<u8>)>;
-
-/// Whether a page goes into the search index: question pages at their own address.
-pub fn indexed(job: Job) -> bool {
-    matches!(job, Job::Question { neutral: false, .. })
-}
 
 /// Feeds rendered pages to Pagefind on a thread of its own while rendering goes on. Pages must
 /// be added in plan order: the bundle then comes out byte-identical whatever the thread count.

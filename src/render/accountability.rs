@@ -6,12 +6,12 @@ use tera::Context;
 
 use super::charts::{self, Bar};
 use super::context::page_count;
-use super::i18n::Strings;
 use super::pages::{Job, Renderer, Scope, ACCOUNTABLE};
 use super::views::Named;
 use crate::content::Question;
 use crate::site::library::{QIdx, TaxonomyKind};
 use crate::site::stats::{self, Breakdown, Summary, DAY_BINS};
+use crate::site::strings::Strings;
 
 /// Statistics as a template shows them: every number already written out.
 #[derive(Debug, Serialize)]
@@ -77,7 +77,7 @@ impl Renderer<'_> {
             .iter()
             .copied()
             .filter(|&q| {
-                let s = self.standings[q as usize];
+                let s = self.site.standings[q as usize];
                 if overdue {
                     s.is_overdue()
                 } else {

@@ -14,87 +14,10 @@ use xxhash_rust::xxh3::Xxh3;
 use super::context::{page_count, page_range};
 use super::pages::{Job, Renderer, Scope, ACCOUNTABLE};
 use crate::cache::hash_str;
-use crate::content::Question;
-use crate::site::library::{QIdx, TaxonomyKind};
-
-/// Per-question and per-language digests, computed once per build.
-pub struct Digests {
-    /// By question index: the front matter (everything but the body).
-    meta: Vec<u64>,
-    /// By question index: the whole file.
-    full: Vec<u64>,
-    /// By language: every question's metadata, in list order.
-    lang: Vec<u64>,
-    /// Term names and slugs and archive months of every language.
-    pub structure: u64,
-}
-
-/// The digest of a question's front matter: every field but the file hash and body.
-fn meta_digest(q: &Question) -> u64 {
-    let plain = Question {
-        file_hash: 0,
-        ..q.clone()
-    };
-    let bytes = bincode::serde::encode_to_vec(&plain, bincode::config::standard())
-        .expect("a question always encodes");
-    xxhash_rust::xxh3::xxh3_64(&bytes)
-}
+use crate::site::digests::{members, Digests};
+use crate::site::library::QIdx;
 
 impl Renderer<'_> {
-    /// The digests of this build's questions, computed once.
-    pub fn digests(&self) -> &Digests {
-        self.digests.get_or_init(|| self.compute_digests())
-    }
-
-    fn compute_digests(&self) -> Digests {
-        use rayon::prelude::*;
-        let meta: Vec<u64> = self.lib.questions.par_iter().map(meta_digest).collect();
-        let full = self
-            .lib
-            .questions
-            .iter()
-            .zip(&meta)
-            .map(|(q, &m)| {
-                let mut h = Xxh3::new();
-                h.write_u64(m);
-                h.write_u64(q.file_hash);
-                h.finish()
-            })
-            .collect();
-        let lang = self
-            .lib
-            .langs
-            .iter()
-            .map(|index| {
-                let mut h = Xxh3::new();
-                members(&mut h, &meta, &index.questions);
-                h.finish()
-            })
-            .collect();
-        let mut h = Xxh3::new();
-        for index in &self.lib.langs {
-            hash_str(&mut h, &index.lang);
-            for kind in TaxonomyKind::ALL {
-                let terms = &index.taxonomy(kind).terms;
-                h.write_u64(terms.len() as u64);
-                for t in terms {
-                    hash_str(&mut h, &t.name);
-                    hash_str(&mut h, &t.slug);
-                }
-            }
-            for &(year, month) in index.by_month.keys() {
-                h.write_i32(year);
-                h.write_u32(month);
-            }
-        }
-        Digests {
-            meta,
-            full,
-            lang,
-            structure: h.finish(),
-        }
-    }
-
     /// The digest of everything `job`'s page (written at `path`) shows, given the global digest.
     pub fn page_digest(&self, job: Job, path: &str, d: &Digests, global: u64) -> u64 {
         let mut h = Xxh3::new();
@@ -113,7 +36,7 @@ impl Renderer<'_> {
             Job::Questions { lang, page } => {
                 let list = &self.lib.langs[lang as usize].questions;
                 self.slice(&mut h, d, list, page);
-                h.write_u8(self.lang_has_upcoming(lang as usize) as u8);
+                h.write_u8(self.site.lang_has_upcoming(lang as usize) as u8);
             }
             Job::Term {
                 lang,
@@ -126,7 +49,11 @@ impl Renderer<'_> {
                     hash_str(&mut h, v);
                 }
                 self.slice(&mut h, d, &t.questions, page);
-                h.write_u8(self.term_has_upcoming(lang as usize, kind, term as usize) as u8);
+                h.write_u8(
+                    self.site
+                        .term_has_upcoming(lang as usize, kind, term as usize)
+                        as u8,
+                );
                 // The first page of a ministry, member or party carries statistics of all.
                 if page == 1 && ACCOUNTABLE.contains(&kind) {
                     members(&mut h, &d.meta, &t.questions);
@@ -154,7 +81,19 @@ impl Renderer<'_> {
                 let list = self.archive_list(lang as usize, year, month);
                 self.slice(&mut h, d, &list, page);
             }
-            Job::NotFound => {}
+            // Every language's search page reads only site-wide inputs.
+            Job::NotFound | Job::Search { .. } => {}
+            Job::Data { .. } => {
+                if let Some(page) = self.data_page.get() {
+                    for f in &page.files {
+                        hash_str(&mut h, f);
+                    }
+                    if let Some((path, json)) = &page.example {
+                        hash_str(&mut h, path);
+                        hash_str(&mut h, json);
+                    }
+                }
+            }
         }
         h.finish()
     }
@@ -200,24 +139,5 @@ impl Renderer<'_> {
             }
             None => h.write_u8(0xff),
         }
-    }
-}
-
-impl Digests {
-    /// The metadata digest of a question.
-    pub fn meta(&self, q: QIdx) -> u64 {
-        self.meta[q as usize]
-    }
-
-    /// The digest of a question's whole file.
-    pub fn full(&self, q: QIdx) -> u64 {
-        self.full[q as usize]
-    }
-}
-
-fn members(h: &mut Xxh3, meta: &[u64], list: &[QIdx]) {
-    h.write_u64(list.len() as u64);
-    for &q in list {
-        h.write_u64(meta[q as usize]);
     }
 }

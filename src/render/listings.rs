@@ -38,7 +38,7 @@ impl Renderer<'_> {
                 index
                     .questions
                     .iter()
-                    .filter(|&&q| self.standings[q as usize].is_overdue())
+                    .filter(|&&q| self.site.standings[q as usize].is_overdue())
                     .count(),
             ),
             keywords: t.number(index.taxonomy(TaxonomyKind::Keywords).terms.len()),
@@ -48,7 +48,7 @@ impl Renderer<'_> {
             legislatures: t.number(index.taxonomy(TaxonomyKind::Legislatures).terms.len()),
         };
         let alternates = self.alternates(l, |other| Some((self.langs[other].urls.home(), true)));
-        let mut meta = self.meta(l, "home", self.title.clone(), rel, alternates);
+        let mut meta = self.meta(l, "home", self.site.config.title.clone(), rel, alternates);
         meta.description = t.get("home_description").to_string();
         let mut ctx = Context::new();
         ctx.insert("page", &meta);
@@ -220,13 +220,13 @@ impl Renderer<'_> {
                 open: accountable.then(|| {
                     term.questions
                         .iter()
-                        .filter(|&&q| self.standings[q as usize].is_open())
+                        .filter(|&&q| self.site.standings[q as usize].is_open())
                         .count()
                 }),
                 overdue: accountable.then(|| {
                     term.questions
                         .iter()
-                        .filter(|&&q| self.standings[q as usize].is_overdue())
+                        .filter(|&&q| self.site.standings[q as usize].is_overdue())
                         .count()
                 }),
                 note: match kind {

@@ -6,7 +6,6 @@ pub mod accountability;
 pub mod charts;
 pub mod context;
 pub mod deps;
-pub mod i18n;
 pub mod listings;
 pub mod markdown;
 pub mod pages;

@@ -10,17 +10,16 @@ use chrono::NaiveDate;
 use serde::Serialize;
 use tera::{Context, Tera};
 
-use super::context::{page_count, Alternate, PageMeta};
-use super::i18n::Strings;
+use super::context::page_count;
 use super::theme::ThemeFiles;
 use super::views;
-use crate::config::Config;
 use crate::content::Question;
 use crate::error::{Error, Result};
 use crate::site::library::{QIdx, TaxonomyKind};
-use crate::site::status::Standing;
-use crate::site::urls::{file_for, BaseUrl, Urls};
+use crate::site::published::paths;
+use crate::site::urls::{file_for, BaseUrl};
 use crate::site::Library;
+use crate::site::{Lang, Site};
 
 /// One page to render.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -77,6 +76,14 @@ pub enum Job {
         q: QIdx,
     },
     NotFound,
+    /// The open-data page, listing the files the data producer made.
+    Data {
+        lang: u8,
+    },
+    /// The search page, in front of the Pagefind bundle.
+    Search {
+        lang: u8,
+    },
 }
 
 impl Job {
@@ -96,7 +103,14 @@ impl Job {
             Job::Compare { .. } => "compare.html",
             Job::Bilingual { .. } => "bilingual.html",
             Job::NotFound => "404.html",
+            Job::Data { .. } => "data.html",
+            Job::Search { .. } => "search.html",
         }
+    }
+
+    /// Whether the page goes into the search index: question pages at their own address.
+    pub fn searched(self) -> bool {
+        matches!(self, Job::Question { neutral: false, .. })
     }
 }
 
@@ -125,38 +139,28 @@ pub struct Rendered {
     pub source: Option<PathBuf>,
 }
 
-pub(super) struct Lang {
-    pub(super) code: String,
-    pub(super) tera: Tera,
-    pub(super) t: Strings,
-    pub(super) urls: Urls,
-}
-
+/// The templates and page contexts; everything else comes from the borrowed site context.
 pub struct Renderer<'a> {
+    pub site: &'a Site,
+    /// Short names for the context's fields every page context reads.
     pub(super) lib: &'a Library,
     pub(super) root: &'a Path,
     pub(super) per_page: usize,
-    pub base: BaseUrl,
+    pub base: &'a BaseUrl,
     pub(super) as_of: NaiveDate,
-    pub(super) langs: Vec<Lang>,
+    pub(super) langs: &'a [Lang],
+    /// By language: the templates, with that language's globals.
+    tera: Vec<Tera>,
     /// By question index, in the question's own language, converted for templates once, when a
     /// listing first shows it: an incremental build renders a few listings, not every one.
     summaries: Vec<OnceLock<tera::Value>>,
-    pub(super) title: String,
-    /// URLs of the default language, where language-neutral addresses live.
-    pub(super) neutral: Urls,
-    /// By question index: where it stands on `as_of`.
-    pub(super) standings: Vec<Standing>,
     /// Names of the templates the theme has.
     templates: std::collections::HashSet<String>,
-    /// What the theme publishes beside its pages.
-    pub(super) outputs: super::theme::Outputs,
-    /// By language: which lists have a deadline to come.
-    pub(super) upcoming: Vec<super::publishing::Upcoming>,
     /// Whether the theme's templates use `jsonld`: skipped, it saves a fifth of a question page.
     pub(super) jsonld: bool,
-    /// Per-question digests for the build cache, computed on first use.
-    pub(super) digests: OnceLock<super::deps::Digests>,
+    /// What the open-data page lists, known once the data files are made (see
+    /// [`Renderer::set_data_page`]).
+    pub(super) data_page: OnceLock<crate::site::published::DataPageFiles>,
 }
 
 #[derive(Serialize)]
@@ -189,14 +193,8 @@ struct Nav {
 }
 
 impl<'a> Renderer<'a> {
-    pub fn new(
-        lib: &'a Library,
-        config: &'a Config,
-        root: &'a Path,
-        theme: &ThemeFiles,
-        base: BaseUrl,
-        as_of: NaiveDate,
-    ) -> Result<Renderer<'a>> {
+    pub fn new(site: &'a Site, theme: &ThemeFiles) -> Result<Renderer<'a>> {
+        let (config, base, as_of) = (&site.config, &site.base, site.as_of);
         let mut proto = Tera::new();
         proto.autoescape_on(vec![".html", ".xml"]);
         let templates: Vec<(String, String)> = theme
@@ -207,10 +205,9 @@ impl<'a> Renderer<'a> {
         proto
             .add_raw_templates(templates)
             .map_err(|e| Error::Template(error_chain(&e)))?;
-        let mut langs = Vec::new();
-        for (i, code) in config.languages.iter().enumerate() {
-            let t = theme.strings[i].clone();
-            let urls = Urls::new(code, &config.default_language);
+        let mut teras = Vec::new();
+        for lang in &site.langs {
+            let (code, t, urls) = (&lang.code, &lang.t, &lang.urls);
             let mut tera = proto.clone();
             let globals = SiteGlobals {
                 title: &config.title,
@@ -221,7 +218,7 @@ impl<'a> Renderer<'a> {
                 default_language: &config.default_language,
                 as_of: t.long_date(as_of),
                 as_of_iso: as_of.to_string(),
-                search: theme.outputs.search,
+                search: site.outputs.search,
             };
             let nav = Nav {
                 open: base.link(&urls.page("open", 1)),
@@ -254,38 +251,28 @@ impl<'a> Renderer<'a> {
                 }
             }
             tera.global_context().insert("fragments", &fragments);
-            langs.push(Lang {
-                code: code.clone(),
-                tera,
-                t,
-                urls,
-            });
+            teras.push(tera);
         }
+        let lib = &site.library;
         Ok(Renderer {
+            site,
             lib,
-            root,
+            root: &site.root,
             per_page: config.paginate_by,
             base,
             as_of,
-            langs,
+            langs: &site.langs,
+            tera: teras,
             summaries: lib.questions.iter().map(|_| OnceLock::new()).collect(),
-            title: config.title.clone(),
-            neutral: Urls::new(&config.default_language, &config.default_language),
-            standings: lib
-                .questions
-                .iter()
-                .map(|q| Standing::of(q, as_of))
-                .collect(),
             templates: theme.templates.keys().cloned().collect(),
-            outputs: theme.outputs.clone(),
             jsonld: theme.mentions("jsonld"),
-            upcoming: lib
-                .langs
-                .iter()
-                .map(|index| super::publishing::Upcoming::of(lib, index, as_of))
-                .collect(),
-            digests: OnceLock::new(),
+            data_page: OnceLock::new(),
         })
+    }
+
+    /// The templates of language `l`.
+    pub(super) fn tera(&self, l: usize) -> &Tera {
+        &self.tera[l]
     }
 
     /// The summary of question `q` as a template value, converted once and shared by every
@@ -347,6 +334,16 @@ impl<'a> Renderer<'a> {
         }
         jobs.push(Job::NotFound);
         jobs.retain(|j| self.has_template(j.template()));
+        // Published beside the pages when the theme says so, with or without a template (a
+        // missing one is then an error, not a silent gap).
+        let outputs = &self.site.outputs;
+        let langs = 0..self.langs.len() as u8;
+        if outputs.data {
+            jobs.extend(langs.clone().map(|lang| Job::Data { lang }));
+        }
+        if outputs.search {
+            jobs.extend(langs.map(|lang| Job::Search { lang }));
+        }
         jobs
     }
 
@@ -356,7 +353,7 @@ impl<'a> Renderer<'a> {
     }
 
     pub(super) fn lang_of(&self, q: &Question) -> usize {
-        self.langs.iter().position(|l| l.code == q.lang).unwrap()
+        self.site.lang_of(q)
     }
 
     /// The site-relative URL of a job's page.
@@ -366,7 +363,7 @@ impl<'a> Renderer<'a> {
             Job::Question { q, neutral } => {
                 let q = self.lib.question(q);
                 if neutral {
-                    self.neutral.question(&q.id)
+                    self.site.neutral.question(&q.id)
                 } else {
                     self.langs[self.lang_of(q)].urls.question(&q.id)
                 }
@@ -425,6 +422,8 @@ impl<'a> Renderer<'a> {
                     .question_sub(&q.id, "bilingual")
             }
             Job::NotFound => "404.html".into(),
+            Job::Data { lang } => paths::data_page(&self.langs[lang as usize].urls),
+            Job::Search { lang } => paths::search_page(&self.langs[lang as usize].urls),
         }
     }
 
@@ -438,7 +437,7 @@ impl<'a> Renderer<'a> {
 
     /// The site-relative address of a question in its own language.
     pub fn question_url(&self, q: &Question) -> String {
-        self.langs[self.lang_of(q)].urls.question(&q.id)
+        self.site.question_url(q)
     }
 
     /// Whether a page belongs in the sitemap: not the 404 page, and not a language-neutral copy
@@ -551,16 +550,26 @@ impl<'a> Renderer<'a> {
                 job.template(),
                 self.not_found_context(),
             ),
+            Job::Data { lang } => (
+                lang as usize,
+                job.template(),
+                self.data_context(lang as usize, &rel)?,
+            ),
+            Job::Search { lang } => (
+                lang as usize,
+                job.template(),
+                self.search_context(lang as usize, &rel),
+            ),
         };
         let mut ctx = ctx;
-        let feeds = if self.outputs.feeds || self.outputs.calendars {
+        let feeds = if self.site.outputs.feeds || self.site.outputs.calendars {
             self.page_feeds(job)
         } else {
             Vec::new()
         };
         ctx.insert("feeds", &feeds);
-        let html = self.langs[lang]
-            .tera
+        let html = self
+            .tera(lang)
             .render(template, &ctx)
             .map_err(|e| Error::Template(format!("{template} for /{rel}: {}", error_chain(&e))))?;
         Ok(Rendered {
@@ -569,58 +578,6 @@ impl<'a> Renderer<'a> {
             links,
             source,
         })
-    }
-
-    pub(super) fn meta(
-        &self,
-        l: usize,
-        kind: &'static str,
-        title: String,
-        rel: &str,
-        alternates: Vec<Alternate>,
-    ) -> PageMeta {
-        PageMeta {
-            kind,
-            description: title.clone(),
-            title,
-            lang: self.langs[l].code.clone(),
-            url: self.base.link(rel),
-            canonical: self.base.absolute(rel),
-            alternates,
-        }
-    }
-
-    /// Alternates for a page that exists in every language (or falls back to a close page).
-    pub(super) fn alternates(
-        &self,
-        l: usize,
-        find: impl Fn(usize) -> Option<(String, bool)>,
-    ) -> Vec<Alternate> {
-        if self.langs.len() < 2 {
-            return Vec::new();
-        }
-        let alternates = (0..self.langs.len())
-            .filter_map(|other| {
-                let (rel, exact) = if other == l {
-                    find(l).map(|(r, _)| (r, true))?
-                } else {
-                    find(other)?
-                };
-                Some(Alternate {
-                    lang: self.langs[other].code.clone(),
-                    label: self.langs[other].t.get("language_name").to_string(),
-                    url: self.base.link(&rel),
-                    absolute: self.base.absolute(&rel),
-                    current: other == l,
-                    exact,
-                })
-            })
-            .collect::<Vec<_>>();
-        // A page that exists in one language only has nothing to switch to.
-        if alternates.len() < 2 {
-            return Vec::new();
-        }
-        alternates
     }
 }
 

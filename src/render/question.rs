@@ -189,7 +189,7 @@ impl Renderer<'_> {
 
     /// `questions/<id>/`: the address that exists for every question whatever its languages.
     fn neutral_url(&self, id: &str) -> String {
-        self.neutral.question(id)
+        self.site.neutral.question(id)
     }
 }
 

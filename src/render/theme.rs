@@ -9,9 +9,9 @@ use std::sync::Arc;
 use include_dir::{include_dir, Dir};
 use walkdir::WalkDir;
 
-use super::i18n::{self, Strings};
 use crate::config::refused;
 use crate::error::{Diagnostic, Error, Result};
+use crate::site::strings::{self as i18n, Strings};
 use crate::site_fs::{self, Refusal, DATA_LIMIT};
 
 static BUNDLED: Dir<'_> = include_dir!("$CARGO_MANIFEST_DIR/themes");
@@ -52,26 +52,7 @@ impl Source {
     }
 }
 
-/// What a theme publishes beside its pages, from its optional `theme.toml`; all on by default.
-#[derive(Debug, Clone, serde::Deserialize)]
-#[serde(deny_unknown_fields, default)]
-pub struct Outputs {
-    pub feeds: bool,
-    pub calendars: bool,
-    pub data: bool,
-    pub search: bool,
-}
-
-impl Default for Outputs {
-    fn default() -> Self {
-        Outputs {
-            feeds: true,
-            calendars: true,
-            data: true,
-            search: true,
-        }
-    }
-}
+use crate::site::Outputs;
 
 #[derive(Debug, Default, serde::Deserialize)]
 #[serde(deny_unknown_fields)]

@@ -4,10 +4,10 @@
 use chrono::NaiveDate;
 use serde::Serialize;
 
-use super::i18n::Strings;
-use crate::content::model::LinkKind;
-use crate::content::{AddresseeKind, EventType, LinkType, Question, Status};
+use crate::content::Question;
+pub use crate::site::labels::*;
 use crate::site::status::Standing;
+use crate::site::strings::Strings;
 
 /// A name with the page it links to.
 #[derive(Debug, Clone, Serialize)]
@@ -33,41 +33,6 @@ pub struct Summary {
     pub status_label: String,
     pub timing: Option<String>,
     pub timing_class: &'static str,
-}
-
-/// The status's class name in pages and data: its one spelling.
-pub fn status_key(s: Status) -> &'static str {
-    s.as_str()
-}
-
-/// A kind's string key: `<prefix>_<spelling>`, hyphens as underscores (`event_file_closed`).
-fn key(prefix: &str, spelling: &str) -> String {
-    let spelling = spelling.replace('-', "_");
-    if prefix.is_empty() {
-        spelling
-    } else {
-        format!("{prefix}_{spelling}")
-    }
-}
-
-pub fn status_label(t: &Strings, s: Status) -> String {
-    t.get(&key("status", s.as_str())).to_string()
-}
-
-pub fn kind_label(t: &Strings, k: AddresseeKind) -> &str {
-    t.get(&key("kind", k.as_str()))
-}
-
-pub fn event_label(t: &Strings, e: EventType) -> &str {
-    t.get(&key("event", e.as_str()))
-}
-
-pub fn link_label(t: &Strings, l: LinkType) -> &str {
-    t.get(&key("link", l.as_str()))
-}
-
-pub fn link_target_label(t: &Strings, k: LinkKind) -> &str {
-    t.get(&key("", k.as_str()))
 }
 
 /// `{n}` in a string replaced by a number, choosing `<key>_one` or `<key>_other`.

@@ -15,8 +15,8 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use notify::{RecursiveMode, Watcher};
 
-use crate::build::{build, BuildOptions};
 use crate::error::Error;
+use crate::pipeline::{build, BuildOptions};
 
 pub use http::{MAX_CONNECTIONS, MAX_HEAD, MAX_STREAMS};
 

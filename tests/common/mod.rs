@@ -4,8 +4,8 @@
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 
-use quaestor::build::{build, BuildOptions, BuildSummary};
 use quaestor::error::Error;
+use quaestor::pipeline::{build, BuildOptions, BuildSummary};
 
 pub struct Site {
     pub dir: tempfile::TempDir,

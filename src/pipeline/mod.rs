@@ -24,10 +24,11 @@ use crate::content::load::load_content_stamped;
 use crate::content::memo::ParseMemo;
 use crate::error::{Diagnostic, Error, Result};
 use crate::output::{folder, links, redirects, search, Staging};
-use crate::render::{theme, Renderer};
+use crate::render::theme::{self, ThemeFiles};
+use crate::render::{Job, Renderer};
 use crate::site::ministries::MinistryTable;
 use crate::site::urls::BaseUrl;
-use crate::site::Library;
+use crate::site::{Library, Site};
 use crate::timings::phase;
 
 /// What `quaestor build` and `quaestor check` are given.
@@ -87,16 +88,6 @@ pub struct BuildSummary {
     pub incremental: bool,
 }
 
-/// Everything loaded and ready to render.
-pub struct Site {
-    pub root: PathBuf,
-    pub config: Config,
-    pub base: BaseUrl,
-    pub as_of: NaiveDate,
-    pub theme: theme::ThemeFiles,
-    pub library: Library,
-}
-
 /// The date statuses are computed for: the option, the configuration, or today.
 fn effective_as_of(opts: &BuildOptions, config: &Config) -> NaiveDate {
     opts.as_of
@@ -104,19 +95,24 @@ fn effective_as_of(opts: &BuildOptions, config: &Config) -> NaiveDate {
         .unwrap_or_else(|| chrono::Local::now().date_naive())
 }
 
-/// Loads configuration, theme, data and content, reporting every problem found.
-pub fn load_site(opts: &BuildOptions) -> Result<Site> {
-    load_site_stamped(opts, None).map(|(site, _)| site)
+/// Loads configuration, theme, data and content, reporting every problem found: the site context
+/// and the theme's templates and static files.
+pub fn load_site(opts: &BuildOptions) -> Result<(Site, ThemeFiles)> {
+    load_site_stamped(opts, Config::load(&opts.root)?, None).map(|(site, theme, _)| (site, theme))
 }
 
 /// The stamp each content file was read with, in the order of `Library::questions` (the library
 /// keeps the loader's order).
 type Stamps = Vec<Stamp>;
 
-/// [`load_site`], with the stamps the content files were read with, for the build cache; from
-/// the content listing given, when the build has one already.
-fn load_site_stamped(opts: &BuildOptions, listing: Option<Listing>) -> Result<(Site, Stamps)> {
-    let mut config = Config::load(&opts.root)?;
+/// [`load_site`] from the configuration the build loaded (once: the cache needs it first), with
+/// the stamps the content files were read with, for the build cache; from the content listing
+/// given, when the build has one already.
+fn load_site_stamped(
+    opts: &BuildOptions,
+    mut config: Config,
+    listing: Option<Listing>,
+) -> Result<(Site, ThemeFiles, Stamps)> {
     if let Some(url) = &opts.base_url {
         config.base_url = url.clone();
     }
@@ -149,7 +145,7 @@ fn load_site_stamped(opts: &BuildOptions, listing: Option<Listing>) -> Result<(S
             .ok();
     phase(t0, "load: content");
     match (theme, ministries, questions) {
-        (Some(theme), Some(ministries), Some(loaded)) if problems.is_empty() => {
+        (Some(mut theme), Some(ministries), Some(loaded)) if problems.is_empty() => {
             let mut stamps: Stamps = Vec::with_capacity(loaded.len());
             let mut questions = Vec::with_capacity(loaded.len());
             for (q, stamp) in loaded {
@@ -163,15 +159,17 @@ fn load_site_stamped(opts: &BuildOptions, listing: Option<Listing>) -> Result<(S
                 &ministries,
             );
             phase(t0, "load: library");
-            let site = Site {
-                root: opts.root.clone(),
+            let strings = std::mem::take(&mut theme.strings);
+            let site = Site::new(
+                opts.root.clone(),
                 config,
                 base,
                 as_of,
-                theme,
+                theme.outputs.clone(),
                 library,
-            };
-            Ok((site, stamps))
+                strings,
+            );
+            Ok((site, theme, stamps))
         }
         _ => Err(Error::Invalid(problems)),
     }
@@ -196,17 +194,6 @@ fn progress_bar(show: bool, len: usize) -> ProgressBar {
     bar
 }
 
-fn renderer<'a>(site: &'a Site, opts: &'a BuildOptions) -> Result<Renderer<'a>> {
-    Renderer::new(
-        &site.library,
-        &site.config,
-        &opts.root,
-        &site.theme,
-        site.base.clone(),
-        site.as_of,
-    )
-}
-
 /// Everything the site will hold, known before a page renders: what `build` and `check` share.
 struct Plan {
     jobs: Vec<crate::render::Job>,
@@ -221,9 +208,17 @@ struct Plan {
     paths: Vec<String>,
 }
 
-fn plan(renderer: &Renderer<'_>, site: &Site, memo: Memo<'_>) -> Result<Plan> {
+fn plan(renderer: &Renderer<'_>, site: &Site, theme: &ThemeFiles, memo: Memo<'_>) -> Result<Plan> {
     let t = Instant::now();
-    let jobs = renderer.plan();
+    let mut jobs = renderer.plan();
+    // A static file replaces the open-data or search page of its name, as it replaces any file
+    // published beside the pages (a site's own robots.txt, say).
+    jobs.retain(|&j| {
+        !matches!(j, Job::Data { .. } | Job::Search { .. })
+            || !theme
+                .statics
+                .contains_key(&crate::site::urls::file_for(&renderer.url(j)))
+    });
     let paths: Vec<String> = jobs
         .iter()
         .map(|&j| crate::site::urls::file_for(&renderer.url(j)))
@@ -231,8 +226,7 @@ fn plan(renderer: &Renderer<'_>, site: &Site, memo: Memo<'_>) -> Result<Plan> {
     // Every file the build will write, known before rendering so links can be checked as pages
     // render.
     let mut files: HashSet<String> = paths.iter().cloned().collect();
-    let shadowing: Vec<Diagnostic> = site
-        .theme
+    let shadowing: Vec<Diagnostic> = theme
         .statics
         .iter()
         .filter(|(rel, _)| files.contains(*rel))
@@ -249,11 +243,11 @@ fn plan(renderer: &Renderer<'_>, site: &Site, memo: Memo<'_>) -> Result<Plan> {
     if !shadowing.is_empty() {
         return Err(Error::Invalid(shadowing));
     }
-    files.extend(site.theme.statics.keys().cloned());
+    files.extend(theme.statics.keys().cloned());
     phase(t, "plan: pages");
     let mut extra = extra_files(renderer, &jobs, site, &files, &memo)?;
     // A static file replaces the generated file of its name (a site's own robots.txt, say).
-    extra.retain(|(rel, _)| !site.theme.statics.contains_key(rel));
+    extra.retain(|(rel, _)| !theme.statics.contains_key(rel));
     phase(t, "plan: feeds, data, sitemap");
     let memo = memo.into_recorded();
     files.extend(extra.iter().map(|(p, _)| p.clone()));
@@ -279,7 +273,11 @@ pub fn build(opts: &BuildOptions) -> Result<BuildSummary> {
     let _lock = folder::claim(&opts.root, &opts.output_dir(), opts.force_output, || {
         crate::cache::recorded_output(&opts.root, &opts.output_dir())
     })?;
-    let mut cache = opts.cache.then(|| incremental::Cache::open(opts)).flatten();
+    let config = Config::load(&opts.root)?;
+    let mut cache = opts
+        .cache
+        .then(|| incremental::Cache::open(opts, &config))
+        .flatten();
     phase(started, "cache: open");
     if let Some(summary) = cache.as_mut().and_then(|c| c.nothing_changed(started)) {
         return Ok(summary);
@@ -289,23 +287,23 @@ pub fn build(opts: &BuildOptions) -> Result<BuildSummary> {
         c.take_listing()
     });
     phase(started, "cache");
-    let (site, stamps) = load_site_stamped(opts, listing)?;
+    let (site, theme, stamps) = load_site_stamped(opts, config, listing)?;
     phase(started, "load");
-    let renderer = renderer(&site, opts)?;
+    let renderer = Renderer::new(&site, &theme)?;
     phase(started, "renderer");
     let Some(cache) = cache else {
-        let mut plan = plan(&renderer, &site, Memo::off())?;
+        let mut plan = plan(&renderer, &site, &theme, Memo::off())?;
         plan.extra.push(marker());
-        return full(opts, &site, &renderer, plan, None, started).map(|(s, _)| s);
+        return full(opts, &site, &theme, &renderer, plan, None, started).map(|(s, _)| s);
     };
-    let digests = renderer.digests();
+    let digests = site.digests();
     let structure = digests.structure;
     let memo = Memo::new(
         cache.previous_files(structure),
         cache.global,
         &opts.output_dir(),
     );
-    let mut plan = plan(&renderer, &site, memo)?;
+    let mut plan = plan(&renderer, &site, &theme, memo)?;
     plan.extra.push(marker());
     phase(started, "plan");
     let page_digests: Vec<u64> = plan
@@ -325,15 +323,22 @@ pub fn build(opts: &BuildOptions) -> Result<BuildSummary> {
         paths: &plan.paths,
     };
     let (summary, cache, state, written) =
-        match incremental::try_update(cache, opts, &site, &renderer, planned, started) {
+        match incremental::try_update(cache, opts, &site, &theme, &renderer, planned, started) {
             incremental::Outcome::Done(summary, done) => {
                 let (cache, state, written) = *done;
                 (summary, cache, state, written)
             }
             incremental::Outcome::Failed(e) => return Err(e),
             incremental::Outcome::Full(cache) => {
-                let (summary, mut record) =
-                    full(opts, &site, &renderer, plan, Some(&page_digests), started)?;
+                let (summary, mut record) = full(
+                    opts,
+                    &site,
+                    &theme,
+                    &renderer,
+                    plan,
+                    Some(&page_digests),
+                    started,
+                )?;
                 record.structure = structure;
                 let written = std::mem::take(&mut record.hashes);
                 (summary, *cache, incremental::full_state(record), written)
@@ -355,6 +360,7 @@ fn marker() -> (String, Vec<u8>) {
 fn full(
     opts: &BuildOptions,
     site: &Site,
+    theme: &ThemeFiles,
     renderer: &Renderer<'_>,
     Plan {
         jobs,
@@ -371,7 +377,7 @@ fn full(
     let recorded = Mutex::new(HashMap::new());
     let page_links = Mutex::new(Vec::new());
     let bar = progress_bar(opts.progress, jobs.len());
-    let indexer = site.theme.outputs.search.then(search::Indexer::start);
+    let indexer = site.outputs.search.then(search::Indexer::start);
     // Chunks keep the search index fed in plan order while pages render in parallel.
     for (c, chunk) in jobs.chunks(CHUNK).enumerate() {
         let for_index: Vec<Option<(String, String)>> = chunk
@@ -402,7 +408,7 @@ fn full(
                             });
                         }
                     }
-                    Ok((indexer.is_some() && search::indexed(job)).then(|| {
+                    Ok((indexer.is_some() && job.searched()).then(|| {
                         (
                             format!("/{}", renderer.url(job)),
                             String::from_utf8_lossy(&page.bytes).into_owned(),
@@ -432,7 +438,7 @@ fn full(
     }
     bar.finish_and_clear();
     others.extend(extra);
-    for (rel, source) in &site.theme.statics {
+    for (rel, source) in &theme.statics {
         match source.bytes() {
             Ok(b) => others.push((rel.clone(), b.into_owned())),
             Err(e) => keep(e, &mut problems.lock().unwrap()),
@@ -507,13 +513,10 @@ fn extra_files(
         .filter(|j| renderer.indexable(**j))
         .map(|&j| renderer.url(j))
         .collect();
-    let published = crate::output::publish::files(site, renderer, memo)?;
-    // Pages published beside the plan (the open-data page) belong in the sitemap too.
-    urls.extend(
-        published
-            .iter()
-            .filter_map(|(f, _)| f.strip_suffix("index.html").map(str::to_string)),
-    );
+    let (published, data_page) = crate::output::publish::files(site, memo)?;
+    if let Some(page) = data_page {
+        renderer.set_data_page(page);
+    }
     let mut out = crate::output::sitemap::files(&site.base, &mut urls);
     out.extend(published);
     // Files the build cache keeps without regenerating are written all the same.
@@ -523,7 +526,7 @@ fn extra_files(
         .chain(out.iter().map(|(f, _)| f))
         .chain(&kept)
         .map(String::as_str);
-    let old_addresses = redirects::files(site, renderer, written, |file, alias| {
+    let old_addresses = redirects::files(site, written, |file, alias| {
         alias_line(&site.root, file, alias)
     })?;
     out.extend(old_addresses);

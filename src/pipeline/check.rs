@@ -6,19 +6,19 @@ use std::sync::Mutex;
 
 use rayon::prelude::*;
 
-use super::{broken_link, keep, load_site, plan, renderer, BuildOptions, Plan};
+use super::{broken_link, keep, load_site, plan, BuildOptions, Plan};
 use crate::cache::Memo;
 use crate::error::{Diagnostic, Error, Result};
 use crate::output::links;
 
 /// Renders every page in memory and checks every internal link of every page; writes nothing.
 pub fn check(opts: &BuildOptions) -> Result<CheckSummary> {
-    let site = load_site(opts)?;
-    let renderer = renderer(&site, opts)?;
-    let Plan { jobs, files, .. } = plan(&renderer, &site, Memo::off())?;
+    let (site, theme) = load_site(opts)?;
+    let renderer = crate::render::Renderer::new(&site, &theme)?;
+    let Plan { jobs, files, .. } = plan(&renderer, &site, &theme, Memo::off())?;
     let problems = Mutex::new(Vec::new());
     let links_checked = std::sync::atomic::AtomicUsize::new(0);
-    let search_on = site.theme.outputs.search;
+    let search_on = site.outputs.search;
     jobs.par_iter().for_each(|&job| match renderer.render(job) {
         Ok(page) => {
             let targets = links::internal_targets(&page.bytes, &site.base.path);

@@ -25,6 +25,7 @@ use crate::content::listing::Listing;
 use crate::content::Question;
 use crate::error::{Error, Result};
 use crate::output::{links, search, InPlace};
+use crate::render::theme::ThemeFiles;
 use crate::render::{Job, Renderer};
 
 /// The cache as this build sees it.
@@ -48,11 +49,10 @@ pub struct Cache {
 impl Cache {
     /// Opens the cache for `opts`; `None` when the inputs cannot even be hashed (the build then
     /// runs in full and reports what is wrong).
-    pub fn open(opts: &BuildOptions) -> Option<Cache> {
+    pub fn open(opts: &BuildOptions, config: &Config) -> Option<Cache> {
         let started = SystemTime::now();
-        let config = Config::load(&opts.root).ok()?;
         let output = std::path::absolute(opts.output_dir()).ok()?;
-        let as_of = super::effective_as_of(opts, &config).to_string();
+        let as_of = super::effective_as_of(opts, config).to_string();
         let options = [
             output.to_string_lossy().into_owned(),
             opts.base_url.clone().unwrap_or_default(),
@@ -253,6 +253,7 @@ pub fn try_update(
     cache: Cache,
     opts: &BuildOptions,
     site: &Site,
+    theme: &ThemeFiles,
     renderer: &Renderer<'_>,
     plan: Planned<'_>,
     started: Instant,
@@ -260,7 +261,7 @@ pub fn try_update(
     let Some(previous) = cache.usable(plan.structure) else {
         return Outcome::Full(Box::new(cache));
     };
-    match update(&cache, previous, opts, site, renderer, &plan) {
+    match update(&cache, previous, opts, site, theme, renderer, &plan) {
         Ok((state_files, links, written, removed, hashes)) => {
             let total = state_files.len();
             let state = State {
@@ -318,6 +319,7 @@ fn update(
     previous: &State,
     opts: &BuildOptions,
     site: &Site,
+    theme: &ThemeFiles,
     renderer: &Renderer<'_>,
     plan: &Planned<'_>,
 ) -> Result<Updated> {
@@ -383,7 +385,7 @@ fn update(
     }
     // Theme files are part of the global digest: unchanged here unless missing from the record.
     let mut statics: Vec<(String, Vec<u8>)> = Vec::new();
-    for (rel, source) in &site.theme.statics {
+    for (rel, source) in &theme.statics {
         match previous.files.get(rel) {
             Some(h) => {
                 files.insert(rel.clone(), *h);
@@ -400,9 +402,9 @@ fn update(
         .map(|f| (paths[f.job].as_str(), f.bytes.as_slice()))
         .collect();
     let mut derived: Vec<(String, Vec<u8>)> = Vec::new();
-    if site.theme.outputs.search && !rendered.is_empty() {
+    if site.outputs.search && !rendered.is_empty() {
         derived.extend(reindex(cache, renderer, plan, paths, &rendered, &problems));
-    } else if site.theme.outputs.search {
+    } else if site.outputs.search {
         // Nothing rendered: the previous bundle stands; keep its files in the record.
         for (f, h) in &previous.files {
             if crate::output::search::in_bundle(f) {
@@ -488,7 +490,7 @@ fn reindex(
         .collect();
     let indexer = search::Indexer::start();
     for (i, &job) in plan.jobs.iter().enumerate() {
-        if !search::indexed(job) {
+        if !job.searched() {
             continue;
         }
         let html = match by_job.get(&i) {

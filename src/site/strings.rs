@@ -1,5 +1,6 @@
 //! UI strings from the theme's `i18n/<lang>.toml`. Every language must define the same keys, so a
-//! missing translation is caught when the theme loads, not by a reader.
+//! missing translation is caught when the theme loads, not by a reader. The theme loads them; they
+//! live in the site context because feeds and calendars speak the same words as pages.
 
 use std::collections::BTreeMap;
 
