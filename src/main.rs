@@ -8,6 +8,7 @@ use chrono::NaiveDate;
 use clap::{Parser, Subcommand};
 
 use quaestor::error::Error;
+use quaestor::output::footprint;
 use quaestor::pipeline::{self, BuildOptions};
 use quaestor::report;
 
@@ -164,6 +165,10 @@ fn main() -> ExitCode {
                         s.elapsed.as_secs_f64(),
                         s.output.display()
                     );
+                    println!("{}", footprint::describe(s.bytes, s.files));
+                    for w in footprint::warnings(s.bytes, s.files) {
+                        eprintln!("warning: {w}");
+                    }
                     ExitCode::SUCCESS
                 }
                 Err(e) => {

@@ -71,9 +71,24 @@ impl Portal {
         let summary = build(&self.opts("output", true))
             .unwrap_or_else(|e| panic!("{what}: incremental build failed: {e}"));
         let _ = std::fs::remove_dir_all(self.path("full"));
-        build(&self.opts("full", false))
+        let full = build(&self.opts("full", false))
             .unwrap_or_else(|e| panic!("{what}: full build failed: {e}"));
         let (a, b) = (tree(&self.path("output")), tree(&self.path("full")));
+        // What the build says it left is what a host is asked to store (`Output: … in … files`).
+        let (files, bytes) = a
+            .values()
+            .filter(|b| b.as_slice() != b"<dir>")
+            .fold((0, 0), |(n, s), b| (n + 1, s + b.len() as u64));
+        assert_eq!(
+            (summary.files, summary.bytes),
+            (files, bytes),
+            "{what}: the summary's files and bytes against the output folder"
+        );
+        assert_eq!(
+            (full.files, full.bytes),
+            (files, bytes),
+            "{what}: a full build's summary"
+        );
         let only_a: Vec<_> = a.keys().filter(|k| !b.contains_key(*k)).collect();
         let only_b: Vec<_> = b.keys().filter(|k| !a.contains_key(*k)).collect();
         assert!(

@@ -59,6 +59,11 @@ impl Stamp {
         }
     }
 
+    /// The file's size in bytes.
+    pub fn size(&self) -> u64 {
+        self.len
+    }
+
     /// The stamp to keep for next time: none when the file changed too close to `started`.
     pub fn trusted(self, started: SystemTime) -> Option<Stamp> {
         let limit = started

@@ -5,6 +5,7 @@ pub mod data;
 pub mod escape;
 pub mod feeds;
 pub mod folder;
+pub mod footprint;
 mod jsonl;
 pub mod links;
 pub mod publish;

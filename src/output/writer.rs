@@ -7,7 +7,7 @@ use std::collections::HashMap;
 use std::fs;
 use std::io;
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::Mutex;
 
 use crate::error::{Error, Result};
@@ -23,6 +23,8 @@ pub struct Staging {
     /// Counts for the summary.
     pub written: AtomicUsize,
     pub unchanged: AtomicUsize,
+    /// The bytes of every file of the new output, written or kept.
+    pub bytes: AtomicU64,
     /// Each file's path and the hash of its bytes, for the build cache.
     hashes: Hashes,
 }
@@ -82,6 +84,7 @@ impl Staging {
             staging,
             written: AtomicUsize::new(0),
             unchanged: AtomicUsize::new(0),
+            bytes: AtomicU64::new(0),
             hashes: Hashes::default(),
         })
     }
@@ -102,6 +105,7 @@ impl Staging {
             fs::create_dir_all(dir).map_err(|e| Error::io("create", dir, e))?;
         }
         self.hashes.add(rel, bytes);
+        self.bytes.fetch_add(bytes.len() as u64, Ordering::Relaxed);
         let previous = self.output.join(rel);
         if self.has_previous
             && same_bytes(&previous, bytes)

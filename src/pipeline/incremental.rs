@@ -120,6 +120,7 @@ impl Cache {
             unchanged: head.file_count,
             removed: 0,
             questions: head.contents.len(),
+            bytes: head.outputs.iter().map(|f| f.stamp.size()).sum(),
             elapsed: started.elapsed(),
             output: self.output.clone(),
             incremental: true,
@@ -167,9 +168,10 @@ impl Cache {
             .filter(|s| s.head.structure == structure)
     }
 
-    /// Saves what this build read and wrote. A cache that cannot be saved costs the next build
-    /// time, not correctness, so failing to save is a warning.
-    fn save(self, mut state: State, written: &HashMap<String, u64>) {
+    /// Saves what this build read and wrote, and returns the bytes of the output's files (their
+    /// stamps are taken here anyway). A cache that cannot be saved costs the next build time, not
+    /// correctness, so failing to save is a warning.
+    fn save(self, mut state: State, written: &HashMap<String, u64>) -> u64 {
         let before = self.previous.as_ref().map_or(&[][..], |s| &s.head.outputs);
         state.head.outputs =
             cache::record_outputs(&self.output, state.files.keys(), written, before);
@@ -182,6 +184,7 @@ impl Cache {
                 self.path.display()
             );
         }
+        state.head.outputs.iter().map(|f| f.stamp.size()).sum()
     }
 }
 
@@ -224,16 +227,17 @@ pub fn full_state(record: Record) -> State {
     }
 }
 
-/// Saves the state of a finished build with the content files it read.
+/// Saves the state of a finished build with the content files it read; returns the bytes of the
+/// output's files.
 pub fn save(
     cache: Cache,
     mut state: State,
     questions: &[Question],
     stamps: &[Stamp],
     written: &HashMap<String, u64>,
-) {
+) -> u64 {
     state.head.contents = contents(questions, stamps, cache.started);
-    cache.save(state, written);
+    cache.save(state, written)
 }
 
 /// Everything the planning step produced, with each page's digest.
@@ -280,6 +284,8 @@ pub fn try_update(
                 unchanged: total - written,
                 removed,
                 questions: site.library.questions.len(),
+                // Known once the output is stamped (see [`save`]).
+                bytes: 0,
                 elapsed: started.elapsed(),
                 output: opts.output_dir(),
                 incremental: true,

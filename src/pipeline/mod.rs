@@ -82,6 +82,9 @@ pub struct BuildSummary {
     /// Files an incremental build removed because the site no longer has them.
     pub removed: usize,
     pub questions: usize,
+    /// The bytes of every file in the output, what a host is asked to store (see
+    /// [`crate::output::footprint`]).
+    pub bytes: u64,
     pub elapsed: Duration,
     pub output: PathBuf,
     /// Whether the output was updated in place from the build cache.
@@ -322,7 +325,7 @@ pub fn build(opts: &BuildOptions) -> Result<BuildSummary> {
         memo: &plan.memo,
         paths: &plan.paths,
     };
-    let (summary, cache, state, written) =
+    let (mut summary, cache, state, written) =
         match incremental::try_update(cache, opts, &site, &theme, &renderer, planned, started) {
             incremental::Outcome::Done(summary, done) => {
                 let (cache, state, written) = *done;
@@ -345,7 +348,7 @@ pub fn build(opts: &BuildOptions) -> Result<BuildSummary> {
             }
         };
     phase(started, "pages, files");
-    incremental::save(cache, state, &site.library.questions, &stamps, &written);
+    summary.bytes = incremental::save(cache, state, &site.library.questions, &stamps, &written);
     phase(started, "cache saved");
     Ok(summary)
 }
@@ -473,6 +476,7 @@ fn full(
     }
     let written = staging.written.load(Ordering::Relaxed);
     let unchanged = staging.unchanged.load(Ordering::Relaxed);
+    let bytes = staging.bytes.load(Ordering::Relaxed);
     let hashes = staging.hashes();
     staging.commit()?;
     let mut links = page_links.into_inner().unwrap();
@@ -484,6 +488,7 @@ fn full(
         unchanged,
         removed: 0,
         questions: site.library.questions.len(),
+        bytes,
         elapsed: started.elapsed(),
         output: opts.output_dir(),
         incremental: false,
