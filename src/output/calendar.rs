@@ -35,7 +35,7 @@ fn calendar(r: &Site, l: usize, name: &str, questions: &[QIdx]) -> Vec<u8> {
         (a.deadline, a.legislature, a.number).cmp(&(b.deadline, b.legislature, b.number))
     });
     let mut out = String::new();
-    let calname = format!("{name} · {}", &r.config.title);
+    let calname = format!("{name} · {}", r.config.title_in(code));
     for line in [
         "BEGIN:VCALENDAR".to_string(),
         "VERSION:2.0".to_string(),
