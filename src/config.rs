@@ -1,6 +1,8 @@
 //! `quaestor.toml`: the site configuration. Unknown keys are errors so that a typo never silently
 //! falls back to a default.
 
+use std::collections::BTreeMap;
+use std::fmt;
 use std::path::Path;
 
 use chrono::NaiveDate;
@@ -15,9 +17,9 @@ pub const CONFIG_FILE: &str = "quaestor.toml";
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Config {
-    pub title: String,
+    pub title: Localized,
     #[serde(default)]
-    pub description: String,
+    pub description: Localized,
     pub base_url: String,
     #[serde(default = "default_language")]
     pub default_language: String,
@@ -36,6 +38,57 @@ pub struct Config {
     /// The licence of the open data (an SPDX identifier or a short text), shown on the data page.
     #[serde(default = "default_data_licence")]
     pub data_licence: String,
+}
+
+/// A text for every language (`title = "…"`) or one per language code
+/// (`title = { nl = "…", fr = "…" }`); a language without its own falls back to the default
+/// language's, so that each language's pages, feeds and calendars can be named in that language.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Localized {
+    All(String),
+    ByLanguage(BTreeMap<String, String>),
+}
+
+impl Default for Localized {
+    fn default() -> Self {
+        Localized::All(String::new())
+    }
+}
+
+impl Localized {
+    /// The text for `lang`, else the default language's, else empty.
+    pub fn get<'a>(&'a self, lang: &str, default_language: &str) -> &'a str {
+        match self {
+            Localized::All(s) => s,
+            Localized::ByLanguage(m) => m
+                .get(lang)
+                .or_else(|| m.get(default_language))
+                .map_or("", String::as_str),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for Localized {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = Localized;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a string, or a table of strings by language code such as { nl = \"…\", fr = \"…\" }")
+            }
+            fn visit_str<E: serde::de::Error>(self, v: &str) -> std::result::Result<Localized, E> {
+                Ok(Localized::All(v.to_string()))
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                map: A,
+            ) -> std::result::Result<Localized, A::Error> {
+                let m = BTreeMap::deserialize(serde::de::value::MapAccessDeserializer::new(map))?;
+                Ok(Localized::ByLanguage(m))
+            }
+        }
+        d.deserialize_any(V)
+    }
 }
 
 fn default_language() -> String {
@@ -75,6 +128,16 @@ impl Config {
         Self::parse(&text)
     }
 
+    /// The site title in language `lang`.
+    pub fn title_in(&self, lang: &str) -> &str {
+        self.title.get(lang, &self.default_language)
+    }
+
+    /// The site description in language `lang` (empty when none is given).
+    pub fn description_in(&self, lang: &str) -> &str {
+        self.description.get(lang, &self.default_language)
+    }
+
     /// Parses configuration text; errors name `quaestor.toml`, the line and the key.
     pub fn parse(text: &str) -> Result<Config> {
         let mut config: Config = toml::from_str(text).map_err(|e| {
@@ -98,10 +161,49 @@ impl Config {
         }
         let line_of_key = |key: &str| {
             text.lines()
-                .position(|l| l.trim_start().starts_with(key))
+                .position(|l| {
+                    let l = l.trim_start();
+                    l.starts_with(key) || l.starts_with(&format!("[{key}]"))
+                })
                 .map(|i| i + 1)
         };
         let mut problems = Vec::new();
+        for (key, text, required) in [
+            ("title", &config.title, true),
+            ("description", &config.description, false),
+        ] {
+            let Localized::ByLanguage(m) = text else {
+                continue;
+            };
+            for code in m.keys().filter(|c| !config.languages.contains(c)) {
+                problems.push(
+                    Diagnostic::new(
+                        CONFIG_FILE,
+                        format!("{key} has a text for `{code}`, which is not in languages"),
+                    )
+                    .maybe_line(line_of_key(key))
+                    .field(key)
+                    .help(format!(
+                        "use the codes of languages ({}) or add `{code}` to languages",
+                        config.languages.join(", ")
+                    )),
+                );
+            }
+            if required && !m.contains_key(&config.default_language) {
+                problems.push(
+                    Diagnostic::new(
+                        CONFIG_FILE,
+                        format!(
+                            "{key} has no text for the default language `{}`, which other languages fall back to",
+                            config.default_language
+                        ),
+                    )
+                    .maybe_line(line_of_key(key))
+                    .field(key)
+                    .help(format!("add {} = \"…\" to {key}", config.default_language)),
+                );
+            }
+        }
         for lang in config.languages.iter().chain([&config.default_language]) {
             if !KNOWN_LANGUAGES.contains(&lang.as_str()) {
                 problems.push(

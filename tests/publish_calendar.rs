@@ -5,8 +5,9 @@ mod common;
 
 use common::*;
 
-/// Strict line-level RFC 5545 checks, then a parse; returns the VEVENTs as name → value maps.
-fn parse_ics(text: &str) -> Vec<std::collections::BTreeMap<String, String>> {
+/// Strict line-level RFC 5545 checks, then a parse; returns the VEVENTs as name → value maps
+/// (none for a calendar with nothing due).
+fn parse_events(text: &str) -> Vec<std::collections::BTreeMap<String, String>> {
     assert!(text.ends_with("\r\n"), "ends with CRLF");
     assert!(!text.replace("\r\n", "").contains('\n'), "bare LF");
     assert!(!text.replace("\r\n", "").contains('\r'), "bare CR");
@@ -62,6 +63,12 @@ fn parse_ics(text: &str) -> Vec<std::collections::BTreeMap<String, String>> {
             m
         })
         .collect();
+    events
+}
+
+/// `parse_events` for a calendar that must have events.
+fn parse_ics(text: &str) -> Vec<std::collections::BTreeMap<String, String>> {
+    let events = parse_events(text);
     assert!(!events.is_empty());
     events
 }
@@ -94,8 +101,11 @@ fn site_ministry_and_member_calendars_list_upcoming_deadlines() {
         assert_eq!(events[0]["DTSTAMP"], "20230112T000000Z");
         assert_eq!(events[0]["URL"], "https://example.org/questions/7-2/");
     }
-    // No French question is open: no calendar rather than an invalid empty one.
-    assert!(!site.out().join("fr/deadlines.ics").exists());
+    // No French question is open: the calendar is there, valid and empty, and linked.
+    assert_eq!(parse_events(&site.page("fr/deadlines.ics")).len(), 0);
+    assert!(site
+        .page("fr/index.html")
+        .contains(r#"class="follow-calendar">"#));
     assert!(site
         .page("index.html")
         .contains(r#"<link rel="alternate" type="text/calendar" title="Antwoordtermijnen" href="/deadlines.ics">"#));
@@ -112,8 +122,8 @@ fn site_ministry_and_member_calendars_list_upcoming_deadlines() {
 fn past_deadlines_are_not_events() {
     let site = Site::standard();
     build_as_of(&site, "2024-01-01");
-    assert!(!site.out().join("deadlines.ics").exists());
-    assert!(!site.page("index.html").contains("text/calendar"));
+    assert_eq!(parse_events(&site.page("deadlines.ics")).len(), 0);
+    assert!(site.page("index.html").contains("text/calendar"));
     build_as_of(&site, "2023-03-02");
     assert_eq!(
         parse_ics(&site.page("deadlines.ics")).len(),
@@ -152,4 +162,51 @@ fn text_is_escaped_folded_and_stable() {
         text,
         "byte-identical on rebuild"
     );
+}
+
+/// A subscription must not 404 once nothing is due: a term with no deadline to come still has a
+/// calendar, valid with no event, linked from its page (head and visible follow link), and an
+/// incremental build that empties it writes the same bytes as a full build.
+#[test]
+fn a_term_with_nothing_due_has_an_empty_linked_calendar() {
+    let site = Site::standard();
+    build_as_of(&site, "2024-01-01");
+    for (ics, page) in [
+        (
+            "ministries/defensie/deadlines.ics",
+            "ministries/defensie/index.html",
+        ),
+        (
+            "members/anna-peeters/deadlines.ics",
+            "members/anna-peeters/index.html",
+        ),
+    ] {
+        let text = site.page(ics);
+        assert_eq!(parse_events(&text), Vec::new(), "{ics}");
+        assert!(!text.contains("BEGIN:VEVENT"));
+        let html = site.page(page);
+        let href = format!(r#"href="/{ics}""#);
+        assert!(
+            html.contains(r#"<link rel="alternate" type="text/calendar""#)
+                && html.matches(&href).count() == 2,
+            "{page} links {ics} in its head and its follow line"
+        );
+    }
+    assert_eq!(
+        broken_links(&site.out(), "/"),
+        Vec::<(String, String)>::new()
+    );
+    // Builds use the cache: something due again, then nothing, as the full build above wrote it.
+    let (empty, page) = (
+        site.page("ministries/defensie/deadlines.ics"),
+        site.page("ministries/defensie/index.html"),
+    );
+    build_as_of(&site, "2023-02-01");
+    assert_eq!(
+        parse_ics(&site.page("ministries/defensie/deadlines.ics")).len(),
+        2
+    );
+    build_as_of(&site, "2024-01-01");
+    assert_eq!(site.page("ministries/defensie/deadlines.ics"), empty);
+    assert_eq!(site.page("ministries/defensie/index.html"), page);
 }

@@ -1,6 +1,6 @@
 //! iCalendar (RFC 5545) files of upcoming answer deadlines: open questions whose deadline is on or
 //! after `as_of`, as all-day events. One calendar for the site and one per ministry and member, per
-//! language; a calendar with no event is not written (RFC 5545 requires at least one component).
+//! language, written even when nothing is due (no event), so a subscribed address never 404s.
 //! Everything is derived from the content: UIDs from the question id, language and host, DTSTAMP
 //! from the question's latest event; lines end in CRLF and are folded at 75 octets.
 
@@ -23,7 +23,7 @@ fn host(full: &str) -> &str {
 }
 
 /// One calendar of the given questions (only the upcoming ones become events).
-fn calendar(r: &Site, l: usize, name: &str, questions: &[QIdx]) -> Option<Vec<u8>> {
+fn calendar(r: &Site, l: usize, name: &str, questions: &[QIdx]) -> Vec<u8> {
     let lib = &r.library;
     let (code, urls, t) = r.language(l);
     let mut qs: Vec<&Question> = questions
@@ -31,14 +31,11 @@ fn calendar(r: &Site, l: usize, name: &str, questions: &[QIdx]) -> Option<Vec<u8
         .map(|&q| lib.question(q))
         .filter(|q| upcoming(q, r.as_of))
         .collect();
-    if qs.is_empty() {
-        return None;
-    }
     qs.sort_by(|a, b| {
         (a.deadline, a.legislature, a.number).cmp(&(b.deadline, b.legislature, b.number))
     });
     let mut out = String::new();
-    let calname = format!("{name} · {}", &r.config.title);
+    let calname = format!("{name} · {}", r.config.title_in(code));
     for line in [
         "BEGIN:VCALENDAR".to_string(),
         "VERSION:2.0".to_string(),
@@ -89,7 +86,7 @@ fn calendar(r: &Site, l: usize, name: &str, questions: &[QIdx]) -> Option<Vec<u8
         }
     }
     ical_line(&mut out, "END:VCALENDAR");
-    Some(out.into_bytes())
+    out.into_bytes()
 }
 
 /// Every calendar of the site.
@@ -99,15 +96,13 @@ pub fn files(r: &Site) -> Result<Vec<(String, Vec<u8>)>> {
     for l in 0..r.language_count() {
         let (_, urls, t) = r.language(l);
         let index = &lib.langs[l];
-        if let Some(ics) = calendar(r, l, t.get("calendar_deadlines"), &index.questions) {
-            out.push((paths::deadlines(urls), ics));
-        }
+        let ics = calendar(r, l, t.get("calendar_deadlines"), &index.questions);
+        out.push((paths::deadlines(urls), ics));
         for kind in CALENDAR_KINDS {
             for term in &index.taxonomy(kind).terms {
                 let name = t.get("calendar_term").replace("{name}", &term.name);
-                if let Some(ics) = calendar(r, l, &name, &term.questions) {
-                    out.push((paths::term_deadlines(urls, kind.section(), &term.slug), ics));
-                }
+                let ics = calendar(r, l, &name, &term.questions);
+                out.push((paths::term_deadlines(urls, kind.section(), &term.slug), ics));
             }
         }
     }

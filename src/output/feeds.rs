@@ -211,11 +211,11 @@ impl Ctx<'_> {
             .unwrap_or(self.r.as_of);
         Feed {
             id: self.abs(self_rel),
-            title: format!("{} · {}", title, &self.r.config.title),
+            title: format!("{} · {}", title, self.r.config.title_in(code)),
             lang: code.to_string(),
             self_url: self.abs(self_rel),
             page_url: self.abs(page_rel),
-            author: self.r.config.title.to_string(),
+            author: self.r.config.title_in(code).to_string(),
             fallback_updated: fallback,
             entries,
         }

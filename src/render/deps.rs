@@ -36,7 +36,6 @@ impl Renderer<'_> {
             Job::Questions { lang, page } => {
                 let list = &self.lib.langs[lang as usize].questions;
                 self.slice(&mut h, d, list, page);
-                h.write_u8(self.site.lang_has_upcoming(lang as usize) as u8);
             }
             Job::Term {
                 lang,
@@ -49,11 +48,6 @@ impl Renderer<'_> {
                     hash_str(&mut h, v);
                 }
                 self.slice(&mut h, d, &t.questions, page);
-                h.write_u8(
-                    self.site
-                        .term_has_upcoming(lang as usize, kind, term as usize)
-                        as u8,
-                );
                 // The first page of a ministry, member or party carries statistics of all.
                 if page == 1 && ACCOUNTABLE.contains(&kind) {
                     members(&mut h, &d.meta, &t.questions);

@@ -48,8 +48,13 @@ impl Renderer<'_> {
             legislatures: t.number(index.taxonomy(TaxonomyKind::Legislatures).terms.len()),
         };
         let alternates = self.alternates(l, |other| Some((self.langs[other].urls.home(), true)));
-        let mut meta = self.meta(l, "home", self.site.config.title.clone(), rel, alternates);
-        meta.description = t.get("home_description").to_string();
+        let code = &self.langs[l].code;
+        let title = self.site.config.title_in(code).to_string();
+        let mut meta = self.meta(l, "home", title, rel, alternates);
+        meta.description = match self.site.config.description_in(code) {
+            "" => t.get("home_description").to_string(),
+            d => d.to_string(),
+        };
         let mut ctx = Context::new();
         ctx.insert("page", &meta);
         ctx.insert_value("latest", latest);

@@ -210,8 +210,8 @@ impl<'a> Renderer<'a> {
             let (code, t, urls) = (&lang.code, &lang.t, &lang.urls);
             let mut tera = proto.clone();
             let globals = SiteGlobals {
-                title: &config.title,
-                description: &config.description,
+                title: config.title_in(code),
+                description: config.description_in(code),
                 base: &base.path,
                 base_url: &base.full,
                 lang: code,

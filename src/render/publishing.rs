@@ -52,7 +52,7 @@ impl Renderer<'_> {
                         self.atom(t.get("feed_answers").to_string(), paths::answers_feed(urls)),
                     );
                 }
-                if calendars && self.site.lang_has_upcoming(l) {
+                if calendars {
                     out.push(self.ics(
                         t.get("calendar_deadlines").to_string(),
                         paths::deadlines(urls),
@@ -64,7 +64,6 @@ impl Renderer<'_> {
             } if FEED_KINDS.contains(&kind) => {
                 let l = lang as usize;
                 let (urls, t) = (&self.langs[l].urls, &self.langs[l].t);
-                let upcoming = self.site.term_has_upcoming(l, kind, term as usize);
                 let term = self.lib.langs[l].term(kind, term as usize);
                 if feeds {
                     out.push(self.atom(
@@ -72,7 +71,7 @@ impl Renderer<'_> {
                         paths::term_feed(urls, kind.section(), &term.slug),
                     ));
                 }
-                if calendars && CALENDAR_KINDS.contains(&kind) && upcoming {
+                if calendars && CALENDAR_KINDS.contains(&kind) {
                     out.push(self.ics(
                         t.get("calendar_term").replace("{name}", &term.name),
                         paths::term_deadlines(urls, kind.section(), &term.slug),

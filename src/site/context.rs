@@ -8,8 +8,6 @@ use std::sync::OnceLock;
 use chrono::NaiveDate;
 
 use super::digests::Digests;
-use super::library::TaxonomyKind;
-use super::published::Upcoming;
 use super::status::Standing;
 use super::strings::Strings;
 use super::urls::{BaseUrl, Urls};
@@ -43,8 +41,6 @@ pub struct Lang {
     pub code: String,
     pub urls: Urls,
     pub t: Strings,
-    /// Which of its lists have a deadline to come (their calendar links and digests ask).
-    pub upcoming: Upcoming,
 }
 
 /// Everything loaded and ready to render and publish.
@@ -81,12 +77,10 @@ impl Site {
             .languages
             .iter()
             .zip(strings)
-            .zip(&library.langs)
-            .map(|((code, t), index)| Lang {
+            .map(|(code, t)| Lang {
                 code: code.clone(),
                 urls: Urls::new(code, &config.default_language),
                 t,
-                upcoming: Upcoming::of(&library, index, as_of),
             })
             .collect();
         let standings = library
@@ -131,15 +125,5 @@ impl Site {
     /// The site-relative address of a question in its own language.
     pub fn question_url(&self, q: &Question) -> String {
         self.langs[self.lang_of(q)].urls.question(&q.id)
-    }
-
-    /// Whether any question of language `l` has a deadline to come.
-    pub fn lang_has_upcoming(&self, l: usize) -> bool {
-        self.langs[l].upcoming.all
-    }
-
-    /// Whether any question of a term has a deadline to come.
-    pub fn term_has_upcoming(&self, l: usize, kind: TaxonomyKind, term: usize) -> bool {
-        self.langs[l].upcoming.terms[kind.index()][term]
     }
 }

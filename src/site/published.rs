@@ -1,11 +1,10 @@
 //! What pages and the files beside them agree on: which terms get feeds and calendars, where those
-//! files live, and which lists have a deadline to come. Here so that the renderer (which links to
+//! files live, and which questions are a calendar's events. Here so that the renderer (which links to
 //! them) and the producers (which write them) share one definition without depending on each other.
 
 use chrono::NaiveDate;
 
-use super::library::{LangIndex, QIdx, TaxonomyKind};
-use super::Library;
+use super::library::TaxonomyKind;
 use crate::content::{Question, Status};
 
 /// The kinds of term that get a feed of their own.
@@ -52,34 +51,6 @@ pub mod paths {
 /// Whether an open question's deadline is still to come on `as_of` (the calendars' events).
 pub fn upcoming(q: &Question, as_of: NaiveDate) -> bool {
     q.status == Status::Open && q.deadline.is_some_and(|d| d >= as_of)
-}
-
-/// Which lists of one language have a question with a deadline to come, found once: every page
-/// of a term asks (for its calendar link and its digest), and a term can have hundreds of pages.
-pub struct Upcoming {
-    pub(super) all: bool,
-    /// By taxonomy kind (in `TaxonomyKind::ALL` order), then term.
-    pub(super) terms: Vec<Vec<bool>>,
-}
-
-impl Upcoming {
-    pub fn of(lib: &Library, index: &LangIndex, as_of: NaiveDate) -> Upcoming {
-        let any = |list: &[QIdx]| list.iter().any(|&q| upcoming(lib.question(q), as_of));
-        Upcoming {
-            all: any(&index.questions),
-            terms: TaxonomyKind::ALL
-                .iter()
-                .map(|&kind| {
-                    index
-                        .taxonomy(kind)
-                        .terms
-                        .iter()
-                        .map(|t| any(&t.questions))
-                        .collect()
-                })
-                .collect(),
-        }
-    }
 }
 
 /// What the open-data page lists: the bulk files and one example record, made by the data
