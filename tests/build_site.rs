@@ -297,3 +297,45 @@ fn an_alias_that_would_replace_a_page_is_an_error() {
         .page("questions/7-1/index.html")
         .contains("Vraag nummer 1"));
 }
+
+#[test]
+fn build_update_and_check_report_a_broken_link_alike_and_once() {
+    let site = Site::standard();
+    site.build().unwrap();
+    // Body edits only, each linking twice to a missing page: the cached build updates in place.
+    for (id, target) in [("7-3", "7-98"), ("7-2", "7-99")] {
+        let path = site.root().join(format!("content/questions/7/{id}.nl.md"));
+        let text = std::fs::read_to_string(&path).unwrap().replace(
+            &format!("Text of {id}."),
+            &format!("Zie [a](/questions/{target}/) en [b](/questions/{target}/)."),
+        );
+        std::fs::write(&path, text).unwrap();
+    }
+    type Shown = Vec<(String, Option<usize>, String)>;
+    let shown = |e| -> Shown {
+        diagnostics(e)
+            .into_iter()
+            .map(|d| (d.path.display().to_string(), d.line, d.message))
+            .collect()
+    };
+    let update = shown(site.build().unwrap_err());
+    let mut opts = site.opts();
+    opts.cache = false;
+    let full = shown(quaestor::pipeline::build(&opts).unwrap_err());
+    let check = shown(quaestor::pipeline::check(&site.opts()).unwrap_err());
+    let expected: Vec<(&str, &str)> = vec![
+        ("content/questions/7/7-2.nl.md", "/questions/7-99/"),
+        ("content/questions/7/7-3.nl.md", "/questions/7-98/"),
+    ];
+    let got: Vec<(&str, &str)> = update
+        .iter()
+        .map(|(path, _, message)| (path.as_str(), message.split(' ').nth(2).unwrap_or_default()))
+        .collect();
+    assert_eq!(got, expected, "{update:?}");
+    assert!(
+        update.iter().all(|(_, line, _)| line.is_some()),
+        "{update:?}"
+    );
+    assert_eq!(full, update);
+    assert_eq!(check, update);
+}

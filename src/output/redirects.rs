@@ -107,11 +107,10 @@ struct Asked<'a> {
 /// `aliases`, then `data/redirects.yaml`), or a diagnostic for each old address that would
 /// replace a file the build writes, need a folder where it writes a file or a file where it
 /// writes a folder, or fall in the search bundle's folder `pagefind/`, which is reserved. `written` is every file
-/// the build writes besides these; `line_of` finds an alias's line in its question file.
+/// the build writes besides these.
 pub fn files<'w>(
     site: &Site,
     written: impl Iterator<Item = &'w str>,
-    line_of: impl Fn(&Path, &str) -> Option<usize>,
 ) -> Result<Vec<(String, Vec<u8>)>> {
     let table = load_table(&site.root)?;
     let mut asked = Vec::new();
@@ -207,7 +206,10 @@ pub fn files<'w>(
             let (line, help) = if a.table {
                 (a.line, "remove the redirect or change it")
             } else {
-                (line_of(a.by, a.from), "remove the alias or change it")
+                (
+                    alias_line(&site.root, a.by, a.from),
+                    "remove the alias or change it",
+                )
             };
             problems.push(
                 Diagnostic::new(a.by, message)
@@ -229,6 +231,12 @@ pub fn files<'w>(
         out.push((NETLIFY.into(), netlify(&site.base, &redirects)));
     }
     Ok(out)
+}
+
+/// The line of `alias` in the question file `file`; the file is read once for all its
+/// diagnostics.
+fn alias_line(root: &Path, file: &Path, alias: &str) -> Option<usize> {
+    crate::content::lines::find_in_file(root, file, alias)
 }
 
 /// A path as compared: lower-cased, since a site checked out or served on a case-insensitive

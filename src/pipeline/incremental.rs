@@ -16,9 +16,11 @@ use std::sync::atomic::Ordering;
 use std::sync::Mutex;
 use std::time::{Instant, SystemTime};
 
+use indicatif::ProgressBar;
 use rayon::prelude::*;
 
-use super::{broken_link, keep, BuildOptions, BuildSummary, Site};
+use super::render::{broken_link, reported, Fresh, Kept, Links, Loop};
+use super::{keep, BuildOptions, BuildSummary, Site};
 use crate::cache::{self, ContentFile, Contents, Head, OutputId, PageLinks, Stamp, State};
 use crate::config::Config;
 use crate::content::listing::Listing;
@@ -305,13 +307,6 @@ pub enum Outcome {
     Full(Box<Cache>),
 }
 
-/// A page rendered again, with the body links it holds.
-struct Fresh {
-    job: usize,
-    bytes: Vec<u8>,
-    links: Option<PageLinks>,
-}
-
 type Updated = (
     HashMap<String, u64>,
     Vec<PageLinks>,
@@ -333,38 +328,19 @@ fn update(
     let stale: Vec<usize> = (0..plan.jobs.len())
         .filter(|&i| previous.files.get(&paths[i]) != Some(&plan.digests[i]))
         .collect();
-    let problems = Mutex::new(Vec::new());
-    let rendered: Vec<Option<Fresh>> = stale
-        .par_iter()
-        .map(|&i| match renderer.render(plan.jobs[i]) {
-            Ok(page) => {
-                for target in &page.links {
-                    if !links::resolves(plan.files, target) {
-                        problems.lock().unwrap().push(broken_link(
-                            &opts.root,
-                            page.source.as_deref(),
-                            target,
-                        ));
-                    }
-                }
-                let links = (!page.links.is_empty()).then(|| PageLinks {
-                    page: page.path.clone(),
-                    source: page.source.clone(),
-                    targets: page.links,
-                });
-                Some(Fresh {
-                    job: i,
-                    bytes: page.bytes,
-                    links,
-                })
-            }
-            Err(e) => {
-                keep(e, &mut problems.lock().unwrap());
-                None
-            }
-        })
-        .collect();
-    let rendered: Vec<Fresh> = rendered.into_iter().flatten().collect();
+    let kept = Kept::default();
+    let problems = Loop {
+        site,
+        renderer,
+        jobs: plan.jobs,
+        files: plan.files,
+        links: Links::Body,
+        indexer: None,
+        bar: &ProgressBar::hidden(),
+    }
+    .run(&stale, &kept);
+    let problems = Mutex::new(problems);
+    let rendered = kept.into_pages();
     let fresh: HashSet<&str> = rendered.iter().map(|f| paths[f.job].as_str()).collect();
     // Pages not rendered again keep their body links, which must still resolve.
     let mut page_links: Vec<PageLinks> = Vec::new();
@@ -377,7 +353,7 @@ fn update(
                 problems
                     .lock()
                     .unwrap()
-                    .push(broken_link(&opts.root, l.source.as_deref(), target));
+                    .push(broken_link(&site.root, l.source.as_deref(), target));
             }
         }
         page_links.push(l.clone());
@@ -436,12 +412,7 @@ fn update(
     for (rel, bytes) in &statics {
         writes.push((rel.as_str(), bytes.as_slice()));
     }
-    let mut problems = problems.into_inner().unwrap();
-    if !problems.is_empty() {
-        problems.sort_by(|a, b| (&a.path, a.line, &a.message).cmp(&(&b.path, b.line, &b.message)));
-        problems.dedup();
-        return Err(Error::Invalid(problems));
-    }
+    reported(problems.into_inner().unwrap())?;
     let mut gone: Vec<&String> = previous
         .files
         .keys()

@@ -1,14 +1,16 @@
 //! The build pipeline, start to end: configuration and theme → content → library → plan → render
 //! in parallel → write atomically. `check` runs the same pipeline without writing.
-//! [`incremental`] lets a build with a cache skip what did not change.
+//! [`incremental`] lets a build with a cache skip what did not change; the full build, the
+//! in-place update and `check` render through the one loop in [`render`].
 
 mod check;
 mod incremental;
+mod render;
 
 pub use check::{check, CheckSummary};
 
 use std::collections::{HashMap, HashSet};
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::sync::atomic::Ordering;
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
@@ -17,13 +19,13 @@ use chrono::NaiveDate;
 use indicatif::{ProgressBar, ProgressStyle};
 use rayon::prelude::*;
 
-use crate::cache::{Memo, PageLinks, Stamp};
+use crate::cache::{Memo, Stamp};
 use crate::config::Config;
 use crate::content::listing::Listing;
 use crate::content::load::load_content_stamped;
 use crate::content::memo::ParseMemo;
 use crate::error::{Diagnostic, Error, Result};
-use crate::output::{folder, links, redirects, search, Staging};
+use crate::output::{folder, redirects, search, Staging};
 use crate::render::theme::{self, ThemeFiles};
 use crate::render::{Job, Renderer};
 use crate::site::ministries::MinistryTable;
@@ -264,9 +266,6 @@ fn plan(renderer: &Renderer<'_>, site: &Site, theme: &ThemeFiles, memo: Memo<'_>
     })
 }
 
-/// Pages rendered between two hand-overs to the search indexer.
-const CHUNK: usize = 2_000;
-
 /// Builds the site into the output folder, or leaves it untouched and reports every problem.
 /// With the cache on, a build with nothing changed stops early and a build with a few changed
 /// questions updates only what they touch (see [`incremental`]).
@@ -376,61 +375,31 @@ fn full(
     started: Instant,
 ) -> Result<(BuildSummary, incremental::Record)> {
     let staging = Staging::begin(&opts.output_dir())?;
-    let problems = Mutex::new(Vec::new());
-    let recorded = Mutex::new(HashMap::new());
-    let page_links = Mutex::new(Vec::new());
     let bar = progress_bar(opts.progress, jobs.len());
     let indexer = site.outputs.search.then(search::Indexer::start);
-    // Chunks keep the search index fed in plan order while pages render in parallel.
-    for (c, chunk) in jobs.chunks(CHUNK).enumerate() {
-        let for_index: Vec<Option<(String, String)>> = chunk
-            .par_iter()
-            .enumerate()
-            .map(|(k, &job)| {
-                let result = renderer.render(job).and_then(|page| {
-                    for target in &page.links {
-                        if !links::resolves(&files, target) {
-                            problems.lock().unwrap().push(broken_link(
-                                &opts.root,
-                                page.source.as_deref(),
-                                target,
-                            ));
-                        }
-                    }
-                    staging.write(&page.path, &page.bytes)?;
-                    if let Some(d) = digests {
-                        recorded
-                            .lock()
-                            .unwrap()
-                            .insert(page.path.clone(), d[c * CHUNK + k]);
-                        if !page.links.is_empty() {
-                            page_links.lock().unwrap().push(PageLinks {
-                                page: page.path.clone(),
-                                source: page.source.clone(),
-                                targets: page.links.clone(),
-                            });
-                        }
-                    }
-                    Ok((indexer.is_some() && job.searched()).then(|| {
-                        (
-                            format!("/{}", renderer.url(job)),
-                            String::from_utf8_lossy(&page.bytes).into_owned(),
-                        )
-                    }))
-                });
-                bar.inc(1);
-                result.unwrap_or_else(|e| {
-                    keep(e, &mut problems.lock().unwrap());
-                    None
-                })
-            })
-            .collect();
-        if let Some(indexer) = &indexer {
-            for (url, html) in for_index.into_iter().flatten() {
-                indexer.add(url, html);
-            }
-        }
+    let dest = render::ToStaging {
+        staging: &staging,
+        digests,
+        recorded: Mutex::new(HashMap::new()),
+        links: Mutex::new(Vec::new()),
+    };
+    let all: Vec<usize> = (0..jobs.len()).collect();
+    let problems = render::Loop {
+        site,
+        renderer,
+        jobs: &jobs,
+        files: &files,
+        links: render::Links::Body,
+        indexer: indexer.as_ref(),
+        bar: &bar,
     }
+    .run(&all, &dest);
+    let problems = Mutex::new(problems);
+    let render::ToStaging {
+        recorded,
+        links: page_links,
+        ..
+    } = dest;
     let mut recorded = recorded.into_inner().unwrap();
     let mut others: Vec<(String, Vec<u8>)> = Vec::new();
     if let Some(indexer) = indexer {
@@ -467,12 +436,9 @@ fn full(
     if digests.is_some() {
         recorded.extend(memo);
     }
-    let mut problems = problems.into_inner().unwrap();
-    if !problems.is_empty() {
+    if let Err(e) = render::reported(problems.into_inner().unwrap()) {
         staging.abort();
-        problems.sort_by(|a, b| (&a.path, a.line, &a.message).cmp(&(&b.path, b.line, &b.message)));
-        problems.dedup();
-        return Err(Error::Invalid(problems));
+        return Err(e);
     }
     let written = staging.written.load(Ordering::Relaxed);
     let unchanged = staging.unchanged.load(Ordering::Relaxed);
@@ -531,29 +497,7 @@ fn extra_files(
         .chain(out.iter().map(|(f, _)| f))
         .chain(&kept)
         .map(String::as_str);
-    let old_addresses = redirects::files(site, written, |file, alias| {
-        alias_line(&site.root, file, alias)
-    })?;
+    let old_addresses = redirects::files(site, written)?;
     out.extend(old_addresses);
     Ok(out)
-}
-
-/// The line of `alias` in `file`; the file is read once for all its diagnostics.
-fn alias_line(root: &Path, file: &Path, alias: &str) -> Option<usize> {
-    crate::content::lines::find_in_file(root, file, alias)
-}
-
-fn broken_link(root: &Path, source: Option<&Path>, target: &str) -> Diagnostic {
-    let path = source
-        .map(Path::to_path_buf)
-        .unwrap_or_else(|| PathBuf::from("(theme)"));
-    let shown = format!("/{target}");
-    // The file is read once for all its broken links, not once per link.
-    let line = source.and_then(|s| crate::content::lines::find_in_file(root, s, &shown));
-    Diagnostic::new(
-        path,
-        format!("the link {shown} does not lead to any page of the site"),
-    )
-    .maybe_line(line)
-    .help("fix the address (question pages are /questions/<id>/), or add the page it points to")
 }
