@@ -72,7 +72,8 @@ for n in $SIZES; do
   out_packed=$(packed "$work/out")
 
   # One question's title revised, then an incremental build, compared with a build from scratch.
-  file=$(find "$site/content" -name '*.nl.md' | sort | head -1)
+  # awk reads to the end: with pipefail, head closing the pipe early would fail the script.
+  file=$(find "$site/content" -name '*.nl.md' | sort | awk 'NR == 1')
   cp --remove-destination "$file" "$file.tmp" && mv "$file.tmp" "$file"
   sed -i '0,/^title: "/s//title: "Herzien: /' "$file"
   edit=$(measure "$QUAESTOR" build --root "$site" --output "$work/out" --as-of "$AS_OF")

@@ -158,7 +158,7 @@ fn main() -> ExitCode {
                         (false, _) => format!("{} written, {} unchanged", s.written, s.unchanged),
                     };
                     println!(
-                        "Built {} questions into {} pages ({} files; {how}) in {:.2} s → {}",
+                        "Built {} question files into {} pages ({} files; {how}) in {:.2} s → {}",
                         s.questions,
                         s.pages,
                         s.files,
@@ -199,7 +199,7 @@ fn main() -> ExitCode {
             match pipeline::check(&opts) {
                 Ok(s) => {
                     println!(
-                        "OK: {} questions, {} pages, {} internal links checked",
+                        "OK: {} question files, {} pages, {} internal links checked",
                         s.questions, s.pages, s.links
                     );
                     ExitCode::SUCCESS

@@ -199,3 +199,89 @@ fn charts_have_a_counted_axis_and_every_rate_its_n() {
         "no n beside the answered share"
     );
 }
+
+/// A site whose three questions are in both languages, in Dutch only and in French only.
+fn partly_translated() -> Site {
+    let site = Site::new();
+    site.write(
+        "quaestor.toml",
+        &CONFIG.replace("paginate_by = 2", "paginate_by = 10"),
+    );
+    site.write(
+        "data/ministries.yaml",
+        "- slug: defence\n  names:\n    nl: [Defensie]\n    fr: [Défense]\n",
+    );
+    let fr = |id: &str, title: &str| {
+        question(id, "fr", title, &["espionnage"], "2023-01-12", None)
+            .replace("minister van Defensie", "ministre de la Défense")
+    };
+    let nl = |id: &str, title: &str| question(id, "nl", title, &["spionage"], "2023-01-11", None);
+    site.add("7-1", "nl", &nl("7-1", "Vraag in beide talen"));
+    site.add("7-1", "fr", &fr("7-1", "Question dans les deux langues"));
+    site.add("7-2", "nl", &nl("7-2", "Vraag alleen in het Nederlands"));
+    site.add("7-3", "fr", &fr("7-3", "Question seulement en français"));
+    site
+}
+
+#[test]
+fn every_language_lists_and_counts_every_question_marking_the_ones_in_another_language() {
+    let site = partly_translated();
+    site.build().unwrap();
+    for (rel, count, other_title, marker, other_lang) in [
+        (
+            "questions/index.html",
+            "3 vragen",
+            "Question seulement en français",
+            "Alleen in het Frans",
+            "fr",
+        ),
+        (
+            "fr/questions/index.html",
+            "3 questions",
+            "Vraag alleen in het Nederlands",
+            "Uniquement en néerlandais",
+            "nl",
+        ),
+    ] {
+        let page = site.page(rel);
+        assert_eq!(page.matches("class=\"item-title\"").count(), 3, "{rel}");
+        assert!(page.contains(count), "{rel}");
+        let item = &page[page
+            .find(other_title)
+            .unwrap_or_else(|| panic!("{rel} omits it"))..];
+        let item = &item[..item.find("</li>").unwrap()];
+        assert!(item.contains(marker), "{rel}: {item}");
+        let li = &page[..page.find(other_title).unwrap()];
+        let li = &li[li.rfind("<li").unwrap()..];
+        assert!(
+            li.starts_with(&format!("<li lang=\"{other_lang}\">")),
+            "{li}"
+        );
+    }
+    // The ministry a French-only question is addressed to is named in Dutch on the Dutch pages,
+    // and both languages list the same ministries with the same questions.
+    let nl = site.page("ministries/defence/index.html");
+    assert!(nl.contains("Question seulement en français"));
+    assert!(nl.contains("Vraag alleen in het Nederlands"));
+    let fr = site.page("fr/ministries/defence/index.html");
+    assert!(fr.contains("Question seulement en français"));
+    assert!(fr.contains("Vraag alleen in het Nederlands"));
+    let dirs = |rel: &str| {
+        let mut d: Vec<String> = std::fs::read_dir(site.out().join(rel))
+            .unwrap()
+            .flatten()
+            .filter(|e| e.path().is_dir())
+            .map(|e| e.file_name().to_string_lossy().into_owned())
+            .collect();
+        d.sort();
+        d
+    };
+    assert_eq!(dirs("ministries"), vec!["defence"]);
+    assert_eq!(dirs("fr/ministries"), vec!["defence"]);
+    // Keywords stay words of their language: the French one is not a Dutch keyword page.
+    assert_eq!(dirs("keywords"), vec!["spionage"]);
+    assert_eq!(dirs("fr/keywords"), vec!["espionnage"]);
+    // A question's own feed sits beside its own page only.
+    assert!(site.out().join("fr/questions/7-3/feed.xml").exists());
+    assert!(!site.out().join("questions/7-3/feed.xml").exists());
+}

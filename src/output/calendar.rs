@@ -25,7 +25,7 @@ fn host(full: &str) -> &str {
 /// One calendar of the given questions (only the upcoming ones become events).
 fn calendar(r: &Site, l: usize, name: &str, questions: &[QIdx]) -> Vec<u8> {
     let lib = &r.library;
-    let (code, urls, t) = r.language(l);
+    let (code, _, t) = r.language(l);
     let mut qs: Vec<&Question> = questions
         .iter()
         .map(|&q| lib.question(q))
@@ -50,7 +50,8 @@ fn calendar(r: &Site, l: usize, name: &str, questions: &[QIdx]) -> Vec<u8> {
     for q in qs {
         let deadline = q.deadline.expect("upcoming questions have a deadline");
         let stamp = q.events.iter().map(|e| e.date).max().unwrap_or(q.date);
-        let url = r.base.absolute(&urls.question(&q.id));
+        // Its own page: a question with no version in this language links to the one it has.
+        let url = r.base.absolute(&r.question_url(q));
         let summary = format!(
             "{} — {}",
             t.get("calendar_event").replace("{id}", &q.id),
@@ -69,7 +70,7 @@ fn calendar(r: &Site, l: usize, name: &str, questions: &[QIdx]) -> Vec<u8> {
         ));
         for line in [
             "BEGIN:VEVENT".to_string(),
-            format!("UID:deadline-{}-{code}@{host}", q.id),
+            format!("UID:deadline-{}-{}@{host}", q.id, q.lang),
             format!("DTSTAMP:{}T000000Z", ical_date(stamp)),
             format!("DTSTART;VALUE=DATE:{}", ical_date(deadline)),
             format!(

@@ -128,8 +128,9 @@ impl Ctx<'_> {
         self.r.base.absolute(rel)
     }
 
+    /// Its own page: a question with no version in the feed's language links to the one it has.
     fn question_url(&self, q: &Question) -> String {
-        self.abs(&self.r.language(self.l).1.question(&q.id))
+        self.abs(&self.r.question_url(q))
     }
 
     fn summary(&self, q: &Question) -> String {
@@ -336,9 +337,11 @@ pub fn files(r: &Site, memo: &Memo<'_>) -> Result<Vec<(String, Vec<u8>)>> {
                 out.push((rel, feed.to_xml()));
             }
         }
+        // A question's own feed lives beside its page: in this language only for its own version.
         let per_question: Vec<(String, Vec<u8>)> = index
             .questions
             .par_iter()
+            .filter(|&&q| lib.question(q).lang == index.lang)
             .filter(|&&q| !unchanged(&paths::question_feed(urls, &lib.question(q).id), "", &[q]))
             .map(|&q| c.question_feed(lib.question(q)))
             .collect();

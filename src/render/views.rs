@@ -20,6 +20,9 @@ pub struct Named {
 #[derive(Debug, Clone, Serialize)]
 pub struct Summary {
     pub id: String,
+    /// The language the summary is written in: a page of another language that lists it marks
+    /// it (a question with no version in the page's language).
+    pub lang: String,
     pub url: String,
     pub title: String,
     pub author: String,
@@ -73,6 +76,7 @@ pub fn summary(t: &Strings, q: &Question, url: String, as_of: NaiveDate) -> Summ
     let (status, status_label) = badge(t, q, as_of);
     Summary {
         id: q.id.clone(),
+        lang: q.lang.clone(),
         url,
         title: q.title.clone(),
         author: q.author.clone(),

@@ -151,7 +151,18 @@ impl Library {
         }
         let langs = languages
             .iter()
-            .map(|lang| build_lang(&questions, lang, ministries))
+            .map(|lang| {
+                // Every question once per language: its version in that language, else the one
+                // shown at its neutral address, so every language lists and counts the same ids.
+                let mine = groups
+                    .iter()
+                    .map(|g| {
+                        g.version(lang)
+                            .unwrap_or_else(|| primary(g, default_language))
+                    })
+                    .collect();
+                build_lang(&questions, mine, lang, ministries)
+            })
             .collect();
         Library {
             questions,
@@ -180,10 +191,14 @@ impl Library {
     /// The version shown at the language-neutral address `/questions/<id>/`: the default language
     /// when there is one, else the first language the site lists.
     pub fn primary(&self, group: &Group) -> QIdx {
-        group
-            .version(&self.default_language)
-            .unwrap_or(group.versions[0].1)
+        primary(group, &self.default_language)
     }
+}
+
+fn primary(group: &Group, default_language: &str) -> QIdx {
+    group
+        .version(default_language)
+        .unwrap_or(group.versions[0].1)
 }
 
 /// Collects terms in insertion order (newest question first) and sorts them once at the end.
@@ -273,13 +288,16 @@ impl TermBuilder {
     }
 }
 
-fn build_lang(questions: &[Question], lang: &str, ministries: &MinistryTable) -> LangIndex {
-    let mut mine: Vec<QIdx> = questions
-        .iter()
-        .enumerate()
-        .filter(|(_, q)| q.lang == lang)
-        .map(|(i, _)| i as QIdx)
-        .collect();
+/// The index of language `lang` over `mine`, one version of every question: its own, or another
+/// language's when it has none in `lang`. Such a stand-in is listed under its member, party,
+/// legislature and ministries (named in `lang` when the ministry table knows them), but not under
+/// keywords, which are words of its own language.
+fn build_lang(
+    questions: &[Question],
+    mut mine: Vec<QIdx>,
+    lang: &str,
+    ministries: &MinistryTable,
+) -> LangIndex {
     let newest = |i: &QIdx| {
         let q = &questions[*i as usize];
         std::cmp::Reverse((q.date, q.legislature, q.number))
@@ -304,11 +322,13 @@ fn build_lang(questions: &[Question], lang: &str, ministries: &MinistryTable) ->
     let mut ministries_of: FxHashMap<QIdx, Vec<usize>> = FxHashMap::default();
     // A few hundred addressee texts recur across tens of thousands of questions: each is split
     // into portfolios and resolved once, then its terms are reused.
-    let mut addressed: FxHashMap<&str, Vec<usize>> = FxHashMap::default();
+    let mut addressed: FxHashMap<(&str, &str), Vec<usize>> = FxHashMap::default();
     for &i in &mine {
         let q = &questions[i as usize];
-        for k in &q.keywords {
-            keywords.add(k, k, i);
+        if q.lang == lang {
+            for k in &q.keywords {
+                keywords.add(k, k, i);
+            }
         }
         let m = members.add(&q.author, &q.author, i);
         if let Some(p) = &q.party {
@@ -317,7 +337,7 @@ fn build_lang(questions: &[Question], lang: &str, ministries: &MinistryTable) ->
         }
         let legislature = q.legislature.to_string();
         legislatures.add(&legislature, &legislature, i);
-        if let Some(terms) = addressed.get(q.addressee.as_str()) {
+        if let Some(terms) = addressed.get(&(q.lang.as_str(), q.addressee.as_str())) {
             for &t in terms {
                 ministry_terms.add_to(t, i);
             }
@@ -326,7 +346,7 @@ fn build_lang(questions: &[Question], lang: &str, ministries: &MinistryTable) ->
         }
         let mut mine_ministries = Vec::new();
         for portfolio in portfolios(&q.addressee) {
-            let (name, slug) = match ministries.resolve(lang, &portfolio) {
+            let (name, slug) = match ministries.resolve(&q.lang, &portfolio, lang) {
                 Some((slug, name)) => (name.to_string(), Some(slug.to_string())),
                 None => (portfolio.clone(), None),
             };
@@ -339,7 +359,7 @@ fn build_lang(questions: &[Question], lang: &str, ministries: &MinistryTable) ->
                 mine_ministries.push(t);
             }
         }
-        addressed.insert(&q.addressee, mine_ministries.clone());
+        addressed.insert((&q.lang, &q.addressee), mine_ministries.clone());
         ministries_of.insert(i, mine_ministries);
     }
     let none = HashMap::new();

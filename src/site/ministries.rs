@@ -268,13 +268,14 @@ impl MinistryTable {
         Ok(table)
     }
 
-    /// The merged (slug, display name) for a portfolio, when the table knows it.
-    pub fn resolve(&self, lang: &str, portfolio: &str) -> Option<(&str, &str)> {
+    /// The merged (slug, display name in `name_lang`) for a portfolio written in `lang`, when the
+    /// table knows it.
+    pub fn resolve(&self, lang: &str, portfolio: &str, name_lang: &str) -> Option<(&str, &str)> {
         let &i = self
             .lookup
             .get(&(lang.to_string(), portfolio.to_lowercase()))?;
         let entry = &self.entries[i];
-        let name = entry.names.get(lang)?.first()?;
+        let name = entry.names.get(name_lang)?.first()?;
         Some((&entry.slug, name))
     }
 }
@@ -342,10 +343,18 @@ mod tests {
         )
         .unwrap();
         assert_eq!(
-            t.resolve("nl", "landsverdediging"),
+            t.resolve("nl", "landsverdediging", "nl"),
             Some(("defence", "Defensie"))
         );
-        assert_eq!(t.resolve("fr", "Défense"), Some(("defence", "Défense")));
-        assert_eq!(t.resolve("fr", "Justice"), None);
+        assert_eq!(
+            t.resolve("fr", "Défense", "fr"),
+            Some(("defence", "Défense"))
+        );
+        assert_eq!(t.resolve("fr", "Justice", "fr"), None);
+        // A French text named for the Dutch pages that list it.
+        assert_eq!(
+            t.resolve("fr", "Défense", "nl"),
+            Some(("defence", "Defensie"))
+        );
     }
 }
