@@ -208,6 +208,13 @@ fn main() -> ExitCode {
             }
         }
         Command::Serve { root, port, bind } => {
+            // No site here: say so as `build` does, rather than serve an empty folder. A broken
+            // quaestor.toml is served, with the overlay, so that it can be fixed live.
+            if !root.join("quaestor.toml").exists() {
+                if let Err(e) = quaestor::config::Config::load(&root) {
+                    return failed(&root, e, "serve", "nothing was served");
+                }
+            }
             match quaestor::serve::serve(&quaestor::serve::ServeOptions { root, bind, port }) {
                 Ok(()) => ExitCode::SUCCESS,
                 Err(e) => {

@@ -152,6 +152,38 @@ fn a_missing_quaestor_toml_says_so_and_how_to_start() {
     assert!(!stderr.contains("untouched"), "{stderr}");
     assert!(!dir.path().join("output").exists());
 
+    // `serve` stops with the same advice rather than serving an empty folder.
+    let mut child = Command::new(env!("CARGO_BIN_EXE_quaestor"))
+        .args(["serve", "--root", ".", "--port", "0"])
+        .current_dir(dir.path())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let started = std::time::Instant::now();
+    let status = loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            break Some(status);
+        }
+        if started.elapsed() > std::time::Duration::from_secs(20) {
+            child.kill().unwrap();
+            child.wait().unwrap();
+            break None;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    };
+    let mut stderr = String::new();
+    std::io::Read::read_to_string(&mut child.stderr.take().unwrap(), &mut stderr).unwrap();
+    let status = status.unwrap_or_else(|| panic!("serve kept running: {stderr}"));
+    assert!(!status.success());
+    assert!(
+        stderr.contains("there is no quaestor.toml in ."),
+        "{stderr}"
+    );
+    assert!(stderr.contains("quaestor init"), "{stderr}");
+    assert!(stderr.contains("nothing was served"), "{stderr}");
+    assert!(!stderr.contains("last good site"), "{stderr}");
+
     // With a previous output, the message says it was kept.
     let site = Site::standard();
     assert!(build(&site).0);

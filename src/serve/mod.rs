@@ -33,6 +33,9 @@ pub struct ServeOptions {
 struct State {
     generation: u64,
     error: Option<String>,
+    /// Whether a build has succeeded since the server started: only then is there a last good
+    /// site to keep serving.
+    built: bool,
 }
 
 /// Everything a connection needs: the built site and the rebuild state.
@@ -157,6 +160,7 @@ fn rebuild(opts: &BuildOptions, site: &Site) {
                 println!("Rebuilt {} pages in {secs:.2} s", s.pages);
             }
             state.error = None;
+            state.built = true;
         }
         Err(e) => {
             if let Error::Invalid(d) = &e {
@@ -170,10 +174,13 @@ fn rebuild(opts: &BuildOptions, site: &Site) {
                     .join("\n\n"),
                 other => other.to_string(),
             };
-            eprintln!("Build failed; still serving the last good site.");
-            state.error = Some(format!(
-                "Build failed; still serving the last good site.\n\n{text}"
-            ));
+            let what = if state.built {
+                "Build failed; still serving the last good site."
+            } else {
+                "Build failed; open pages show the site once it builds."
+            };
+            eprintln!("{what}");
+            state.error = Some(format!("{what}\n\n{text}"));
         }
     }
     state.generation += 1;
