@@ -20,9 +20,7 @@ use serde::{Deserialize, Serialize};
 use walkdir::WalkDir;
 use xxhash_rust::xxh3::Xxh3;
 
-// The cache records content files by the listing's stamps and path keys.
-pub use crate::content::listing::{path_key, Stamp};
-use crate::content::listing::{Kind, Listing};
+use crate::content::listing::{Kind, Listing, Stamp};
 
 mod outputs;
 pub use outputs::{outputs_unchanged, record_outputs, recorded_output, OutputFile};
@@ -411,6 +409,7 @@ pub fn content_unchanged(listing: &Listing, known: &Contents) -> Option<Vec<(u12
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::content::listing::path_key;
 
     #[test]
     fn a_foreign_or_broken_state_file_is_ignored() {

@@ -12,7 +12,6 @@ use crate::cache::Memo;
 use crate::content::{Question, Status};
 use crate::error::Result;
 use crate::output::escape::csv_row;
-use crate::site::labels as views;
 use crate::site::library::{Group, TaxonomyKind};
 use crate::site::published::{paths, DataPageFiles};
 use crate::site::Site;
@@ -82,7 +81,7 @@ fn version(r: &Site, i: u32) -> Result<Value> {
         "date": q.date.to_string(),
         "deadline": q.deadline.map(|d| d.to_string()),
         "answered": q.answered.map(|d| d.to_string()),
-        "status": views::status_key(q.status),
+        "status": q.status.as_str(),
         "events": q.events.iter().map(|e| json!({"date": e.date.to_string(), "type": kebab(e.kind)})).collect::<Vec<_>>(),
         "links": q.links.iter().map(|l| json!({"type": kebab(l.kind), "id": l.id, "kind": kebab(l.target)})).collect::<Vec<_>>(),
         "source": q.source,
@@ -131,7 +130,7 @@ fn csv_line(r: &Site, i: u32) -> Vec<String> {
         q.date.to_string(),
         opt(q.deadline),
         opt(q.answered),
-        views::status_key(q.status).to_string(),
+        q.status.as_str().to_string(),
         r.base.absolute(&r.question_url(q)),
         q.source.clone(),
     ]

@@ -21,9 +21,9 @@ use rayon::prelude::*;
 
 use super::render::{broken_link, reported, Fresh, Kept, Links, Loop};
 use super::{keep, BuildOptions, BuildSummary, Site};
-use crate::cache::{self, ContentFile, Contents, Head, OutputId, PageLinks, Stamp, State};
+use crate::cache::{self, ContentFile, Contents, Head, OutputId, PageLinks, State};
 use crate::config::Config;
-use crate::content::listing::Listing;
+use crate::content::listing::{path_key, Listing, Stamp};
 use crate::content::Question;
 use crate::error::{Error, Result};
 use crate::output::{links, search, InPlace};
@@ -208,7 +208,7 @@ fn contents(questions: &[Question], stamps: &[Stamp], started: SystemTime) -> Co
         .iter()
         .zip(stamps)
         .map(|(q, stamp)| ContentFile {
-            path: cache::path_key(&q.path),
+            path: path_key(&q.path),
             stamp: stamp.trusted(started),
             hash: q.file_hash,
         })

@@ -19,9 +19,9 @@ use chrono::NaiveDate;
 use indicatif::{ProgressBar, ProgressStyle};
 use rayon::prelude::*;
 
-use crate::cache::{Memo, Stamp};
+use crate::cache::Memo;
 use crate::config::Config;
-use crate::content::listing::Listing;
+use crate::content::listing::{Listing, Stamp};
 use crate::content::load::load_content_stamped;
 use crate::content::memo::ParseMemo;
 use crate::error::{Diagnostic, Error, Result};
