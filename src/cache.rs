@@ -20,9 +20,7 @@ use serde::{Deserialize, Serialize};
 use walkdir::WalkDir;
 use xxhash_rust::xxh3::Xxh3;
 
-// The cache records content files by the listing's stamps and path keys.
-pub use crate::content::listing::{path_key, Stamp};
-use crate::content::listing::{Kind, Listing};
+use crate::content::listing::{Kind, Listing, Stamp};
 
 mod outputs;
 pub use outputs::{outputs_unchanged, record_outputs, recorded_output, OutputFile};
@@ -44,7 +42,7 @@ pub struct PageLinks {
 /// A content file as the last build read it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ContentFile {
-    /// The file's site-relative path, by [`path_key`].
+    /// The file's site-relative path, by [`crate::content::listing::path_key`].
     pub path: u128,
     /// The stamp it was read with; `None` when too fresh to trust (it is read and hashed again).
     pub stamp: Option<Stamp>,
@@ -115,79 +113,63 @@ pub struct State {
     pub links: Vec<PageLinks>,
 }
 
-/// Files published beside the pages that each depend on a few questions (a question's feed, a
-/// term's feed): regenerated only when the digest of their inputs moved since the last build.
-pub struct Memo<'a> {
-    previous: Option<&'a HashMap<String, u64>>,
-    /// The global digest, for producers to fold into their digests.
+/// The previous build as producers see it, read only: the digest it recorded for each file and
+/// its output folder. A producer whose inputs hash to the digest recorded for its file declares
+/// the file kept instead of making it (see [`crate::output::Make::Kept`]).
+pub struct Previous<'a> {
+    digests: Option<&'a HashMap<String, u64>>,
+    /// The global digest, for producers to fold into their digests; 0 when digests are not
+    /// tracked at all (no cache, or `check`).
     pub global: u64,
-    recorded: std::sync::Mutex<HashMap<String, u64>>,
     /// The output folder the previous build wrote, for files assembled from kept parts.
     output: Option<PathBuf>,
 }
 
-impl<'a> Memo<'a> {
-    /// No cache: everything is generated and nothing recorded.
-    pub fn off() -> Memo<'static> {
-        Memo {
-            previous: None,
+impl<'a> Previous<'a> {
+    /// No cache: nothing is kept and no digest computed.
+    pub fn off() -> Previous<'static> {
+        Previous {
+            digests: None,
             global: 0,
-            recorded: Default::default(),
             output: None,
         }
     }
 
-    pub fn new(previous: Option<&'a HashMap<String, u64>>, global: u64, output: &Path) -> Memo<'a> {
-        Memo {
-            previous,
+    /// The previous build's `digests` when this build may update its output in place (else
+    /// every file is made anew, with its digest for the next build).
+    pub fn new(digests: Option<&'a HashMap<String, u64>>, global: u64, output: &Path) -> Self {
+        Previous {
+            digests,
             global,
-            recorded: Default::default(),
-            output: previous.map(|_| output.to_path_buf()),
+            output: digests.map(|_| output.to_path_buf()),
         }
     }
 
-    /// A file as the previous build wrote it, when this build may rely on it.
-    pub fn previous_file(&self, rel: &str) -> Option<Vec<u8>> {
-        self.previous_file_with_room(rel, 0)
+    /// Whether digests are computed at all (not in `check`, nor without the cache).
+    pub fn active(&self) -> bool {
+        self.global != 0
     }
 
-    /// [`Memo::previous_file`], in a buffer with `room` bytes to spare: a file patched in place
+    /// Whether the file at `path`, whose inputs hash to `digest`, is in the output as the
+    /// previous build left it.
+    pub fn vouches(&self, path: &str, digest: u64) -> bool {
+        self.active() && self.digests.and_then(|p| p.get(path)) == Some(&digest)
+    }
+
+    /// A file as the previous build wrote it, when this build may rely on it.
+    pub fn file(&self, rel: &str) -> Option<Vec<u8>> {
+        self.file_with_room(rel, 0)
+    }
+
+    /// [`Previous::file`], in a buffer with `room` bytes to spare: a file patched in place
     /// then grows without being copied to a larger buffer.
-    pub fn previous_file_with_room(&self, rel: &str, room: usize) -> Option<Vec<u8>> {
+    pub fn file_with_room(&self, rel: &str, room: usize) -> Option<Vec<u8>> {
         use std::io::Read;
         let mut file = std::fs::File::open(self.output.as_ref()?.join(rel)).ok()?;
         let len = file.metadata().ok()?.len() as usize;
         let mut bytes = Vec::with_capacity(len + room);
         file.read_to_end(&mut bytes).ok()?;
         Some(bytes)
-    }
-
-    /// Whether digests are recorded at all (not in `check`, nor without the cache).
-    pub fn active(&self) -> bool {
-        self.global != 0
-    }
-
-    /// Whether the file at `path`, whose inputs hash to `digest`, is in the output as the last
-    /// build left it. The digest is recorded for the next build either way.
-    pub fn unchanged(&self, path: &str, digest: u64) -> bool {
-        if !self.active() {
-            return false;
-        }
-        self.recorded
-            .lock()
-            .unwrap()
-            .insert(path.to_string(), digest);
-        self.previous.and_then(|p| p.get(path)) == Some(&digest)
-    }
-
-    /// The memoised files recorded so far, kept or regenerated: files the build writes.
-    pub fn recorded_paths(&self) -> Vec<String> {
-        self.recorded.lock().unwrap().keys().cloned().collect()
-    }
-
-    /// Every memoised file of this build, with its digest.
-    pub fn into_recorded(self) -> HashMap<String, u64> {
-        self.recorded.into_inner().unwrap()
     }
 }
 
@@ -411,6 +393,7 @@ pub fn content_unchanged(listing: &Listing, known: &Contents) -> Option<Vec<(u12
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::content::listing::path_key;
 
     #[test]
     fn a_foreign_or_broken_state_file_is_ignored() {

@@ -7,7 +7,7 @@ use std::process::ExitCode;
 use chrono::NaiveDate;
 use clap::{Parser, Subcommand};
 
-use quaestor::error::Error;
+use quaestor::error::{terminal_safe, Error};
 use quaestor::output::footprint;
 use quaestor::pipeline::{self, BuildOptions};
 use quaestor::report;
@@ -218,10 +218,7 @@ fn main() -> ExitCode {
             match quaestor::serve::serve(&quaestor::serve::ServeOptions { root, bind, port }) {
                 Ok(()) => ExitCode::SUCCESS,
                 Err(e) => {
-                    eprintln!(
-                        "error: serve failed: {}",
-                        report::terminal_safe(&e.to_string())
-                    );
+                    eprintln!("error: serve failed: {}", terminal_safe(&e.to_string()));
                     ExitCode::FAILURE
                 }
             }
@@ -229,13 +226,10 @@ fn main() -> ExitCode {
         Command::Init { dir } => match quaestor::init::init(&dir) {
             Ok(written) => {
                 for path in &written {
-                    println!(
-                        "created {}",
-                        report::terminal_safe(&path.display().to_string())
-                    );
+                    println!("created {}", terminal_safe(&path.display().to_string()));
                 }
                 let shown = dir.display().to_string();
-                let shown = report::terminal_safe(&shown);
+                let shown = terminal_safe(&shown);
                 println!("\nA new site is ready in {shown}. Next:\n");
                 if dir != std::path::Path::new(".") {
                     println!("  cd {shown}");
@@ -245,10 +239,7 @@ fn main() -> ExitCode {
                 ExitCode::SUCCESS
             }
             Err(e) => {
-                eprintln!(
-                    "error: init failed: {}",
-                    report::terminal_safe(&e.to_string())
-                );
+                eprintln!("error: init failed: {}", terminal_safe(&e.to_string()));
                 ExitCode::FAILURE
             }
         },
@@ -258,12 +249,12 @@ fn main() -> ExitCode {
         Command::Ingest(args) => match quaestor::ingest::run(&args) {
             Ok(report) => {
                 for line in report.to_string().lines() {
-                    println!("{}", report::terminal_safe(line));
+                    println!("{}", terminal_safe(line));
                 }
                 for path in &report.hand_edited {
                     eprintln!(
                         "warning: {} was edited by hand and left alone (re-run with --force to replace it)",
-                        report::terminal_safe(&path.display().to_string())
+                        terminal_safe(&path.display().to_string())
                     );
                 }
                 if report.has_failures() {
@@ -277,10 +268,7 @@ fn main() -> ExitCode {
                 }
             }
             Err(e) => {
-                eprintln!(
-                    "error: ingest failed: {}",
-                    report::terminal_safe(&e.to_string())
-                );
+                eprintln!("error: ingest failed: {}", terminal_safe(&e.to_string()));
                 ExitCode::from(2)
             }
         },
@@ -296,13 +284,13 @@ fn failed(root: &std::path::Path, e: Error, what: &str, consequence: &str) -> Ex
                 "error: {what} failed: {} problem(s) in {} file(s); {}",
                 d.len(),
                 files.len(),
-                report::terminal_safe(consequence)
+                terminal_safe(consequence)
             );
         }
         other => eprintln!(
             "error: {what} failed: {}; {}",
-            report::terminal_safe(&other.to_string()),
-            report::terminal_safe(consequence)
+            terminal_safe(&other.to_string()),
+            terminal_safe(consequence)
         ),
     }
     ExitCode::FAILURE

@@ -16,9 +16,7 @@ use codespan_reporting::term::{
     termcolor::{BufferedStandardStream, ColorChoice},
 };
 
-use crate::error::Diagnostic;
-// For everything else printed for people: escaped the way diagnostics are.
-pub use crate::error::terminal_safe;
+use crate::error::{terminal_safe, Diagnostic};
 
 /// The most characters of a source line a diagnostic quotes.
 pub const QUOTE_CHARS: usize = 160;

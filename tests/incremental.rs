@@ -390,3 +390,73 @@ fn a_static_file_where_a_page_is_written_is_an_error() {
         "a failed build writes nothing"
     );
 }
+
+/// Each kind of output declares the inputs its bytes come from (a page and an open-data record
+/// their questions' whole files, a feed its entries' front matter, a calendar its questions'
+/// deadlines, a redirect page an alias): changing exactly that input makes an incremental
+/// build rewrite the file, to the bytes a full build writes.
+#[test]
+fn each_output_is_rewritten_when_the_input_it_declares_changes() {
+    let p = Portal::bundled();
+    p.step("first build");
+    // Not the language's newest question, whose front matter every feed reads (its date).
+    let q = "content/questions/8/8-101.nl.md";
+    let rewrites = |what: &str, edit: &dyn Fn(), files: &[(&str, &str)]| {
+        let before: Vec<Option<Vec<u8>>> = files
+            .iter()
+            .map(|(f, _)| std::fs::read(p.path("output").join(f)).ok())
+            .collect();
+        edit();
+        let summary = p.step(what);
+        assert!(summary.incremental, "{what}: an incremental build");
+        for ((file, shown), before) in files.iter().zip(before) {
+            let after = std::fs::read(p.path("output").join(file))
+                .unwrap_or_else(|_| panic!("{what}: {file} is missing"));
+            assert!(
+                before.as_ref() != Some(&after),
+                "{what}: {file} not rewritten"
+            );
+            assert!(
+                String::from_utf8_lossy(&after).contains(shown),
+                "{what}: {file} does not show {shown:?}"
+            );
+        }
+    };
+    rewrites(
+        "body edited",
+        &|| p.edit(q, "de zones te ondersteunen", "de zones te helpen"),
+        &[
+            ("questions/8-101/index.html", "de zones te helpen"),
+            ("api/questions/8-101.json", "de zones te helpen"),
+        ],
+    );
+    rewrites(
+        "title edited",
+        &|| p.edit(q, "title: \"", "title: \"Herzien: "),
+        &[
+            ("questions/8-101/feed.xml", "Herzien: "),
+            ("keywords/politie/feed.xml", "Herzien: "),
+        ],
+    );
+    // The one question whose deadline is still to come.
+    let due = "content/questions/8/8-102.nl.md";
+    rewrites(
+        "deadline moved",
+        &|| p.edit(due, "deadline: 2026-12-10", "deadline: 2026-12-17"),
+        &[
+            ("deadlines.ics", "DTSTART;VALUE=DATE:20261217"),
+            (
+                "members/anna-peeters/deadlines.ics",
+                "DTSTART;VALUE=DATE:20261217",
+            ),
+        ],
+    );
+    rewrites(
+        "alias added",
+        &|| p.edit(q, "source:", "aliases: [\"/oud/vraag-101/\"]\nsource:"),
+        &[("oud/vraag-101/index.html", "questions/8-101/")],
+    );
+    p.edit(q, "aliases: [\"/oud/vraag-101/\"]\n", "");
+    assert!(p.step("alias removed").incremental);
+    assert!(!p.path("output/oud/vraag-101/index.html").exists());
+}

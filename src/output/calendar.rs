@@ -6,6 +6,7 @@
 
 use chrono::NaiveDate;
 
+use super::{Files, Output};
 use crate::content::Question;
 use crate::error::Result;
 use crate::output::escape::{ical_line, ical_text};
@@ -90,20 +91,24 @@ fn calendar(r: &Site, l: usize, name: &str, questions: &[QIdx]) -> Vec<u8> {
     out.into_bytes()
 }
 
-/// Every calendar of the site.
-pub fn files(r: &Site) -> Result<Vec<(String, Vec<u8>)>> {
+/// Every calendar of the site. A calendar reads `as_of` and the deadlines of its term's
+/// questions: it is made on every build and the cache compares its bytes (no digest).
+pub fn files<Page>(r: &Site) -> Result<Files<Page>> {
     let lib = &r.library;
     let mut out = Vec::new();
     for l in 0..r.language_count() {
         let (_, urls, t) = r.language(l);
         let index = &lib.langs[l];
         let ics = calendar(r, l, t.get("calendar_deadlines"), &index.questions);
-        out.push((paths::deadlines(urls), ics));
+        out.push(Output::made(paths::deadlines(urls), ics));
         for kind in CALENDAR_KINDS {
             for term in &index.taxonomy(kind).terms {
                 let name = t.get("calendar_term").replace("{name}", &term.name);
                 let ics = calendar(r, l, &name, &term.questions);
-                out.push((paths::term_deadlines(urls, kind.section(), &term.slug), ics));
+                out.push(Output::made(
+                    paths::term_deadlines(urls, kind.section(), &term.slug),
+                    ics,
+                ));
             }
         }
     }

@@ -8,11 +8,11 @@ use std::hash::Hasher;
 use rayon::prelude::*;
 use serde_json::{json, Value};
 
-use crate::cache::Memo;
+use super::{Files, Output};
+use crate::cache::Previous;
 use crate::content::{Question, Status};
 use crate::error::Result;
 use crate::output::escape::csv_row;
-use crate::site::labels as views;
 use crate::site::library::{Group, TaxonomyKind};
 use crate::site::published::{paths, DataPageFiles};
 use crate::site::Site;
@@ -82,7 +82,7 @@ fn version(r: &Site, i: u32) -> Result<Value> {
         "date": q.date.to_string(),
         "deadline": q.deadline.map(|d| d.to_string()),
         "answered": q.answered.map(|d| d.to_string()),
-        "status": views::status_key(q.status),
+        "status": q.status.as_str(),
         "events": q.events.iter().map(|e| json!({"date": e.date.to_string(), "type": kebab(e.kind)})).collect::<Vec<_>>(),
         "links": q.links.iter().map(|l| json!({"type": kebab(l.kind), "id": l.id, "kind": kebab(l.target)})).collect::<Vec<_>>(),
         "source": q.source,
@@ -131,7 +131,7 @@ fn csv_line(r: &Site, i: u32) -> Vec<String> {
         q.date.to_string(),
         opt(q.deadline),
         opt(q.answered),
-        views::status_key(q.status).to_string(),
+        q.status.as_str().to_string(),
         r.base.absolute(&r.question_url(q)),
         q.source.clone(),
     ]
@@ -183,65 +183,75 @@ pub fn sha256sums(files: &[(String, Vec<u8>)]) -> Vec<u8> {
 }
 
 /// Every open-data file, and what the data page of every language lists. A question's record
-/// depends on its language versions only, so with `memo` an incremental build keeps the records
-/// of unchanged questions: their files stay, and their lines of `questions.jsonl` come from the
-/// previous one.
-pub fn files(r: &Site, memo: &Memo<'_>) -> Result<(super::Files, DataPageFiles)> {
+/// depends on its language versions only: each declares their digest, and an incremental build
+/// keeps the records of unchanged questions (their files stay, and their lines of
+/// `questions.jsonl` come from the previous one).
+pub fn files<Page: Send>(
+    r: &Site,
+    previous: &Previous<'_>,
+) -> Result<(Files<Page>, DataPageFiles)> {
     let lib = &r.library;
     let t = std::time::Instant::now();
-    let previous = previous_jsonl(memo);
-    let kept_lines = lines_by_id(&previous);
-    let records: Vec<Result<(String, Record)>> = lib
+    let previous_lines = previous_jsonl(previous);
+    let kept_lines = lines_by_id(&previous_lines);
+    type Planned<'p> = (String, Option<u64>, Record<'p>);
+    let records: Vec<Result<Planned>> = lib
         .groups
         .par_iter()
         .map(|g| {
             let rel = format!("api/questions/{}.json", g.id);
-            if memo.active() {
+            // A record's inputs: its language versions, whole files. `None` without the cache.
+            let digest = previous.active().then(|| {
                 let d = r.digests();
                 let mut h = xxhash_rust::xxh3::Xxh3::new();
-                h.write_u64(memo.global);
+                h.write_u64(previous.global);
                 h.write_u64(d.structure);
                 for &(_, v) in &g.versions {
                     h.write_u64(d.full(v));
                 }
-                if memo.unchanged(&rel, h.finish()) {
-                    if let Some(line) = kept_lines.get(g.id.as_str()) {
-                        return Ok((rel, Record::Kept(line)));
-                    }
+                h.finish()
+            });
+            if digest.is_some_and(|d| previous.vouches(&rel, d)) {
+                if let Some(line) = kept_lines.get(g.id.as_str()) {
+                    return Ok((rel, digest, Record::Kept(line)));
                 }
             }
             record(r, g).map(|v| {
                 let mut pretty = serde_json::to_vec_pretty(&v).unwrap_or_default();
                 pretty.push(b'\n');
                 let line = v.to_string();
-                (rel, Record::New { line, pretty })
+                (rel, digest, Record::New { line, pretty })
             })
         })
         .collect();
-    let records: Vec<(String, Record)> = records.into_iter().collect::<Result<_>>()?;
+    let records: Vec<Planned> = records.into_iter().collect::<Result<_>>()?;
     let ids = lib.groups.iter().map(|g| g.id.as_str());
     let mut jsonl = Builder::new(
-        &previous,
+        &previous_lines,
         &kept_lines,
-        ids.zip(records.iter().map(|(_, r)| r)),
+        ids.zip(records.iter().map(|(_, _, r)| r)),
     );
-    let mut out = Vec::with_capacity(records.len() + 10);
+    let mut out: Files<Page> = Vec::with_capacity(records.len() + 10);
     let mut example = None;
-    for (rel, rec) in records {
-        if let Some(pretty) = jsonl.add(rec) {
-            out.push((rel.clone(), pretty));
-        }
+    for (rel, digest, rec) in records {
+        let file = match (jsonl.add(rec), digest) {
+            (Some(pretty), _) => Output::tracked(rel, digest, pretty),
+            // Kept only when the previous build vouched for its digest.
+            (None, Some(d)) => Output::kept(rel, d),
+            (None, None) => unreachable!("a record is kept only with the cache"),
+        };
         if example.is_none() {
             // The first record, shown on the data page: from this build or the previous one.
-            let bytes = match out.last().filter(|(p, _)| *p == rel) {
-                Some((_, b)) => Some(b.clone()),
-                None => memo.previous_file(&rel),
+            let bytes = match file.bytes() {
+                Some(b) => Some(b.to_vec()),
+                None => previous.file(&file.path),
             };
-            example = bytes.map(|b| (rel.clone(), String::from_utf8_lossy(&b).into_owned()));
+            example = bytes.map(|b| (file.path.clone(), String::from_utf8_lossy(&b).into_owned()));
         }
+        out.push(file);
     }
     drop(kept_lines);
-    let jsonl = jsonl.finish(previous);
+    let jsonl = jsonl.finish(previous_lines);
     let mut csv = String::new();
     csv_row(&mut csv, CSV_COLUMNS);
     // Rows are built in parallel, each group's into its own string, and joined in order.
@@ -266,7 +276,7 @@ pub fn files(r: &Site, memo: &Memo<'_>) -> Result<(super::Files, DataPageFiles)>
     let indexes: Vec<Vec<u8>> = kinds.par_iter().map(|&k| term_index(r, k)).collect();
     let [members, ministries, keywords]: [Vec<u8>; 3] =
         indexes.try_into().expect("one index per kind");
-    let bulk = vec![
+    let bulk: Vec<(String, Vec<u8>)> = vec![
         ("questions.jsonl".to_string(), jsonl),
         ("questions.csv".to_string(), csv.into_bytes()),
         ("api/members.json".to_string(), members),
@@ -278,11 +288,11 @@ pub fn files(r: &Site, memo: &Memo<'_>) -> Result<(super::Files, DataPageFiles)>
         ),
     ];
     crate::timings::phase(t, "data: csv, indexes");
-    out.push(("SHA256SUMS".to_string(), sha256sums(&bulk)));
+    out.push(Output::made("SHA256SUMS", sha256sums(&bulk)));
     crate::timings::phase(t, "data: sha256");
     let mut listed: Vec<String> = bulk.iter().map(|(p, _)| p.clone()).collect();
     listed.push("SHA256SUMS".into());
-    out.extend(bulk);
+    out.extend(bulk.into_iter().map(|(p, b)| Output::made(p, b)));
     let page = DataPageFiles {
         files: listed,
         example,

@@ -9,7 +9,8 @@ use std::hash::Hasher;
 use chrono::NaiveDate;
 use rayon::prelude::*;
 
-use crate::cache::Memo;
+use super::{Files, Output};
+use crate::cache::Previous;
 use crate::content::Question;
 use crate::error::Result;
 use crate::output::escape::{xml_attr, xml_text};
@@ -230,8 +231,8 @@ impl Ctx<'_> {
             .collect()
     }
 
-    /// The feed of one question: one entry per event of its chronology.
-    fn question_feed(&self, q: &Question) -> (String, Vec<u8>) {
+    /// The feed of one question, written at `rel`: one entry per event of its chronology.
+    fn question_feed(&self, q: &Question, rel: &str) -> Vec<u8> {
         let (_, urls, t) = self.r.language(self.l);
         let url = self.question_url(q);
         let mut seen: Vec<String> = Vec::new();
@@ -262,21 +263,21 @@ impl Ctx<'_> {
                 }
             })
             .collect();
-        let rel = paths::question_feed(urls, &q.id);
         let title = t.get("feed_question").replace("{id}", &q.id);
         let feed = self.feed(
             format!("{title} — {}", q.title),
-            &rel,
+            rel,
             &urls.question(&q.id),
             entries,
         );
-        (rel, feed.to_xml())
+        feed.to_xml()
     }
 }
 
-/// Every feed of the site that `memo` does not vouch for. Feeds of terms and questions depend on
-/// a few questions each, so an incremental build regenerates only those whose inputs moved.
-pub fn files(r: &Site, memo: &Memo<'_>) -> Result<Vec<(String, Vec<u8>)>> {
+/// Every feed of the site. Feeds of terms and questions depend on a few questions each: each
+/// declares the digest of its inputs, and one the previous build made from the same inputs is
+/// kept rather than made again.
+pub fn files<Page: Send>(r: &Site, previous: &Previous<'_>) -> Result<Files<Page>> {
     let lib = &r.library;
     let mut out = Vec::new();
     for l in 0..r.language_count() {
@@ -290,7 +291,7 @@ pub fn files(r: &Site, memo: &Memo<'_>) -> Result<Vec<(String, Vec<u8>)>> {
             &urls.questions(1),
             c.list(&index.questions),
         );
-        out.push((rel, feed.to_xml()));
+        out.push(Output::made(rel, feed.to_xml()));
         let rel = paths::answers_feed(urls);
         let entries = index
             .answered
@@ -304,28 +305,31 @@ pub fn files(r: &Site, memo: &Memo<'_>) -> Result<Vec<(String, Vec<u8>)>> {
             &urls.home(),
             entries,
         );
-        out.push((rel, feed.to_xml()));
-        // A feed's inputs: the language's newest question (its fallback date) and its entries.
-        let unchanged = |rel: &str, name: &str, members: &[QIdx]| {
-            if !memo.active() {
-                return false;
+        out.push(Output::made(rel, feed.to_xml()));
+        // A feed's inputs: the language's newest question (its fallback date), its name and its
+        // entries. `None` without the cache.
+        let digest = |name: &str, members: &[QIdx]| {
+            if !previous.active() {
+                return None;
             }
             let d = r.digests();
             let mut h = xxhash_rust::xxh3::Xxh3::new();
-            h.write_u64(memo.global);
+            h.write_u64(previous.global);
             h.write_u64(d.structure);
             h.write_u64(index.questions.first().map_or(0, |&q| d.meta(q)));
             crate::cache::hash_str(&mut h, name);
             for &q in members {
                 h.write_u64(d.meta(q));
             }
-            memo.unchanged(rel, h.finish())
+            Some(h.finish())
         };
         for kind in FEED_KINDS {
             for term in &index.taxonomy(kind).terms {
                 let rel = paths::term_feed(urls, kind.section(), &term.slug);
                 let latest = &term.questions[..term.questions.len().min(LATEST)];
-                if unchanged(&rel, &term.name, latest) {
+                let digest = digest(&term.name, latest);
+                if let Some(d) = digest.filter(|&d| previous.vouches(&rel, d)) {
+                    out.push(Output::kept(rel, d));
                     continue;
                 }
                 let feed = c.feed(
@@ -334,16 +338,26 @@ pub fn files(r: &Site, memo: &Memo<'_>) -> Result<Vec<(String, Vec<u8>)>> {
                     &urls.term(kind.section(), &term.slug, 1),
                     c.list(&term.questions),
                 );
-                out.push((rel, feed.to_xml()));
+                out.push(Output::tracked(rel, digest, feed.to_xml()));
             }
         }
         // A question's own feed lives beside its page: in this language only for its own version.
-        let per_question: Vec<(String, Vec<u8>)> = index
+        let per_question: Vec<Output<Page>> = index
             .questions
             .par_iter()
-            .filter(|&&q| lib.question(q).lang == index.lang)
-            .filter(|&&q| !unchanged(&paths::question_feed(urls, &lib.question(q).id), "", &[q]))
-            .map(|&q| c.question_feed(lib.question(q)))
+            .filter(|&&i| lib.question(i).lang == index.lang)
+            .map(|&i| {
+                let q = lib.question(i);
+                let rel = paths::question_feed(urls, &q.id);
+                let digest = digest("", &[i]);
+                match digest.filter(|&d| previous.vouches(&rel, d)) {
+                    Some(d) => Output::kept(rel, d),
+                    None => {
+                        let bytes = c.question_feed(q, &rel);
+                        Output::tracked(rel, digest, bytes)
+                    }
+                }
+            })
             .collect();
         out.extend(per_question);
     }

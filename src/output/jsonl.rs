@@ -4,7 +4,7 @@
 
 use std::collections::HashMap;
 
-use crate::cache::Memo;
+use crate::cache::Previous;
 
 /// A question's open-data record: built now (its `questions.jsonl` line and its own pretty file,
 /// serialised where it was built so that no record's JSON tree outlives its task), or its line
@@ -30,9 +30,10 @@ impl Record<'_> {
 
 /// The previous `questions.jsonl`, empty without a usable cache. Read with room for edited
 /// records to grow (see [`patch`]).
-pub(super) fn previous_jsonl(memo: &Memo<'_>) -> String {
+pub(super) fn previous_jsonl(previous: &Previous<'_>) -> String {
     const ROOM: usize = 1 << 20;
-    memo.previous_file_with_room("questions.jsonl", ROOM)
+    previous
+        .file_with_room("questions.jsonl", ROOM)
         .and_then(|b| String::from_utf8(b).ok())
         .unwrap_or_default()
 }

@@ -8,6 +8,8 @@ use std::path::Path;
 
 use serde::Deserialize;
 
+use super::{Files, Output};
+
 use crate::error::{Diagnostic, Error, Result};
 use crate::output::escape::xml_attr;
 use crate::output::{links, search::BUNDLE_DIR};
@@ -108,10 +110,7 @@ struct Asked<'a> {
 /// replace a file the build writes, need a folder where it writes a file or a file where it
 /// writes a folder, or fall in the search bundle's folder `pagefind/`, which is reserved. `written` is every file
 /// the build writes besides these.
-pub fn files<'w>(
-    site: &Site,
-    written: impl Iterator<Item = &'w str>,
-) -> Result<Vec<(String, Vec<u8>)>> {
+pub fn files<'w, Page>(site: &Site, written: impl Iterator<Item = &'w str>) -> Result<Files<Page>> {
     let table = load_table(&site.root)?;
     let mut asked = Vec::new();
     for q in &site.library.questions {
@@ -223,12 +222,12 @@ pub fn files<'w>(
         return Err(Error::Invalid(problems));
     }
     redirects.sort();
-    let mut out: Vec<(String, Vec<u8>)> = redirects
+    let mut out: Files<Page> = redirects
         .iter()
-        .map(|r| (file_for(&r.from), page(&site.base, r)))
+        .map(|r| Output::made(file_for(&r.from), page(&site.base, r)))
         .collect();
     if !redirects.is_empty() {
-        out.push((NETLIFY.into(), netlify(&site.base, &redirects)));
+        out.push(Output::made(NETLIFY, netlify(&site.base, &redirects)));
     }
     Ok(out)
 }

@@ -1,6 +1,7 @@
 //! `sitemap.xml` (split into a sitemap index past the protocol's 50,000 URLs per file) and, for
 //! sites served at a host root, `robots.txt` pointing to it.
 
+use super::{Files, Output};
 use crate::output::escape::xml_text;
 use crate::site::urls::BaseUrl;
 
@@ -20,12 +21,12 @@ fn urlset(base: &BaseUrl, pages: &[String]) -> Vec<u8> {
 }
 
 /// The sitemap files for `pages` (site-relative URLs), sorted for byte-identical output.
-pub fn files(base: &BaseUrl, pages: &mut Vec<String>) -> Vec<(String, Vec<u8>)> {
+pub fn files<Page>(base: &BaseUrl, pages: &mut Vec<String>) -> Files<Page> {
     pages.sort_unstable();
     pages.dedup();
     let mut out = Vec::new();
     if pages.len() <= MAX_URLS {
-        out.push(("sitemap.xml".to_string(), urlset(base, pages)));
+        out.push(Output::made("sitemap.xml", urlset(base, pages)));
     } else {
         let mut index = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<sitemapindex xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n");
         for (i, chunk) in pages.chunks(MAX_URLS).enumerate() {
@@ -34,17 +35,17 @@ pub fn files(base: &BaseUrl, pages: &mut Vec<String>) -> Vec<(String, Vec<u8>)> 
                 "<sitemap><loc>{}</loc></sitemap>\n",
                 xml_text(&base.absolute(&name))
             ));
-            out.push((name, urlset(base, chunk)));
+            out.push(Output::made(name, urlset(base, chunk)));
         }
         index.push_str("</sitemapindex>\n");
-        out.push(("sitemap.xml".to_string(), index.into_bytes()));
+        out.push(Output::made("sitemap.xml", index.into_bytes()));
     }
     if base.path == "/" {
         let robots = format!(
             "User-agent: *\nAllow: /\n\nSitemap: {}\n",
             base.absolute("sitemap.xml")
         );
-        out.push(("robots.txt".to_string(), robots.into_bytes()));
+        out.push(Output::made("robots.txt", robots.into_bytes()));
     }
     out
 }
@@ -59,8 +60,8 @@ mod tests {
         let mut pages: Vec<String> = (0..MAX_URLS + 1)
             .map(|i| format!("questions/7-{i}/"))
             .collect();
-        let f = files(&base, &mut pages);
-        let names: Vec<_> = f.iter().map(|(n, _)| n.as_str()).collect();
+        let f: Files<()> = files(&base, &mut pages);
+        let names: Vec<_> = f.iter().map(|o| o.path.as_str()).collect();
         assert_eq!(
             names,
             [
@@ -70,16 +71,15 @@ mod tests {
                 "robots.txt"
             ]
         );
-        assert!(String::from_utf8_lossy(&f[2].1).contains("<sitemapindex"));
+        assert!(String::from_utf8_lossy(f[2].bytes().unwrap()).contains("<sitemapindex"));
     }
 
     #[test]
     fn no_robots_under_a_sub_path() {
         let base = BaseUrl::parse("https://user.github.io/repo/").unwrap();
-        let f = files(&base, &mut vec![String::new()]);
+        let f: Files<()> = files(&base, &mut vec![String::new()]);
         assert_eq!(f.len(), 1);
-        assert!(
-            String::from_utf8_lossy(&f[0].1).contains("<loc>https://user.github.io/repo/</loc>")
-        );
+        assert!(String::from_utf8_lossy(f[0].bytes().unwrap())
+            .contains("<loc>https://user.github.io/repo/</loc>"));
     }
 }

@@ -4,31 +4,31 @@
 use indicatif::ProgressBar;
 
 use super::render::{self, Counted, Links};
-use super::{load_site, plan, BuildOptions, Plan};
-use crate::cache::Memo;
+use super::{load_site, outputs, BuildOptions};
+use crate::cache::Previous;
 use crate::error::Result;
 
-/// Renders every page in memory and checks every internal link of every page; writes nothing.
+/// Plans the build's list, renders its pages in memory and checks every internal link of every
+/// page against it; writes nothing (the other entries were made, and checked, while planning).
 pub fn check(opts: &BuildOptions) -> Result<CheckSummary> {
     let (site, theme) = load_site(opts)?;
     let renderer = crate::render::Renderer::new(&site, &theme)?;
-    let Plan { jobs, files, .. } = plan(&renderer, &site, &theme, Memo::off())?;
+    let outputs = outputs::plan(&renderer, &site, &theme, &Previous::off())?;
     let counted = Counted::default();
-    let all: Vec<usize> = (0..jobs.len()).collect();
+    let pages = outputs.pages();
     let problems = render::Loop {
         site: &site,
         renderer: &renderer,
-        jobs: &jobs,
-        files: &files,
+        outputs: &outputs,
         links: Links::All,
         indexer: None,
         bar: &ProgressBar::hidden(),
     }
-    .run(&all, &counted);
+    .run(&pages, &counted);
     render::reported(problems)?;
     Ok(CheckSummary {
         questions: site.library.questions.len(),
-        pages: jobs.len(),
+        pages: pages.len(),
         links: counted.0.into_inner(),
     })
 }

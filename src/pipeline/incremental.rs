@@ -3,13 +3,15 @@
 //! 1. Nothing changed (same binary, options, configuration, theme and data; every content file
 //!    with its old stamp or hash; the output folder the one we wrote, every file in it with its
 //!    old stamp or hash): stop at once.
-//! 2. Some questions changed: parse them all again, render only pages whose digest
-//!    (`render::deps`) moved, regenerate the files derived from the whole site (feeds, data,
-//!    sitemap…) and write the ones whose bytes moved, in place, one atomic rename per file.
+//! 2. Some questions changed: parse them all again, plan the list of outputs (each producer
+//!    keeps the files whose inputs' digest stands), render only pages whose digest
+//!    (`render::deps`) moved, write the files made again and those whose bytes moved, in place,
+//!    one atomic rename per file.
 //! 3. Anything else (no cache, global or term-table change, another output folder, an
 //!    interrupted update, an output file changed by hand): a full build through the staging
 //!    folder.
 
+use std::borrow::Cow;
 use std::collections::{HashMap, HashSet};
 use std::path::PathBuf;
 use std::sync::atomic::Ordering;
@@ -19,16 +21,17 @@ use std::time::{Instant, SystemTime};
 use indicatif::ProgressBar;
 use rayon::prelude::*;
 
-use super::render::{broken_link, reported, Fresh, Kept, Links, Loop};
+use super::outputs::Outputs;
+use super::render::{broken_link, reported, Fresh, Held, Links, Loop};
 use super::{keep, BuildOptions, BuildSummary, Site};
-use crate::cache::{self, ContentFile, Contents, Head, OutputId, PageLinks, Stamp, State};
+use crate::cache::{self, ContentFile, Contents, Head, OutputId, PageLinks, State};
 use crate::config::Config;
-use crate::content::listing::Listing;
+use crate::content::listing::{path_key, Listing, Stamp};
 use crate::content::Question;
 use crate::error::{Error, Result};
-use crate::output::{links, search, InPlace};
+use crate::output::{links, search, InPlace, Make};
 use crate::render::theme::ThemeFiles;
-use crate::render::{Job, Renderer};
+use crate::render::Renderer;
 
 /// The cache as this build sees it.
 pub struct Cache {
@@ -208,7 +211,7 @@ fn contents(questions: &[Question], stamps: &[Stamp], started: SystemTime) -> Co
         .iter()
         .zip(stamps)
         .map(|(q, stamp)| ContentFile {
-            path: cache::path_key(&q.path),
+            path: path_key(&q.path),
             stamp: stamp.trusted(started),
             hash: q.file_hash,
         })
@@ -242,45 +245,37 @@ pub fn save(
     cache.save(state, written)
 }
 
-/// Everything the planning step produced, with each page's digest.
-pub struct Planned<'p> {
-    pub jobs: &'p [Job],
-    pub digests: &'p [u64],
-    pub structure: u64,
-    pub files: &'p HashSet<String>,
-    pub extra: &'p [(String, Vec<u8>)],
-    pub memo: &'p HashMap<String, u64>,
-    /// By job: the output path of its page.
-    pub paths: &'p [String],
-}
-
-/// Updates the output in place when the cache allows it; `Ok(None)` when a full build is needed.
+/// Updates the output in place when the cache allows it, walking the planned list: pages whose
+/// digest moved are rendered, files made while planning are written when their inputs (or,
+/// without a digest, their bytes) moved, kept files and unchanged static files stay.
 pub fn try_update(
     cache: Cache,
     opts: &BuildOptions,
     site: &Site,
     theme: &ThemeFiles,
     renderer: &Renderer<'_>,
-    plan: Planned<'_>,
+    outputs: &Outputs,
     started: Instant,
 ) -> Outcome {
-    let Some(previous) = cache.usable(plan.structure) else {
+    let structure = site.digests().structure;
+    let Some(previous) = cache.usable(structure) else {
         return Outcome::Full(Box::new(cache));
     };
-    match update(&cache, previous, opts, site, theme, renderer, &plan) {
+    match update(&cache, previous, opts, site, theme, renderer, outputs) {
         Ok((state_files, links, written, removed, hashes)) => {
             let total = state_files.len();
+            let pages = outputs.pages().len();
             let state = State {
                 head: Head {
-                    structure: plan.structure,
-                    pages: plan.jobs.len(),
+                    structure,
+                    pages,
                     ..Head::default()
                 },
                 files: state_files,
                 links,
             };
             let summary = BuildSummary {
-                pages: plan.jobs.len(),
+                pages,
                 files: total,
                 written,
                 unchanged: total - written,
@@ -322,34 +317,43 @@ fn update(
     site: &Site,
     theme: &ThemeFiles,
     renderer: &Renderer<'_>,
-    plan: &Planned<'_>,
+    outputs: &Outputs,
 ) -> Result<Updated> {
-    let paths = plan.paths;
-    let stale: Vec<usize> = (0..plan.jobs.len())
-        .filter(|&i| previous.files.get(&paths[i]) != Some(&plan.digests[i]))
+    let list = &outputs.list;
+    let pages = outputs.pages();
+    let stale: Vec<usize> = pages
+        .iter()
+        .copied()
+        .filter(|&i| {
+            let o = &list[i];
+            o.digest.is_none() || previous.files.get(&o.path) != o.digest.as_ref()
+        })
         .collect();
-    let kept = Kept::default();
+    let held = Held::default();
     let problems = Loop {
         site,
         renderer,
-        jobs: plan.jobs,
-        files: plan.files,
+        outputs,
         links: Links::Body,
         indexer: None,
         bar: &ProgressBar::hidden(),
     }
-    .run(&stale, &kept);
+    .run(&stale, &held);
     let problems = Mutex::new(problems);
-    let rendered = kept.into_pages();
-    let fresh: HashSet<&str> = rendered.iter().map(|f| paths[f.job].as_str()).collect();
+    let rendered = held.into_pages();
+    let fresh: HashSet<&str> = rendered
+        .iter()
+        .map(|f| list[f.entry].path.as_str())
+        .collect();
+    let page_paths: HashSet<&str> = pages.iter().map(|&i| list[i].path.as_str()).collect();
     // Pages not rendered again keep their body links, which must still resolve.
     let mut page_links: Vec<PageLinks> = Vec::new();
     for l in &previous.links {
-        if fresh.contains(l.page.as_str()) || !paths.contains(&l.page) {
+        if fresh.contains(l.page.as_str()) || !page_paths.contains(l.page.as_str()) {
             continue;
         }
         for target in &l.targets {
-            if !links::resolves(plan.files, target) {
+            if !links::resolves(&outputs.paths, target) {
                 problems
                     .lock()
                     .unwrap()
@@ -362,56 +366,68 @@ fn update(
     page_links.sort_by(|a, b| a.page.cmp(&b.page));
 
     let mut files: HashMap<String, u64> = HashMap::new();
-    for (i, path) in paths.iter().enumerate() {
-        files.insert(path.clone(), plan.digests[i]);
-    }
-    // Theme files are part of the global digest: unchanged here unless missing from the record.
-    let mut statics: Vec<(String, Vec<u8>)> = Vec::new();
-    for (rel, source) in &theme.statics {
-        match previous.files.get(rel) {
-            Some(h) => {
-                files.insert(rel.clone(), *h);
-            }
-            None => {
-                let bytes = source.bytes()?;
-                files.insert(rel.clone(), xxhash_rust::xxh3::xxh3_64(&bytes));
-                statics.push((rel.clone(), bytes.into_owned()));
-            }
-        }
-    }
-    let mut writes: Vec<(&str, &[u8])> = rendered
+    let mut writes: Vec<(Cow<'_, str>, Cow<'_, [u8]>)> = rendered
         .iter()
-        .map(|f| (paths[f.job].as_str(), f.bytes.as_slice()))
+        .map(|f| {
+            (
+                Cow::Borrowed(list[f.entry].path.as_str()),
+                Cow::Borrowed(&f.bytes[..]),
+            )
+        })
         .collect();
-    let mut derived: Vec<(String, Vec<u8>)> = Vec::new();
-    if site.outputs.search && !rendered.is_empty() {
-        derived.extend(reindex(cache, renderer, plan, paths, &rendered, &problems));
-    } else if site.outputs.search {
-        // Nothing rendered: the previous bundle stands; keep its files in the record.
-        for (f, h) in &previous.files {
-            if crate::output::search::in_bundle(f) {
-                files.insert(f.clone(), *h);
+    let mut more: Vec<(Cow<'_, str>, Cow<'_, [u8]>)> = Vec::new();
+    for o in list {
+        let path = Cow::Borrowed(o.path.as_str());
+        match &o.make {
+            Make::Page(_) | Make::Kept => {
+                if let Some(d) = o.digest {
+                    files.insert(o.path.clone(), d);
+                }
+            }
+            // Theme files are part of the global digest: unchanged here unless missing from the
+            // record.
+            Make::Static => match previous.files.get(&o.path) {
+                Some(h) => {
+                    files.insert(o.path.clone(), *h);
+                }
+                None => {
+                    if let Some(source) = theme.statics.get(&o.path) {
+                        let bytes = source.bytes()?;
+                        files.insert(o.path.clone(), xxhash_rust::xxh3::xxh3_64(&bytes));
+                        more.push((path, bytes));
+                    }
+                }
+            },
+            Make::Bytes(b) => match o.digest {
+                // Made because its inputs moved (the others are kept).
+                Some(d) => {
+                    files.insert(o.path.clone(), d);
+                    more.push((path, Cow::Borrowed(b)));
+                }
+                None => more.extend(compared(previous, &mut files, path, Cow::Borrowed(b))),
+            },
+            Make::SearchBundle if !rendered.is_empty() => {
+                for (rel, bytes) in reindex(cache, renderer, outputs, &pages, &rendered, &problems)
+                {
+                    more.extend(compared(
+                        previous,
+                        &mut files,
+                        Cow::Owned(rel),
+                        Cow::Owned(bytes),
+                    ));
+                }
+            }
+            Make::SearchBundle => {
+                // Nothing rendered: the previous bundle stands; keep its files in the record.
+                for (f, h) in &previous.files {
+                    if search::in_bundle(f) {
+                        files.insert(f.clone(), *h);
+                    }
+                }
             }
         }
     }
-    for (rel, digest) in plan.memo {
-        files.insert(rel.clone(), *digest);
-    }
-    for (rel, bytes) in plan.extra.iter().chain(derived.iter()) {
-        if plan.memo.contains_key(rel) {
-            // Generated because its inputs moved (the others were not generated at all).
-            writes.push((rel.as_str(), bytes.as_slice()));
-            continue;
-        }
-        let hash = xxhash_rust::xxh3::xxh3_64(bytes);
-        if previous.files.get(rel) != Some(&hash) {
-            writes.push((rel.as_str(), bytes.as_slice()));
-        }
-        files.insert(rel.clone(), hash);
-    }
-    for (rel, bytes) in &statics {
-        writes.push((rel.as_str(), bytes.as_slice()));
-    }
+    writes.extend(more);
     reported(problems.into_inner().unwrap())?;
     let mut gone: Vec<&String> = previous
         .files
@@ -433,7 +449,7 @@ fn update(
         .mark_dirty(&cache.path)
         .map_err(|e| Error::io("write", &cache.path, e))?;
     let out = InPlace::new(&opts.output_dir());
-    let last = crate::output::writer::last_of_each_name(writes.iter().map(|(r, _)| *r));
+    let last = crate::output::writer::last_of_each_name(writes.iter().map(|(r, _)| &**r));
     writes
         .par_iter()
         .zip(last)
@@ -451,32 +467,46 @@ fn update(
     ))
 }
 
+/// A file whose bytes the cache compares, recorded with their hash: to be written when they
+/// moved.
+fn compared<'b>(
+    previous: &State,
+    files: &mut HashMap<String, u64>,
+    rel: Cow<'b, str>,
+    bytes: Cow<'b, [u8]>,
+) -> Option<(Cow<'b, str>, Cow<'b, [u8]>)> {
+    let hash = xxhash_rust::xxh3::xxh3_64(&bytes);
+    files.insert(rel.to_string(), hash);
+    (previous.files.get(&*rel) != Some(&hash)).then_some((rel, bytes))
+}
+
 /// Pagefind indexes the whole site at once: pages rendered now come from memory, the others
 /// from the output folder, in plan order as in a full build.
 fn reindex(
     cache: &Cache,
     renderer: &Renderer<'_>,
-    plan: &Planned<'_>,
-    paths: &[String],
+    outputs: &Outputs,
+    pages: &[usize],
     rendered: &[Fresh],
     problems: &Mutex<Vec<crate::error::Diagnostic>>,
 ) -> Vec<(String, Vec<u8>)> {
-    let by_job: HashMap<usize, &[u8]> = rendered
+    let by_entry: HashMap<usize, &[u8]> = rendered
         .iter()
-        .map(|f| (f.job, f.bytes.as_slice()))
+        .map(|f| (f.entry, f.bytes.as_slice()))
         .collect();
     let indexer = search::Indexer::start();
-    for (i, &job) in plan.jobs.iter().enumerate() {
-        if !job.searched() {
+    for &i in pages {
+        let Some(job) = outputs.page(i).filter(|j| j.searched()) else {
             continue;
-        }
-        let html = match by_job.get(&i) {
+        };
+        let path = &outputs.list[i].path;
+        let html = match by_entry.get(&i) {
             Some(b) => String::from_utf8_lossy(b).into_owned(),
-            None => match std::fs::read(cache.output.join(&paths[i])) {
+            None => match std::fs::read(cache.output.join(path)) {
                 Ok(b) => String::from_utf8_lossy(&b).into_owned(),
                 Err(e) => {
                     keep(
-                        Error::io("read", &cache.output.join(&paths[i]), e),
+                        Error::io("read", &cache.output.join(path), e),
                         &mut problems.lock().unwrap(),
                     );
                     continue;
@@ -486,7 +516,7 @@ fn reindex(
         indexer.add(format!("/{}", renderer.url(job)), html);
     }
     match indexer.finish() {
-        Ok(bundle) => bundle.into_iter().collect(),
+        Ok(bundle) => bundle,
         Err(e) => {
             keep(e, &mut problems.lock().unwrap());
             Vec::new()

@@ -1,16 +1,19 @@
 //! The build pipeline, start to end: configuration and theme → content → library → plan → render
 //! in parallel → write atomically. `check` runs the same pipeline without writing.
-//! [`incremental`] lets a build with a cache skip what did not change; the full build, the
-//! in-place update and `check` render through the one loop in [`render`].
+//! The plan is one list of every file the build writes ([`outputs`]); the full build, the
+//! in-place update ([`incremental`], which the build cache allows) and `check` walk it, and
+//! render its pages through the one loop in [`render`].
 
 mod check;
 mod incremental;
+mod outputs;
 mod render;
 
 pub use check::{check, CheckSummary};
 
-use std::collections::{HashMap, HashSet};
-use std::path::PathBuf;
+use std::borrow::Cow;
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
 use std::sync::atomic::Ordering;
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
@@ -19,19 +22,20 @@ use chrono::NaiveDate;
 use indicatif::{ProgressBar, ProgressStyle};
 use rayon::prelude::*;
 
-use crate::cache::{Memo, Stamp};
+use crate::cache::Previous;
 use crate::config::Config;
-use crate::content::listing::Listing;
+use crate::content::listing::{Listing, Stamp};
 use crate::content::load::load_content_stamped;
 use crate::content::memo::ParseMemo;
 use crate::error::{Diagnostic, Error, Result};
-use crate::output::{folder, redirects, search, Staging};
+use crate::output::{folder, search, Make, Staging};
 use crate::render::theme::{self, ThemeFiles};
-use crate::render::{Job, Renderer};
+use crate::render::Renderer;
 use crate::site::ministries::MinistryTable;
 use crate::site::urls::BaseUrl;
 use crate::site::{Library, Site};
 use crate::timings::phase;
+use outputs::Outputs;
 
 /// What `quaestor build` and `quaestor check` are given.
 #[derive(Debug, Clone)]
@@ -199,73 +203,6 @@ fn progress_bar(show: bool, len: usize) -> ProgressBar {
     bar
 }
 
-/// Everything the site will hold, known before a page renders: what `build` and `check` share.
-struct Plan {
-    jobs: Vec<crate::render::Job>,
-    /// Every output path, pages and extra files, for link checks.
-    files: HashSet<String>,
-    /// Files derived from the whole plan (sitemap, redirects, feeds, data…), with their bytes;
-    /// without those the build cache vouches for.
-    extra: Vec<(String, Vec<u8>)>,
-    /// Files whose inputs the build cache tracks by digest (see [`Memo`]), generated or not.
-    memo: HashMap<String, u64>,
-    /// By job: the output path of its page.
-    paths: Vec<String>,
-}
-
-fn plan(renderer: &Renderer<'_>, site: &Site, theme: &ThemeFiles, memo: Memo<'_>) -> Result<Plan> {
-    let t = Instant::now();
-    let mut jobs = renderer.plan();
-    // A static file replaces the open-data or search page of its name, as it replaces any file
-    // published beside the pages (a site's own robots.txt, say).
-    jobs.retain(|&j| {
-        !matches!(j, Job::Data { .. } | Job::Search { .. })
-            || !theme
-                .statics
-                .contains_key(&crate::site::urls::file_for(&renderer.url(j)))
-    });
-    let paths: Vec<String> = jobs
-        .iter()
-        .map(|&j| crate::site::urls::file_for(&renderer.url(j)))
-        .collect();
-    // Every file the build will write, known before rendering so links can be checked as pages
-    // render.
-    let mut files: HashSet<String> = paths.iter().cloned().collect();
-    let shadowing: Vec<Diagnostic> = theme
-        .statics
-        .iter()
-        .filter(|(rel, _)| files.contains(*rel))
-        .map(|(rel, source)| {
-            let origin = source.origin(rel);
-            let origin = origin.strip_prefix(&site.root).unwrap_or(&origin);
-            Diagnostic::new(
-                origin,
-                format!("a static file at {rel}, where the site has a page"),
-            )
-            .help("rename or remove the static file: a page of the site is written there")
-        })
-        .collect();
-    if !shadowing.is_empty() {
-        return Err(Error::Invalid(shadowing));
-    }
-    files.extend(theme.statics.keys().cloned());
-    phase(t, "plan: pages");
-    let mut extra = extra_files(renderer, &jobs, site, &files, &memo)?;
-    // A static file replaces the generated file of its name (a site's own robots.txt, say).
-    extra.retain(|(rel, _)| !theme.statics.contains_key(rel));
-    phase(t, "plan: feeds, data, sitemap");
-    let memo = memo.into_recorded();
-    files.extend(extra.iter().map(|(p, _)| p.clone()));
-    files.extend(memo.keys().cloned());
-    Ok(Plan {
-        jobs,
-        files,
-        extra,
-        memo,
-        paths,
-    })
-}
-
 /// Builds the site into the output folder, or leaves it untouched and reports every problem.
 /// With the cache on, a build with nothing changed stops early and a build with a few changed
 /// questions updates only what they touch (see [`incremental`]).
@@ -294,53 +231,27 @@ pub fn build(opts: &BuildOptions) -> Result<BuildSummary> {
     let renderer = Renderer::new(&site, &theme)?;
     phase(started, "renderer");
     let Some(cache) = cache else {
-        let mut plan = plan(&renderer, &site, &theme, Memo::off())?;
-        plan.extra.push(marker());
-        return full(opts, &site, &theme, &renderer, plan, None, started).map(|(s, _)| s);
+        let outputs = outputs::plan(&renderer, &site, &theme, &Previous::off())?;
+        return full(opts, &site, &theme, &renderer, &outputs, false, started).map(|(s, _)| s);
     };
-    let digests = site.digests();
-    let structure = digests.structure;
-    let memo = Memo::new(
+    let structure = site.digests().structure;
+    let previous = Previous::new(
         cache.previous_files(structure),
         cache.global,
         &opts.output_dir(),
     );
-    let mut plan = plan(&renderer, &site, &theme, memo)?;
-    plan.extra.push(marker());
+    let outputs = outputs::plan(&renderer, &site, &theme, &previous)?;
     phase(started, "plan");
-    let page_digests: Vec<u64> = plan
-        .jobs
-        .par_iter()
-        .zip(&plan.paths)
-        .map(|(&j, path)| renderer.page_digest(j, path, digests, cache.global))
-        .collect();
-    phase(started, "digests");
-    let planned = incremental::Planned {
-        jobs: &plan.jobs,
-        digests: &page_digests,
-        structure,
-        files: &plan.files,
-        extra: &plan.extra,
-        memo: &plan.memo,
-        paths: &plan.paths,
-    };
     let (mut summary, cache, state, written) =
-        match incremental::try_update(cache, opts, &site, &theme, &renderer, planned, started) {
+        match incremental::try_update(cache, opts, &site, &theme, &renderer, &outputs, started) {
             incremental::Outcome::Done(summary, done) => {
                 let (cache, state, written) = *done;
                 (summary, cache, state, written)
             }
             incremental::Outcome::Failed(e) => return Err(e),
             incremental::Outcome::Full(cache) => {
-                let (summary, mut record) = full(
-                    opts,
-                    &site,
-                    &theme,
-                    &renderer,
-                    plan,
-                    Some(&page_digests),
-                    started,
-                )?;
+                let (summary, mut record) =
+                    full(opts, &site, &theme, &renderer, &outputs, true, started)?;
                 record.structure = structure;
                 let written = std::mem::take(&mut record.hashes);
                 (summary, *cache, incremental::full_state(record), written)
@@ -352,48 +263,45 @@ pub fn build(opts: &BuildOptions) -> Result<BuildSummary> {
     Ok(summary)
 }
 
-/// The marker file that tells the output folder as the build's own (see [`folder::MARKER`]).
-fn marker() -> (String, Vec<u8>) {
-    (folder::MARKER.into(), folder::MARKER_BYTES.to_vec())
-}
+/// A file to write after the pages: its path, its digest when the cache tracks its inputs, and
+/// its bytes.
+type Made<'a> = (Cow<'a, str>, Option<u64>, Cow<'a, [u8]>);
 
-/// A full build through the staging folder. With page digests given, it also returns what the
-/// build cache records.
+/// A full build through the staging folder: every entry of the list written. With `record`, it
+/// also returns what the build cache records.
 fn full(
     opts: &BuildOptions,
     site: &Site,
     theme: &ThemeFiles,
     renderer: &Renderer<'_>,
-    Plan {
-        jobs,
-        files,
-        extra,
-        memo,
-        ..
-    }: Plan,
-    digests: Option<&[u64]>,
+    outputs: &Outputs,
+    record: bool,
     started: Instant,
 ) -> Result<(BuildSummary, incremental::Record)> {
     let staging = Staging::begin(&opts.output_dir())?;
-    let bar = progress_bar(opts.progress, jobs.len());
-    let indexer = site.outputs.search.then(search::Indexer::start);
+    let pages = outputs.pages();
+    let bar = progress_bar(opts.progress, pages.len());
+    let searched = outputs
+        .list
+        .iter()
+        .any(|o| matches!(o.make, Make::SearchBundle));
+    let mut indexer = searched.then(search::Indexer::start);
     let dest = render::ToStaging {
         staging: &staging,
-        digests,
+        outputs,
+        record,
         recorded: Mutex::new(HashMap::new()),
         links: Mutex::new(Vec::new()),
     };
-    let all: Vec<usize> = (0..jobs.len()).collect();
     let problems = render::Loop {
         site,
         renderer,
-        jobs: &jobs,
-        files: &files,
+        outputs,
         links: render::Links::Body,
         indexer: indexer.as_ref(),
         bar: &bar,
     }
-    .run(&all, &dest);
+    .run(&pages, &dest);
     let problems = Mutex::new(problems);
     let render::ToStaging {
         recorded,
@@ -401,41 +309,57 @@ fn full(
         ..
     } = dest;
     let mut recorded = recorded.into_inner().unwrap();
-    let mut others: Vec<(String, Vec<u8>)> = Vec::new();
-    if let Some(indexer) = indexer {
-        match indexer.finish() {
-            Ok(bundle) => others.extend(bundle),
-            Err(e) => keep(e, &mut problems.lock().unwrap()),
+    // Every other entry with its bytes, and its digest when the cache tracks its inputs.
+    let mut others: Vec<Made> = Vec::new();
+    for o in &outputs.list {
+        let path = Cow::Borrowed(o.path.as_str());
+        match &o.make {
+            Make::Page(_) => {}
+            Make::Bytes(b) => others.push((path, o.digest, Cow::Borrowed(b))),
+            Make::Static => match theme.statics.get(&o.path).map(|s| s.bytes()) {
+                Some(Ok(b)) => others.push((path, None, b)),
+                Some(Err(e)) => keep(e, &mut problems.lock().unwrap()),
+                None => {}
+            },
+            // Only an in-place update keeps files: a full build plans without a usable cache.
+            Make::Kept => keep(
+                Error::io(
+                    "keep",
+                    Path::new(&o.path),
+                    std::io::Error::other("a full build writes every file anew"),
+                ),
+                &mut problems.lock().unwrap(),
+            ),
+            Make::SearchBundle => match indexer.take().map(search::Indexer::finish) {
+                Some(Ok(bundle)) => others.extend(
+                    bundle
+                        .into_iter()
+                        .map(|(p, b)| (Cow::Owned(p), None, Cow::Owned(b))),
+                ),
+                Some(Err(e)) => keep(e, &mut problems.lock().unwrap()),
+                None => {}
+            },
         }
     }
     bar.finish_and_clear();
-    others.extend(extra);
-    for (rel, source) in &theme.statics {
-        match source.bytes() {
-            Ok(b) => others.push((rel.clone(), b.into_owned())),
-            Err(e) => keep(e, &mut problems.lock().unwrap()),
-        }
-    }
     // Tens of thousands of them with the default theme (feeds, one JSON file per question):
     // written in parallel like the pages.
-    let last = crate::output::writer::last_of_each_name(others.iter().map(|(r, _)| r.as_str()));
+    let last = crate::output::writer::last_of_each_name(others.iter().map(|(r, _, _)| &**r));
     let written_digests: Vec<(String, u64)> = others
         .par_iter()
         .zip(last)
         .filter(|(_, last)| *last)
-        .filter_map(|((rel, bytes), _)| {
+        .filter_map(|((rel, digest, bytes), _)| {
             if let Err(e) = staging.write(rel, bytes) {
                 keep(e, &mut problems.lock().unwrap());
             }
-            digests
-                .is_some()
-                .then(|| (rel.clone(), xxhash_rust::xxh3::xxh3_64(bytes)))
+            record.then(|| {
+                let digest = digest.unwrap_or_else(|| xxhash_rust::xxh3::xxh3_64(bytes));
+                (rel.to_string(), digest)
+            })
         })
         .collect();
     recorded.extend(written_digests);
-    if digests.is_some() {
-        recorded.extend(memo);
-    }
     if let Err(e) = render::reported(problems.into_inner().unwrap()) {
         staging.abort();
         return Err(e);
@@ -448,7 +372,7 @@ fn full(
     let mut links = page_links.into_inner().unwrap();
     links.sort_by(|a, b| a.page.cmp(&b.page));
     let summary = BuildSummary {
-        pages: jobs.len(),
+        pages: pages.len(),
         files: written + unchanged,
         written,
         unchanged,
@@ -463,41 +387,8 @@ fn full(
         structure: 0,
         files: recorded,
         links,
-        pages: jobs.len(),
+        pages: pages.len(),
         hashes,
     };
     Ok((summary, record))
-}
-
-/// Files derived from the whole plan rather than from one page: the sitemap, robots.txt and
-/// redirects. An old address that would replace or block a file the build writes is an error in
-/// the file that claims it (see [`redirects::files`]).
-fn extra_files(
-    renderer: &Renderer<'_>,
-    jobs: &[crate::render::Job],
-    site: &Site,
-    pages: &HashSet<String>,
-    memo: &Memo<'_>,
-) -> Result<Vec<(String, Vec<u8>)>> {
-    let mut urls: Vec<String> = jobs
-        .iter()
-        .filter(|j| renderer.indexable(**j))
-        .map(|&j| renderer.url(j))
-        .collect();
-    let (published, data_page) = crate::output::publish::files(site, memo)?;
-    if let Some(page) = data_page {
-        renderer.set_data_page(page);
-    }
-    let mut out = crate::output::sitemap::files(&site.base, &mut urls);
-    out.extend(published);
-    // Files the build cache keeps without regenerating are written all the same.
-    let kept = memo.recorded_paths();
-    let written = pages
-        .iter()
-        .chain(out.iter().map(|(f, _)| f))
-        .chain(&kept)
-        .map(String::as_str);
-    let old_addresses = redirects::files(site, written)?;
-    out.extend(old_addresses);
-    Ok(out)
 }

@@ -2,7 +2,7 @@
 //! in parallel, check each page's links against the planned files and hand it to a
 //! [`Destination`]; the search indexer gets the pages in plan order.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Mutex;
@@ -11,10 +11,11 @@ use indicatif::ProgressBar;
 use rayon::prelude::*;
 
 use super::keep;
+use super::outputs::Outputs;
 use crate::cache::PageLinks;
 use crate::error::{Diagnostic, Error, Result};
 use crate::output::{links, search, Staging};
-use crate::render::{Job, Rendered, Renderer};
+use crate::render::{Rendered, Renderer};
 use crate::site::Site;
 
 /// Pages rendered between two hand-overs to the search indexer.
@@ -32,7 +33,7 @@ pub(super) enum Links {
 
 /// Where a rendered page goes once its links are checked.
 pub(super) trait Destination: Sync {
-    /// Takes the page of job `i`, whose `links` internal links were checked.
+    /// Takes the page of entry `i` of the list, whose `links` internal links were checked.
     fn take(&self, i: usize, page: Rendered, links: usize) -> Result<()>;
 }
 
@@ -40,9 +41,8 @@ pub(super) trait Destination: Sync {
 pub(super) struct Loop<'a> {
     pub site: &'a Site,
     pub renderer: &'a Renderer<'a>,
-    pub jobs: &'a [Job],
-    /// Every file the build will write.
-    pub files: &'a HashSet<String>,
+    /// The pages, and every path the build writes.
+    pub outputs: &'a Outputs,
     pub links: Links,
     /// Fed every searched page rendered, in plan order.
     pub indexer: Option<&'a search::Indexer>,
@@ -50,7 +50,8 @@ pub(super) struct Loop<'a> {
 }
 
 impl Loop<'_> {
-    /// Renders the jobs at `indices` (in plan order) into `dest`; every problem found, unsorted.
+    /// Renders the pages at `indices` of the list (in plan order) into `dest`; every problem
+    /// found, unsorted.
     pub fn run(&self, indices: &[usize], dest: &impl Destination) -> Vec<Diagnostic> {
         let problems = Mutex::new(Vec::new());
         // Chunks keep the search index fed in plan order while pages render in parallel.
@@ -80,20 +81,22 @@ impl Loop<'_> {
         problems.into_inner().unwrap()
     }
 
-    /// Renders job `i`, checks its links and hands it over; its URL and HTML when it is to be
-    /// indexed.
+    /// Renders the page of entry `i`, checks its links and hands it over; its URL and HTML when
+    /// it is to be indexed.
     fn one(
         &self,
         i: usize,
         dest: &impl Destination,
         problems: &Mutex<Vec<Diagnostic>>,
     ) -> Result<Option<(String, String)>> {
-        let job = self.jobs[i];
+        let Some(job) = self.outputs.page(i) else {
+            return Ok(None);
+        };
         let page = self.renderer.render(job)?;
         let checked = match self.links {
             Links::Body => {
                 for target in &page.links {
-                    if !links::resolves(self.files, target) {
+                    if !links::resolves(&self.outputs.paths, target) {
                         let d = broken_link(&self.site.root, page.source.as_deref(), target);
                         problems.lock().unwrap().push(d);
                     }
@@ -122,7 +125,9 @@ impl Loop<'_> {
                 Some(outside) => Some(format!("{outside} (outside the base path {base_path})")),
                 // The search bundle is written by Pagefind during a build; check skips it.
                 None if self.site.outputs.search && search::in_bundle(&target) => None,
-                None => (!links::resolves(self.files, &target)).then(|| format!("/{target}")),
+                None => {
+                    (!links::resolves(&self.outputs.paths, &target)).then(|| format!("/{target}"))
+                }
             };
             let Some(shown) = broken else { continue };
             let d = match &page.source {
@@ -143,11 +148,12 @@ impl Loop<'_> {
     }
 }
 
-/// The staging folder of a full build: pages are written as they render. With page digests
-/// given, it also records what the build cache needs.
+/// The staging folder of a full build: pages are written as they render. With `record`, it
+/// also records what the build cache needs: each page's digest and body links.
 pub(super) struct ToStaging<'a> {
     pub staging: &'a Staging,
-    pub digests: Option<&'a [u64]>,
+    pub outputs: &'a Outputs,
+    pub record: bool,
     pub recorded: Mutex<HashMap<String, u64>>,
     pub links: Mutex<Vec<PageLinks>>,
 }
@@ -155,11 +161,10 @@ pub(super) struct ToStaging<'a> {
 impl Destination for ToStaging<'_> {
     fn take(&self, i: usize, page: Rendered, _: usize) -> Result<()> {
         self.staging.write(&page.path, &page.bytes)?;
-        if let Some(d) = self.digests {
-            self.recorded
-                .lock()
-                .unwrap()
-                .insert(page.path.clone(), d[i]);
+        if self.record {
+            if let Some(d) = self.outputs.list[i].digest {
+                self.recorded.lock().unwrap().insert(page.path.clone(), d);
+            }
             if !page.links.is_empty() {
                 self.links.lock().unwrap().push(PageLinks {
                     page: page.path,
@@ -174,7 +179,8 @@ impl Destination for ToStaging<'_> {
 
 /// A page rendered again for the in-place update, with the body links it holds.
 pub(super) struct Fresh {
-    pub job: usize,
+    /// Its index in the list.
+    pub entry: usize,
     pub bytes: Vec<u8>,
     pub links: Option<PageLinks>,
 }
@@ -182,18 +188,18 @@ pub(super) struct Fresh {
 /// The in-place update: it writes only once every problem is known, and the search index needs
 /// the new pages' bytes, so they are kept.
 #[derive(Default)]
-pub(super) struct Kept(Mutex<Vec<Fresh>>);
+pub(super) struct Held(Mutex<Vec<Fresh>>);
 
-impl Kept {
+impl Held {
     /// The pages kept, in plan order.
     pub fn into_pages(self) -> Vec<Fresh> {
         let mut pages = self.0.into_inner().unwrap();
-        pages.sort_by_key(|f| f.job);
+        pages.sort_by_key(|f| f.entry);
         pages
     }
 }
 
-impl Destination for Kept {
+impl Destination for Held {
     fn take(&self, i: usize, page: Rendered, _: usize) -> Result<()> {
         let links = (!page.links.is_empty()).then_some(PageLinks {
             page: page.path,
@@ -201,7 +207,7 @@ impl Destination for Kept {
             targets: page.links,
         });
         self.0.lock().unwrap().push(Fresh {
-            job: i,
+            entry: i,
             bytes: page.bytes,
             links,
         });

@@ -85,7 +85,7 @@ impl Renderer<'_> {
             is_original: q.original_lang == q.lang,
             title: q.title.clone(),
             addressee: q.addressee.clone(),
-            status: views::status_key(q.status),
+            status: q.status.as_str(),
             status_label: views::status_label(t, q.status),
             timing,
             timing_class,

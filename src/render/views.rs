@@ -50,7 +50,7 @@ pub fn plural(t: &Strings, key: &str, n: i64) -> String {
 pub fn badge(t: &Strings, q: &Question, as_of: NaiveDate) -> (&'static str, String) {
     match t.map.get("status_overdue") {
         Some(label) if Standing::of(q, as_of).is_overdue() => ("overdue", label.clone()),
-        _ => (status_key(q.status), status_label(t, q.status)),
+        _ => (q.status.as_str(), status_label(t, q.status)),
     }
 }
 

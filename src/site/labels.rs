@@ -6,11 +6,6 @@ use super::strings::Strings;
 use crate::content::model::LinkKind;
 use crate::content::{AddresseeKind, EventType, LinkType, Status};
 
-/// The status's class name in pages and data: its one spelling.
-pub fn status_key(s: Status) -> &'static str {
-    s.as_str()
-}
-
 /// A kind's string key: `<prefix>_<spelling>`, hyphens as underscores (`event_file_closed`).
 fn key(prefix: &str, spelling: &str) -> String {
     let spelling = spelling.replace('-', "_");
