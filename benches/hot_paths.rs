@@ -21,16 +21,15 @@ fn bench(c: &mut Criterion) {
     g.throughput(Throughput::Elements(1));
     g.bench_function("front_matter_parse", |b| {
         b.iter(|| {
-            let split = quaestor::content::frontmatter::split(path, &text).unwrap();
+            let split = quaestor::content::split::split(path, &text).unwrap();
             quaestor::content::frontmatter::parse(path, &split).unwrap()
         })
     });
-    let split = quaestor::content::frontmatter::split(path, &text).unwrap();
+    let split = quaestor::content::split::split(path, &text).unwrap();
     // What front matter outside ingest's layout costs: serde_yaml, the parser of record.
     g.bench_function("front_matter_parse_serde_yaml", |b| {
         b.iter(|| {
-            serde_yaml::from_str::<quaestor::content::frontmatter::RawFrontMatter>(split.yaml)
-                .unwrap()
+            serde_yaml::from_str::<quaestor::content::raw::RawFrontMatter>(split.yaml).unwrap()
         })
     });
     let body = quaestor::content::body::split(split.body).unwrap();

@@ -4,7 +4,7 @@
 
 use std::path::Path;
 
-use crate::content::{body, frontmatter, load, validate};
+use crate::content::{body, frontmatter, load, split, validate};
 use crate::render::{markdown, postprocess};
 
 /// A Senate page, as bytes (text or saved HTML), through decoding, parsing and rendering to a
@@ -28,13 +28,13 @@ pub fn front_matter(data: &[u8]) {
     let Ok(text) = load::decode(path, data) else {
         return;
     };
-    if frontmatter::check_controls(path, &text).is_err() {
+    if split::check_controls(path, &text).is_err() {
         return;
     }
-    let Ok(split) = frontmatter::split(path, &text) else {
+    let Ok(split) = split::split(path, &text) else {
         return;
     };
-    let lines = frontmatter::field_lines(&split);
+    let lines = split::field_lines(&split);
     let Ok(parsed) = frontmatter::read(path, &split) else {
         return;
     };

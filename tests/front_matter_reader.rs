@@ -4,7 +4,7 @@
 
 use std::path::{Path, PathBuf};
 
-use quaestor::content::{canonical, frontmatter, load};
+use quaestor::content::{canonical, load};
 
 fn files(dir: &Path) -> Vec<PathBuf> {
     walkdir::WalkDir::new(dir)
@@ -20,9 +20,9 @@ fn files(dir: &Path) -> Vec<PathBuf> {
 fn both(path: &Path) -> Option<(Option<String>, Result<String, String>)> {
     let bytes = std::fs::read(path).unwrap();
     let text = load::decode(path, &bytes).ok()?;
-    let split = frontmatter::split(path, &text).ok()?;
+    let split = quaestor::content::split::split(path, &text).ok()?;
     let fast = canonical::read(split.yaml).map(|raw| format!("{raw:?}"));
-    let slow = serde_yaml::from_str::<frontmatter::RawFrontMatter>(split.yaml)
+    let slow = serde_yaml::from_str::<quaestor::content::raw::RawFrontMatter>(split.yaml)
         .map(|raw| format!("{raw:?}"))
         .map_err(|e| e.to_string());
     Some((fast, slow))

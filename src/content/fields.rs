@@ -8,9 +8,10 @@ use std::path::Path;
 use serde::de::DeserializeOwned;
 use serde_yaml::{Mapping, Value};
 
-use super::frontmatter::{field_lines, shown, top_level_key, FieldLines, Parsed, Split};
+use super::lines::shown;
 use super::model::{Event, Link, LinkKind};
 use super::raw::{self, RawFrontMatter};
+use super::split::{field_lines, top_level_key, FieldLines, Parsed, Split};
 use crate::error::Diagnostic;
 
 /// Every problem of `map`, the front matter of `split`, and what could be read of it.

@@ -87,6 +87,14 @@ pub fn find_in_file(root: &Path, rel: &Path, needle: &str) -> Option<usize> {
     })
 }
 
+/// `text` for a message, cut to `max` characters.
+pub(crate) fn shown(text: &str, max: usize) -> String {
+    match text.char_indices().nth(max) {
+        Some((at, _)) => format!("{}…", &text[..at]),
+        None => text.to_string(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     #[test]

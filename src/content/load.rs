@@ -13,6 +13,7 @@ use super::limits;
 use super::listing::{Entry, Kind, Listing, Stamp};
 use super::memo::{ParseMemo, Snapshot};
 use super::model::Question;
+use super::split;
 use super::validate;
 use crate::error::{Diagnostic, Error, Result};
 
@@ -279,10 +280,10 @@ pub fn parse_file(
 ) -> Result<Question, Vec<Diagnostic>> {
     let rel = rel.to_path_buf();
     let text = decode(&rel, bytes).map_err(|d| vec![d])?;
-    frontmatter::check_controls(&rel, &text).map_err(|d| vec![d])?;
-    let split = frontmatter::split(&rel, &text).map_err(|d| vec![d])?;
+    split::check_controls(&rel, &text).map_err(|d| vec![d])?;
+    let split = split::split(&rel, &text).map_err(|d| vec![d])?;
     let parsed = frontmatter::read(&rel, &split)?;
-    let lines = frontmatter::field_lines(&split);
+    let lines = split::field_lines(&split);
     // A body problem is reported with those of the front matter, not instead of them.
     let (body, body_problem) = match body::split(split.body) {
         Ok(b) => (Some(b), None),
@@ -319,7 +320,7 @@ pub fn read_body(root: &Path, question: &Question) -> Result<(String, Option<Str
         )]));
     }
     let text = decode(&question.path, &bytes).map_err(|d| Error::Invalid(vec![d]))?;
-    let split = frontmatter::split(&question.path, &text).map_err(|d| Error::Invalid(vec![d]))?;
+    let split = split::split(&question.path, &text).map_err(|d| Error::Invalid(vec![d]))?;
     let b = body::split(split.body).map_err(|e| {
         Error::Invalid(vec![
             Diagnostic::new(&question.path, e.message).line(e.line + split.body_first_line - 1)

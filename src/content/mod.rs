@@ -13,6 +13,7 @@ pub mod load;
 pub mod memo;
 pub mod model;
 pub mod raw;
+pub mod split;
 pub mod validate;
 
 pub use load::load_content;

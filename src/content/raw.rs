@@ -117,7 +117,7 @@ pub fn parse_date(text: &str) -> Result<NaiveDate, BadDate> {
 
 /// The message for a refused date, quoting at most 40 characters of what was written.
 pub fn date_message(text: &str, why: BadDate) -> String {
-    let shown = super::frontmatter::shown(text, 40);
+    let shown = super::lines::shown(text, 40);
     match why {
         BadDate::Form => {
             format!("`{shown}` is not a date in the form YYYY-MM-DD (e.g. 2023-01-26)")

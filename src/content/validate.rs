@@ -4,9 +4,10 @@
 use std::path::Path;
 
 use super::body::Body;
-use super::frontmatter::{FieldLines, Parsed, RawFrontMatter};
 use super::limits;
 use super::model::{status_from_events, EventType, Question, Status};
+use super::raw::RawFrontMatter;
+use super::split::{FieldLines, Parsed};
 use crate::error::Diagnostic;
 
 /// What a file's name says about it: `questions/<legislature>/<id>.<lang>.md`.
@@ -174,7 +175,7 @@ fn limits(path: &Path, raw: &RawFrontMatter, lines: &FieldLines<'_>) -> Vec<Diag
 /// The byte offset of the first control character in a value other than tab and newline.
 fn control(value: &str) -> Option<usize> {
     let cr = memchr::memchr(b'\r', value.as_bytes());
-    match (super::frontmatter::first_control(value.as_bytes()), cr) {
+    match (super::split::first_control(value.as_bytes()), cr) {
         (Some(a), Some(b)) => Some(a.min(b)),
         (a, b) => a.or(b),
     }

@@ -5,8 +5,8 @@ use serde::Serialize;
 use tera::Context;
 
 use super::charts::{self, Bar};
-use super::context::page_count;
 use super::pages::{Job, Renderer, Scope, ACCOUNTABLE};
+use super::paging::page_count;
 use super::views::Named;
 use crate::content::Question;
 use crate::site::library::{QIdx, TaxonomyKind};

@@ -1,5 +1,4 @@
-//! The parts of a page context shared by every page type: page metadata, language alternates and
-//! pagination.
+//! The parts of a page context shared by every page type: page metadata and language alternates.
 
 use serde::Serialize;
 
@@ -30,36 +29,6 @@ pub struct Alternate {
     pub current: bool,
     /// False when the other language has no such page and the link goes to its index instead.
     pub exact: bool,
-}
-
-/// Pagination links for a listing.
-#[derive(Debug, Serialize)]
-pub struct Pager {
-    pub current: usize,
-    pub total: usize,
-    pub label: String,
-    pub first: Option<String>,
-    pub prev: Option<String>,
-    pub next: Option<String>,
-    pub last: Option<String>,
-}
-
-/// Splits `len` items into pages of `per_page` (0 = one page); always at least one page.
-pub fn page_count(len: usize, per_page: usize) -> usize {
-    if per_page == 0 || len == 0 {
-        1
-    } else {
-        len.div_ceil(per_page)
-    }
-}
-
-/// The item range of page `page` (1-based).
-pub fn page_range(len: usize, per_page: usize, page: usize) -> std::ops::Range<usize> {
-    if per_page == 0 {
-        return 0..len;
-    }
-    let start = (page - 1) * per_page;
-    start.min(len)..(start + per_page).min(len)
 }
 
 impl Renderer<'_> {

@@ -11,8 +11,8 @@ use std::hash::Hasher;
 
 use xxhash_rust::xxh3::Xxh3;
 
-use super::context::{page_count, page_range};
 use super::pages::{Job, Renderer, Scope, ACCOUNTABLE};
+use super::paging::{page_count, page_range};
 use crate::cache::hash_str;
 use crate::site::digests::{members, Digests};
 use crate::site::library::QIdx;

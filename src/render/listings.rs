@@ -4,8 +4,8 @@
 use serde::Serialize;
 use tera::Context;
 
-use super::context::{page_count, page_range, Pager};
 use super::pages::{Renderer, Scope, ACCOUNTABLE};
+use super::paging::{page_count, page_range, Pager};
 use super::views::{self, Named};
 use crate::site::library::{LangIndex, QIdx, TaxonomyKind};
 

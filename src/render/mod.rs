@@ -9,6 +9,7 @@ pub mod deps;
 pub mod listings;
 pub mod markdown;
 pub mod pages;
+pub mod paging;
 pub mod postprocess;
 pub mod publishing;
 pub mod question;

@@ -10,7 +10,7 @@ use chrono::NaiveDate;
 use serde::Serialize;
 use tera::{Context, Tera};
 
-use super::context::page_count;
+use super::paging::page_count;
 use super::theme::ThemeFiles;
 use super::views;
 use crate::content::Question;
