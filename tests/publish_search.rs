@@ -441,3 +441,25 @@ fn the_bundle_is_identical_on_rebuild_and_whatever_the_thread_count() {
     }
     assert_eq!(ids(&out, "nl", "uniek15").len(), 11, "15, 150..159");
 }
+
+#[test]
+fn an_edited_question_is_found_by_its_new_words_after_an_in_place_update() {
+    let site = with_words();
+    let opts = |output: &str, cache: bool| quaestor::pipeline::BuildOptions {
+        output: Some(site.root().join(output)),
+        cache,
+        ..site.opts()
+    };
+    quaestor::pipeline::build(&opts("output", true)).unwrap();
+    assert_eq!(keys(&ids(&site.out(), "nl", "zeventien")), ["7-6"]);
+    let file = site.root().join("content/questions/7/7-6.nl.md");
+    let text = std::fs::read_to_string(&file).unwrap();
+    std::fs::write(&file, text.replace("zeventien", "achttien")).unwrap();
+    let summary = quaestor::pipeline::build(&opts("output", true)).unwrap();
+    assert!(summary.incremental);
+    assert!(ids(&site.out(), "nl", "zeventien").is_empty());
+    assert_eq!(keys(&ids(&site.out(), "nl", "achttien")), ["7-6"]);
+    assert_eq!(keys(&ids(&site.out(), "fr", "achttien")), ["7-6"]);
+    quaestor::pipeline::build(&opts("full", false)).unwrap();
+    assert_eq!(bundle_of(&site.out()), bundle_of(&site.root().join("full")));
+}

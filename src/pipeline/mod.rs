@@ -406,6 +406,7 @@ fn full(
             Ok(bundle) => others.extend(bundle),
             Err(e) => keep(e, &mut problems.lock().unwrap()),
         }
+        phase(started, "search index");
     }
     bar.finish_and_clear();
     others.extend(extra);

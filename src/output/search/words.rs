@@ -111,6 +111,8 @@ mod tests {
         assert_eq!(words("  \n\t"), Vec::<&str>::new());
         // A combining mark is not a letter (\p{L}): the client splits there too.
         assert_eq!(words("cafe\u{301} noir"), ["cafe", "noir"]);
+        // Nor is a circled letter (alphabetic to Rust, a symbol to \p{L}).
+        assert_eq!(words("x\u{24b6}y"), ["x", "y"]);
         assert_eq!(words("Ⅻ ½ x²"), ["Ⅻ", "½", "x²"]);
     }
 
