@@ -21,7 +21,6 @@ pub fn check(opts: &BuildOptions) -> Result<CheckSummary> {
         renderer: &renderer,
         outputs: &outputs,
         links: Links::All,
-        indexer: None,
         bar: &ProgressBar::hidden(),
     }
     .run(&pages, &counted);

@@ -22,7 +22,7 @@ use indicatif::ProgressBar;
 use rayon::prelude::*;
 
 use super::outputs::Outputs;
-use super::render::{broken_link, reported, Fresh, Held, Links, Loop};
+use super::render::{broken_link, reported, Held, Links, Loop};
 use super::{keep, BuildOptions, BuildSummary, Site};
 use crate::cache::{self, ContentFile, Contents, Head, OutputId, PageLinks, State};
 use crate::config::Config;
@@ -335,7 +335,6 @@ fn update(
         renderer,
         outputs,
         links: Links::Body,
-        indexer: None,
         bar: &ProgressBar::hidden(),
     }
     .run(&stale, &held);
@@ -406,17 +405,20 @@ fn update(
                 }
                 None => more.extend(compared(previous, &mut files, path, Cow::Borrowed(b))),
             },
-            Make::SearchBundle if !rendered.is_empty() => {
-                for (rel, bytes) in reindex(cache, renderer, outputs, &pages, &rendered, &problems)
-                {
-                    more.extend(compared(
-                        previous,
-                        &mut files,
-                        Cow::Owned(rel),
-                        Cow::Owned(bytes),
-                    ));
+            // From the library: the index of a site where a page changed is made again.
+            Make::SearchBundle if !rendered.is_empty() => match search::bundle(site) {
+                Ok(bundle) => {
+                    for (rel, bytes) in bundle {
+                        more.extend(compared(
+                            previous,
+                            &mut files,
+                            Cow::Owned(rel),
+                            Cow::Owned(bytes),
+                        ));
+                    }
                 }
-            }
+                Err(e) => keep(e, &mut problems.lock().unwrap()),
+            },
             Make::SearchBundle => {
                 // Nothing rendered: the previous bundle stands; keep its files in the record.
                 for (f, h) in &previous.files {
@@ -478,48 +480,4 @@ fn compared<'b>(
     let hash = xxhash_rust::xxh3::xxh3_64(&bytes);
     files.insert(rel.to_string(), hash);
     (previous.files.get(&*rel) != Some(&hash)).then_some((rel, bytes))
-}
-
-/// Pagefind indexes the whole site at once: pages rendered now come from memory, the others
-/// from the output folder, in plan order as in a full build.
-fn reindex(
-    cache: &Cache,
-    renderer: &Renderer<'_>,
-    outputs: &Outputs,
-    pages: &[usize],
-    rendered: &[Fresh],
-    problems: &Mutex<Vec<crate::error::Diagnostic>>,
-) -> Vec<(String, Vec<u8>)> {
-    let by_entry: HashMap<usize, &[u8]> = rendered
-        .iter()
-        .map(|f| (f.entry, f.bytes.as_slice()))
-        .collect();
-    let indexer = search::Indexer::start();
-    for &i in pages {
-        let Some(job) = outputs.page(i).filter(|j| j.searched()) else {
-            continue;
-        };
-        let path = &outputs.list[i].path;
-        let html = match by_entry.get(&i) {
-            Some(b) => String::from_utf8_lossy(b).into_owned(),
-            None => match std::fs::read(cache.output.join(path)) {
-                Ok(b) => String::from_utf8_lossy(&b).into_owned(),
-                Err(e) => {
-                    keep(
-                        Error::io("read", &cache.output.join(path), e),
-                        &mut problems.lock().unwrap(),
-                    );
-                    continue;
-                }
-            },
-        };
-        indexer.add(format!("/{}", renderer.url(job)), html);
-    }
-    match indexer.finish() {
-        Ok(bundle) => bundle,
-        Err(e) => {
-            keep(e, &mut problems.lock().unwrap());
-            Vec::new()
-        }
-    }
 }

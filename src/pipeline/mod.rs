@@ -281,11 +281,6 @@ fn full(
     let staging = Staging::begin(&opts.output_dir())?;
     let pages = outputs.pages();
     let bar = progress_bar(opts.progress, pages.len());
-    let searched = outputs
-        .list
-        .iter()
-        .any(|o| matches!(o.make, Make::SearchBundle));
-    let mut indexer = searched.then(search::Indexer::start);
     let dest = render::ToStaging {
         staging: &staging,
         outputs,
@@ -298,7 +293,6 @@ fn full(
         renderer,
         outputs,
         links: render::Links::Body,
-        indexer: indexer.as_ref(),
         bar: &bar,
     }
     .run(&pages, &dest);
@@ -330,15 +324,19 @@ fn full(
                 ),
                 &mut problems.lock().unwrap(),
             ),
-            Make::SearchBundle => match indexer.take().map(search::Indexer::finish) {
-                Some(Ok(bundle)) => others.extend(
-                    bundle
-                        .into_iter()
-                        .map(|(p, b)| (Cow::Owned(p), None, Cow::Owned(b))),
-                ),
-                Some(Err(e)) => keep(e, &mut problems.lock().unwrap()),
-                None => {}
-            },
+            // From the library, once the pages are out: a site whose pages failed gets no index.
+            Make::SearchBundle if problems.lock().unwrap().is_empty() => {
+                match search::bundle(site) {
+                    Ok(bundle) => others.extend(
+                        bundle
+                            .into_iter()
+                            .map(|(p, b)| (Cow::Owned(p), None, Cow::Owned(b))),
+                    ),
+                    Err(e) => keep(e, &mut problems.lock().unwrap()),
+                }
+                phase(started, "search index");
+            }
+            Make::SearchBundle => {}
         }
     }
     bar.finish_and_clear();

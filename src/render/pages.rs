@@ -107,11 +107,6 @@ impl Job {
             Job::Search { .. } => "search.html",
         }
     }
-
-    /// Whether the page goes into the search index: question pages at their own address.
-    pub fn searched(self) -> bool {
-        matches!(self, Job::Question { neutral: false, .. })
-    }
 }
 
 /// Which questions a waiting list covers.
