@@ -24,7 +24,7 @@
   // so one query never pulls a large part of the index.
   var MAX_PREFIX_SHARDS = 6;
   // Title bonus: how many document chunks may be read to learn title lengths beyond those shown.
-  var BONUS_CHUNKS = 6;
+  var BONUS_CHUNKS = 3;
   var DEBOUNCE_MS = 60;
 
   var FOLD = { "à": "a", "á": "a", "â": "a", "ã": "a", "ä": "a", "å": "a", "ç": "c", "è": "e",
@@ -205,7 +205,9 @@
   }
 
   function updateAddress(q) {
-    var params = new URLSearchParams(window.location.search);
+    // meta.json is small and every search needs it: read it before the first keystroke.
+  meta().catch(function () { /* reported by the first search */ });
+  var params = new URLSearchParams(window.location.search);
     if (q) params.set("q", q); else params.delete("q");
     if (sortSel.value === "date") params.set("sort", "date"); else params.delete("sort");
     var s = params.toString();
@@ -368,6 +370,13 @@
           titleHits: hits.filter(function (h) { return h.title; }),
           resolved: 0, bonusCount: 0, bonusBudget: BONUS_CHUNKS, chunksRead: new Set() };
         state = st;
+        // The first page's chunks are read at once, in parallel with the title bonus lookups,
+        // which reuse them (they do not count against the bonus budget).
+        var top = sortSel.value === "date" ? hits.slice().sort(function (a, b) { return a.doc - b.doc; }) : hits;
+        top.slice(0, PAGE).forEach(function (h) {
+          st.chunksRead.add(chunkOf(m, h.doc));
+          doc(m, h.doc).catch(function () { /* reported by show() */ });
+        });
         var want = sortSel.value === "date" ? 0 : PAGE;
         return resolveBonus(m, st, want).then(function () {
           if (gen !== generation) return;
@@ -492,6 +501,8 @@
   });
   moreBtn.addEventListener("click", showMore);
 
+  // meta.json is small and every search needs it: read it before the first keystroke.
+  meta().catch(function () { /* reported by the first search */ });
   var params = new URLSearchParams(window.location.search);
   if (params.get("sort") === "date") sortSel.value = "date";
   var initial = params.get("q");
