@@ -349,19 +349,19 @@ fn with_aliases(site: &Site, aliases: &[&str]) -> usize {
 const QUESTION: &str = "content/questions/7/7-9.nl.md";
 
 /// An alias at `/pagefind/pagefind.js` replaced the search bundle's script with a redirect page.
-/// `pagefind/` is written after the plan, so it is reserved whether search is on or not.
+/// `search-index/` is written after the plan, so it is reserved whether search is on or not.
 #[test]
 fn an_alias_into_the_search_bundle_is_refused() {
     let site = Site::standard();
     site.write("quaestor.toml", &format!("{CONFIG}search = true\n"));
-    let line = with_aliases(&site, &["/pagefind/pagefind.js", "/pagefind"]);
+    let line = with_aliases(&site, &["/search-index/nl/meta.json", "/search-index"]);
     let d = diagnostics(site.build().unwrap_err());
     assert_eq!(d.len(), 2, "{d:#?}");
     for d in &d {
         assert_eq!(d.path, Path::new(QUESTION));
         assert_eq!(d.line, Some(line));
         assert_eq!(d.field.as_deref(), Some("aliases"));
-        assert!(d.message.contains("pagefind/"), "{d:#?}");
+        assert!(d.message.contains("search-index/"), "{d:#?}");
         assert!(d.help.is_some());
     }
     assert!(!site.out().exists());
@@ -369,7 +369,7 @@ fn an_alias_into_the_search_bundle_is_refused() {
     let site = Site::standard();
     site.write(
         "data/redirects.yaml",
-        "- {from: /pagefind/pagefind-ui.css, to: /}\n",
+        "- {from: /search-index/fr/t/0.json, to: /}\n",
     );
     let d = diagnostics(site.build().unwrap_err());
     assert_eq!(d.len(), 1, "{d:#?}");

@@ -106,7 +106,7 @@ struct Asked<'a> {
 /// The redirect pages and `_redirects` for every old address of the site (front-matter
 /// `aliases`, then `data/redirects.yaml`), or a diagnostic for each old address that would
 /// replace a file the build writes, need a folder where it writes a file or a file where it
-/// writes a folder, or fall in the search bundle's folder `pagefind/`, which is reserved. `written` is every file
+/// writes a folder, or fall in the search bundle's folder (`search-index/`), which is reserved. `written` is every file
 /// the build writes besides these.
 pub fn files<'w>(
     site: &Site,

@@ -21,7 +21,6 @@ pub fn check(opts: &BuildOptions) -> Result<CheckSummary> {
         jobs: &jobs,
         files: &files,
         links: Links::All,
-        indexer: None,
         bar: &ProgressBar::hidden(),
     }
     .run(&all, &counted);

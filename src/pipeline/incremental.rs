@@ -19,7 +19,7 @@ use std::time::{Instant, SystemTime};
 use indicatif::ProgressBar;
 use rayon::prelude::*;
 
-use super::render::{broken_link, reported, Fresh, Kept, Links, Loop};
+use super::render::{broken_link, reported, Kept, Links, Loop};
 use super::{keep, BuildOptions, BuildSummary, Site};
 use crate::cache::{self, ContentFile, Contents, Head, OutputId, PageLinks, Stamp, State};
 use crate::config::Config;
@@ -335,7 +335,6 @@ fn update(
         jobs: plan.jobs,
         files: plan.files,
         links: Links::Body,
-        indexer: None,
         bar: &ProgressBar::hidden(),
     }
     .run(&stale, &kept);
@@ -385,7 +384,10 @@ fn update(
         .collect();
     let mut derived: Vec<(String, Vec<u8>)> = Vec::new();
     if site.outputs.search && !rendered.is_empty() {
-        derived.extend(reindex(cache, renderer, plan, paths, &rendered, &problems));
+        match search::bundle(site) {
+            Ok(bundle) => derived.extend(bundle),
+            Err(e) => keep(e, &mut problems.lock().unwrap()),
+        }
     } else if site.outputs.search {
         // Nothing rendered: the previous bundle stands; keep its files in the record.
         for (f, h) in &previous.files {
@@ -449,47 +451,4 @@ fn update(
         out.removed.load(Ordering::Relaxed),
         out.hashes(),
     ))
-}
-
-/// Pagefind indexes the whole site at once: pages rendered now come from memory, the others
-/// from the output folder, in plan order as in a full build.
-fn reindex(
-    cache: &Cache,
-    renderer: &Renderer<'_>,
-    plan: &Planned<'_>,
-    paths: &[String],
-    rendered: &[Fresh],
-    problems: &Mutex<Vec<crate::error::Diagnostic>>,
-) -> Vec<(String, Vec<u8>)> {
-    let by_job: HashMap<usize, &[u8]> = rendered
-        .iter()
-        .map(|f| (f.job, f.bytes.as_slice()))
-        .collect();
-    let indexer = search::Indexer::start();
-    for (i, &job) in plan.jobs.iter().enumerate() {
-        if !job.searched() {
-            continue;
-        }
-        let html = match by_job.get(&i) {
-            Some(b) => String::from_utf8_lossy(b).into_owned(),
-            None => match std::fs::read(cache.output.join(&paths[i])) {
-                Ok(b) => String::from_utf8_lossy(&b).into_owned(),
-                Err(e) => {
-                    keep(
-                        Error::io("read", &cache.output.join(&paths[i]), e),
-                        &mut problems.lock().unwrap(),
-                    );
-                    continue;
-                }
-            },
-        };
-        indexer.add(format!("/{}", renderer.url(job)), html);
-    }
-    match indexer.finish() {
-        Ok(bundle) => bundle.into_iter().collect(),
-        Err(e) => {
-            keep(e, &mut problems.lock().unwrap());
-            Vec::new()
-        }
-    }
 }

@@ -376,7 +376,6 @@ fn full(
 ) -> Result<(BuildSummary, incremental::Record)> {
     let staging = Staging::begin(&opts.output_dir())?;
     let bar = progress_bar(opts.progress, jobs.len());
-    let indexer = site.outputs.search.then(search::Indexer::start);
     let dest = render::ToStaging {
         staging: &staging,
         digests,
@@ -390,7 +389,6 @@ fn full(
         jobs: &jobs,
         files: &files,
         links: render::Links::Body,
-        indexer: indexer.as_ref(),
         bar: &bar,
     }
     .run(&all, &dest);
@@ -402,8 +400,9 @@ fn full(
     } = dest;
     let mut recorded = recorded.into_inner().unwrap();
     let mut others: Vec<(String, Vec<u8>)> = Vec::new();
-    if let Some(indexer) = indexer {
-        match indexer.finish() {
+    // From the library, once the pages are out: a site whose pages failed gets no index.
+    if site.outputs.search && problems.lock().unwrap().is_empty() {
+        match search::bundle(site) {
             Ok(bundle) => others.extend(bundle),
             Err(e) => keep(e, &mut problems.lock().unwrap()),
         }

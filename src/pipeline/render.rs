@@ -1,6 +1,6 @@
 //! The one render loop: the full build, the in-place update and `check` render their pages here,
 //! in parallel, check each page's links against the planned files and hand it to a
-//! [`Destination`]; the search indexer gets the pages in plan order.
+//! [`Destination`].
 
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
@@ -16,9 +16,6 @@ use crate::error::{Diagnostic, Error, Result};
 use crate::output::{links, search, Staging};
 use crate::render::{Job, Rendered, Renderer};
 use crate::site::Site;
-
-/// Pages rendered between two hand-overs to the search indexer.
-const CHUNK: usize = 2_000;
 
 /// Which links of a page must resolve.
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -44,8 +41,6 @@ pub(super) struct Loop<'a> {
     /// Every file the build will write.
     pub files: &'a HashSet<String>,
     pub links: Links,
-    /// Fed every searched page rendered, in plan order.
-    pub indexer: Option<&'a search::Indexer>,
     pub bar: &'a ProgressBar,
 }
 
@@ -53,41 +48,22 @@ impl Loop<'_> {
     /// Renders the jobs at `indices` (in plan order) into `dest`; every problem found, unsorted.
     pub fn run(&self, indices: &[usize], dest: &impl Destination) -> Vec<Diagnostic> {
         let problems = Mutex::new(Vec::new());
-        // Chunks keep the search index fed in plan order while pages render in parallel.
-        let chunk = if self.indexer.is_some() {
-            CHUNK
-        } else {
-            indices.len().max(1)
-        };
-        for part in indices.chunks(chunk) {
-            let for_index: Vec<Option<(String, String)>> = part
-                .par_iter()
-                .map(|&i| {
-                    let result = self.one(i, dest, &problems);
-                    self.bar.inc(1);
-                    result.unwrap_or_else(|e| {
-                        keep(e, &mut problems.lock().unwrap());
-                        None
-                    })
-                })
-                .collect();
-            if let Some(indexer) = self.indexer {
-                for (url, html) in for_index.into_iter().flatten() {
-                    indexer.add(url, html);
-                }
+        indices.par_iter().for_each(|&i| {
+            if let Err(e) = self.one(i, dest, &problems) {
+                keep(e, &mut problems.lock().unwrap());
             }
-        }
+            self.bar.inc(1);
+        });
         problems.into_inner().unwrap()
     }
 
-    /// Renders job `i`, checks its links and hands it over; its URL and HTML when it is to be
-    /// indexed.
+    /// Renders job `i`, checks its links and hands it over.
     fn one(
         &self,
         i: usize,
         dest: &impl Destination,
         problems: &Mutex<Vec<Diagnostic>>,
-    ) -> Result<Option<(String, String)>> {
+    ) -> Result<()> {
         let job = self.jobs[i];
         let page = self.renderer.render(job)?;
         let checked = match self.links {
@@ -102,14 +78,7 @@ impl Loop<'_> {
             }
             Links::All => self.check_all(&page, problems),
         };
-        let html = (self.indexer.is_some() && job.searched()).then(|| {
-            (
-                format!("/{}", self.renderer.url(job)),
-                String::from_utf8_lossy(&page.bytes).into_owned(),
-            )
-        });
-        dest.take(i, page, checked)?;
-        Ok(html)
+        dest.take(i, page, checked)
     }
 
     /// Checks every internal link of `page`; how many there were.
@@ -120,7 +89,7 @@ impl Loop<'_> {
         for target in targets {
             let broken = match target.strip_prefix('\u{0}') {
                 Some(outside) => Some(format!("{outside} (outside the base path {base_path})")),
-                // The search bundle is written by Pagefind during a build; check skips it.
+                // The search bundle is written after the pages during a build; check skips it.
                 None if self.site.outputs.search && search::in_bundle(&target) => None,
                 None => (!links::resolves(self.files, &target)).then(|| format!("/{target}")),
             };

@@ -200,6 +200,16 @@ pub fn render_body(md: &str, base_path: &str, text: Option<&mut String>) -> post
     }
 }
 
+/// A body's text without markup, for the search index: what [`render_body`] collects, without
+/// the HTML.
+pub fn plain_text(md: &str) -> String {
+    let mut out = String::with_capacity(md.len());
+    for event in Parser::new_ext(md, OPTIONS) {
+        plain_text_of(&event, &mut out);
+    }
+    out
+}
+
 /// What one event adds to the text without markup: text and code as they are, a space for a
 /// line break, a newline after a paragraph, list item or heading.
 fn plain_text_of(event: &Event, out: &mut String) {
