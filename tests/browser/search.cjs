@@ -142,6 +142,10 @@ async function check(browser, origin, problems) {
     `${kb.toFixed(1)} KB transferred in ${loaded.length} file(s): ${loaded.join(' ')}`);
   if (!(ms <= MAX_MS)) fail(`first result after ${ms} ms (limit ${MAX_MS} ms)`);
   if (kb > MAX_KB) fail(`${kb.toFixed(1)} KB transferred (limit ${MAX_KB} KB)`);
+  const relevanceDates = await page.locator('.search-result time').evaluateAll((ts) => ts.map((t) => t.getAttribute('datetime')));
+  if (!relevanceDates.some((d, i) => i > 0 && d > relevanceDates[i - 1])) {
+    fail(`the best matches of "${query}" are already newest first: choose a query whose order the date sort changes`);
+  }
   const count = (await page.locator('#search-status').textContent()).trim();
   console.log(`count shown: "${count}"; first page: ${first.join(' ')}`);
   if (!/\d/.test(count)) fail('the result count is not shown');
