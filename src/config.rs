@@ -31,8 +31,8 @@ pub struct Config {
     pub paginate_by: usize,
     /// The date "overdue" is measured against; today when absent.
     pub as_of: Option<NaiveDate>,
-    /// Build the full-text search index (Pagefind). Off by default: indexing costs about 2 s and
-    /// 250 MB per 1,000 questions, far more than the rest of the build.
+    /// Build the full-text search index (`search-index/<lang>/`). Off by default for now: at
+    /// 10,000 questions it adds about half the build's time and 50 MB (docs/PERFORMANCE.md).
     #[serde(default)]
     pub search: bool,
     /// The licence of the open data (an SPDX identifier or a short text), shown on the data page.

@@ -348,7 +348,7 @@ fn with_aliases(site: &Site, aliases: &[&str]) -> usize {
 
 const QUESTION: &str = "content/questions/7/7-9.nl.md";
 
-/// An alias at `/pagefind/pagefind.js` replaced the search bundle's script with a redirect page.
+/// An alias inside the search index would replace its files with redirect pages.
 /// `search-index/` is written after the plan, so it is reserved whether search is on or not.
 #[test]
 fn an_alias_into_the_search_bundle_is_refused() {

@@ -53,11 +53,9 @@ fn scan_html(name: &str, html: &[u8]) -> Vec<String> {
             match tag.as_str() {
                 "script" => {
                     let ty = el.get_attribute("type").unwrap_or_default();
-                    // The site's own scripts: search UI files it ships, loaded by address.
+                    // The site's own scripts (the search client), loaded by address.
                     let own = el.get_attribute("src").is_some_and(|src| {
-                        src.strip_prefix('/').is_some_and(|p| {
-                            p.starts_with("pagefind/pagefind") || p.starts_with("js/")
-                        })
+                        src.strip_prefix('/').is_some_and(|p| p.starts_with("js/"))
                     });
                     if ty != "application/ld+json" && !own {
                         flag(format!("<script type={ty:?}>"));
@@ -258,7 +256,8 @@ fn scan_csv(name: &str, bytes: &[u8]) -> Vec<String> {
 }
 
 /// Scans every file of `out`. HTML is parsed; other formats are checked in the way their readers
-/// would use them. The theme's own static files and Pagefind's bundle are the site's, not content.
+/// would use them. The theme's own static files are the site's, not content; the search index
+/// holds content and is scanned as the JSON it is.
 fn scan_output(out: &Path) -> Vec<String> {
     let mut problems = Vec::new();
     let mut names: Vec<_> = files(out).into_iter().collect();
@@ -269,11 +268,7 @@ fn scan_output(out: &Path) -> Vec<String> {
         let text = String::from_utf8_lossy(&bytes).into_owned();
         if name.ends_with(".html") {
             problems.extend(scan_html(&name, &bytes));
-        } else if name == "favicon.svg"
-            || name.starts_with("css/")
-            || name.starts_with("js/")
-            || name.starts_with("pagefind/")
-        {
+        } else if name == "favicon.svg" || name.starts_with("css/") || name.starts_with("js/") {
             continue;
         } else if name.ends_with(".xml") {
             problems.extend(scan_xml(&name, &bytes));

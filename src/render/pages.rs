@@ -80,7 +80,7 @@ pub enum Job {
     Data {
         lang: u8,
     },
-    /// The search page, in front of the Pagefind bundle.
+    /// The search page, whose script reads the language's search index.
     Search {
         lang: u8,
     },

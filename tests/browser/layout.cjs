@@ -151,8 +151,8 @@ server.listen(0, '127.0.0.1', async () => {
   }
 });
 
-// Types a member's name into the search page and checks the snippets: a label run into its
-// value ("VraagstellerAnna Peeters") is a fact list indexed without a separator.
+// Types a member's name into the search page and checks the results: a label run into its
+// value ("VraagstellerAnna Peeters") would be a fact list shown without a separator.
 async function searchFor(page, label) {
   try {
     await typeAndCheck(page, label);
@@ -162,14 +162,14 @@ async function searchFor(page, label) {
 }
 
 async function typeAndCheck(page, label) {
-  const input = page.locator('.pagefind-ui__search-input');
+  const input = page.locator('#search-input');
   await input.waitFor({ timeout: 30000 });
   await input.pressSequentially('Peeters', { delay: 20 });
-  const excerpts = page.locator('.pagefind-ui__result-excerpt');
+  const excerpts = page.locator('.search-result');
   await excerpts.first().waitFor({ timeout: 30000 });
   await page.waitForTimeout(300);
   const texts = await excerpts.allTextContents();
   for (const t of texts) {
-    if (/[a-zà-ÿ]Anna Peeters/.test(t)) fail(`${label}: a search snippet runs a label into its value: "${t.trim().slice(0, 120)}"`);
+    if (/[a-zà-ÿ]Anna Peeters/.test(t)) fail(`${label}: a search result runs a label into its value: "${t.trim().slice(0, 120)}"`);
   }
 }
