@@ -1,5 +1,5 @@
 // The search page: a small client for the index the build writes to search-index/<lang>/ (format
-// 1, see src/output/search.rs). Vanilla JS, no WebAssembly, no inline script: it runs under the
+// 1, see src/output/search/). Vanilla JS, no WebAssembly, no inline script: it runs under the
 // site's CSP, under a sub-path and offline. Words are folded exactly as the indexer folds them and
 // forms are looked up, never stemmed here. Text from the index reaches the page only as text nodes.
 (function () {
