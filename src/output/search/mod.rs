@@ -1,6 +1,6 @@
 //! Full-text search on a static host, built from the library rather than from rendered pages:
 //! one index per site language under `search-index/<lang>/`, read by a small script with no
-//! WebAssembly. The format (shared with `static/js/search.js`) is format 1 of the search note:
+//! WebAssembly. The format (shared with `static/js/search.js`) is format 1 of docs/SEARCH.md:
 //! `meta.json`; `t/<n>.json` shards of folded word forms, each with its Snowball stem's postings;
 //! `d/<k>.json` chunks of result records; `f/<key>.json` facets. Documents are numbered newest
 //! first, so the date sort needs no data. Memory stays bounded: bodies are read a batch at a
