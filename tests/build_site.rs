@@ -339,3 +339,26 @@ fn build_update_and_check_report_a_broken_link_alike_and_once() {
     assert_eq!(full, update);
     assert_eq!(check, update);
 }
+
+/// A template edited by hand can leave half an expression behind that Tera passes through as
+/// text (`<article class="question"-") | first }}">`); no page of a site whose content has no
+/// braces may carry one.
+#[test]
+fn no_template_syntax_leaks_into_a_page() {
+    let site = Site::standard();
+    site.write("quaestor.toml", &format!("{CONFIG}search = true\n"));
+    site.build().unwrap();
+    let mut pages: Vec<String> = files(&site.out())
+        .into_iter()
+        .filter(|f| f.ends_with(".html"))
+        .collect();
+    pages.sort();
+    assert!(pages.len() > 20);
+    for rel in pages {
+        let page = site.page(&rel);
+        // Tera closes with a space before the braces; JSON shown on the data page closes without.
+        for leak in ["{{", " }}", "{%", "%}", "{#", " #}"] {
+            assert!(!page.contains(leak), "{rel} holds {leak:?}");
+        }
+    }
+}
