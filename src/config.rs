@@ -31,9 +31,9 @@ pub struct Config {
     pub paginate_by: usize,
     /// The date "overdue" is measured against; today when absent.
     pub as_of: Option<NaiveDate>,
-    /// Build the full-text search index (`search-index/<lang>/`). Off by default for now: at
-    /// 10,000 questions it adds about half the build's time and 50 MB (docs/PERFORMANCE.md).
-    #[serde(default)]
+    /// Build the full-text search index (`search-index/<lang>/`). On unless a site turns it off:
+    /// at 10,000 questions it adds about half the build's time and 50 MB (docs/PERFORMANCE.md).
+    #[serde(default = "default_search")]
     pub search: bool,
     /// The licence of the open data (an SPDX identifier or a short text), shown on the data page.
     #[serde(default = "default_data_licence")]
@@ -102,6 +102,10 @@ fn default_theme() -> String {
 }
 fn default_paginate_by() -> usize {
     50
+}
+
+fn default_search() -> bool {
+    true
 }
 
 /// Languages the theme ships strings for; a site may not ask for others.

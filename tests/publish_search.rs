@@ -188,8 +188,12 @@ fn with_words() -> Site {
 }
 
 #[test]
-fn search_is_off_unless_the_site_asks_for_it() {
+fn search_is_on_unless_the_site_turns_it_off() {
     let site = Site::standard();
+    site.build().unwrap();
+    assert!(site.out().join("search-index/nl/meta.json").is_file());
+    assert!(site.page("index.html").contains("search/"));
+    site.write("quaestor.toml", &format!("{CONFIG}search = false\n"));
     site.build().unwrap();
     assert!(!site.out().join("search-index").exists());
     assert!(!site.out().join("search/index.html").exists());
@@ -306,7 +310,11 @@ fn a_word_of_a_body_or_a_title_is_found_folded_by_prefix_and_by_stem() {
     assert!(found["7-6"] >= 16, "{found:?}");
     assert!(ids(&out, "nl", "zeventien")["7-6"] < 16);
     // A prefix of 3 characters or more finds longer forms; a shorter one only itself.
-    assert_eq!(keys(&ids(&out, "nl", "spionage")), ["7-6"]);
+    // (7-1 to 7-5 carry the keyword `spionage`; 7-6 has `Spionagesoftware` in its title.)
+    assert_eq!(
+        keys(&ids(&out, "nl", "spionage")),
+        ["7-1", "7-2", "7-3", "7-4", "7-5", "7-6"]
+    );
     assert_eq!(keys(&ids(&out, "nl", "zev")), ["7-6"]);
     assert!(ids(&out, "nl", "ze").is_empty());
     // Stems: the plural finds the singular and the other way round.
@@ -319,6 +327,10 @@ fn a_word_of_a_body_or_a_title_is_found_folded_by_prefix_and_by_stem() {
     // Every fixture question has "Text of <id>" in its body.
     assert_eq!(ids(&out, "nl", "text").len(), 8);
     assert!(ids(&out, "nl", "nergens").is_empty());
+    // Who asked, whom, and the keywords are found as typed, not only through the facets.
+    assert_eq!(ids(&out, "nl", "Peeters").len(), 8);
+    assert_eq!(ids(&out, "fr", "defensie").len(), 8);
+    assert_eq!(keys(&ids(&out, "nl", "cyber")), ["7-6", "7-7", "7-8"]);
 }
 
 #[test]

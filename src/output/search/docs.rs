@@ -100,6 +100,20 @@ pub fn read(site: &Site, l: usize, i: QIdx) -> crate::error::Result<Read> {
         text.push_str(&crate::render::markdown::plain_text(&a));
     }
     let ministries = ministries(site, q, i);
+    // What a reader may type besides the text: the id, who asked whom, and the keywords.
+    for fact in [
+        q.id.as_str(),
+        &q.author,
+        q.party.as_deref().unwrap_or(""),
+        &q.addressee,
+    ]
+    .into_iter()
+    .chain(ministries.iter().copied())
+    .chain(q.keywords.iter().map(String::as_str))
+    {
+        text.push('\n');
+        text.push_str(fact);
+    }
     let status = views::badge(t, q, site.as_of).1;
     let legislature = Value {
         rank: -i64::from(q.legislature),
