@@ -42,8 +42,8 @@ pub enum Make<Page> {
     Kept,
     /// The theme's or site's static file of this path.
     Static,
-    /// The search bundle under [`search::BUNDLE_DIR`]: its files come from
-    /// [`search::Indexer`] once the pages are rendered.
+    /// The search index under [`search::BUNDLE_DIR`]: its files come from [`search::bundle`],
+    /// made from the library once the pages are rendered.
     SearchBundle,
 }
 

@@ -23,8 +23,7 @@ pub(super) type Output = output::Output<Job>;
 
 /// Everything the site will hold, known before a page renders.
 pub(super) struct Outputs {
-    /// Pages first, in plan order (the order the search index takes them in); then the files
-    /// beside them.
+    /// Pages first, in plan order; then the files beside them.
     pub list: Vec<Output>,
     /// Every path a link may lead to: each entry's but the search bundle's and the marker's.
     pub paths: HashSet<String>,
