@@ -1,6 +1,6 @@
 //! Search: the bundle under `search-index/<lang>/` is built from the library, one index per
-//! language holding every question, read here as the browser client reads it (format 1 of the
-//! search note: meta, shards of folded forms with their stems' postings, record chunks, facets).
+//! language holding every question, read here as the browser client reads it (format 1 of
+//! docs/SEARCH.md: meta, shards of folded forms with their stems' postings, record chunks, facets).
 
 mod common;
 
@@ -8,6 +8,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 
 use common::*;
+use quaestor::output::search::words::fold;
 use serde_json::Value;
 
 /// The standard fixture with search switched on, as a site asks for it in quaestor.toml.
@@ -21,32 +22,6 @@ fn json(out: &Path, rel: &str) -> Value {
     let p = out.join("search-index").join(rel);
     let text = std::fs::read_to_string(&p).unwrap_or_else(|e| panic!("{}: {e}", p.display()));
     serde_json::from_str(&text).unwrap_or_else(|e| panic!("{}: {e}", p.display()))
-}
-
-/// The client's fold: lowercase, then the table of the format.
-fn fold(word: &str) -> String {
-    let mut out = String::new();
-    for c in word.to_lowercase().chars() {
-        let s = match c {
-            'à' | 'á' | 'â' | 'ã' | 'ä' | 'å' => "a",
-            'ç' => "c",
-            'è' | 'é' | 'ê' | 'ë' => "e",
-            'ì' | 'í' | 'î' | 'ï' => "i",
-            'ñ' => "n",
-            'ò' | 'ó' | 'ô' | 'õ' | 'ö' | 'ø' => "o",
-            'ù' | 'ú' | 'û' | 'ü' => "u",
-            'ý' | 'ÿ' => "y",
-            'œ' => "oe",
-            'æ' => "ae",
-            'ß' => "ss",
-            c => {
-                out.push(c);
-                continue;
-            }
-        };
-        out.push_str(s);
-    }
-    out
 }
 
 fn undelta(list: &Value) -> Vec<u64> {
