@@ -253,7 +253,7 @@ fn compare_page_shows_each_ministers_answer() {
 }
 
 #[test]
-fn bilingual_page_marks_original_and_translation() {
+fn each_version_offers_both_languages_side_by_side() {
     let site = Site::new();
     site.add(
         "7-20",
@@ -265,20 +265,36 @@ fn bilingual_page_marks_original_and_translation() {
     fr.addressee = "ministre de la Défense";
     site.add("7-20", "fr", &fr.text());
     site.build().unwrap();
-    let nl = site.page("questions/7-20/bilingual/index.html");
-    assert!(nl.contains("Tekst 7-20 nl.") && nl.contains("Tekst 7-20 fr."));
+    // The side-by-side view is made on each version's page from the other's page (the browser
+    // test opens it): each page names every version, labelled in the reader's language.
+    let nl = site.page("questions/7-20/index.html");
+    assert!(nl.contains("js/bilingual.js"));
+    assert!(nl.contains(
+        "&quot;label&quot;:&quot;Nederlands (oorspronkelijke tekst)&quot;,&quot;lang&quot;:&quot;nl&quot;,&quot;url&quot;:&quot;/questions/7-20/&quot;"
+    ));
+    assert!(nl.contains("Français (vertaling)"));
+    let fr_page = site.page("fr/questions/7-20/index.html");
     assert!(
-        nl.contains("Nederlands (oorspronkelijke tekst)") && nl.contains("Français (vertaling)")
+        fr_page.contains("Nederlands (texte original)")
+            && fr_page.contains("Ceci est une traduction")
     );
-    let fr_page = site.page("fr/questions/7-20/bilingual/index.html");
+    // No page per version holding both: the old addresses are rules, not files.
+    let files = files(&site.out());
     assert!(
-        fr_page.contains("<html lang=\"fr\">") && fr_page.contains("Nederlands (texte original)")
+        !files.iter().any(|f| f.contains("/bilingual/")),
+        "{files:?}"
     );
     assert!(site
-        .page("fr/questions/7-20/index.html")
-        .contains("Ceci est une traduction"));
-    // The language selector keeps the reader on the same view.
-    assert!(nl.contains(r#"href="/fr/questions/7-20/bilingual/" hreflang="fr""#));
+        .page("_redirects")
+        .contains("/fr/questions/:id/bilingual/ /fr/questions/:id/?view=bilingual 301\n"));
+    assert!(site.page("404.html").contains(
+        "[&quot;/fr/questions/&quot;,&quot;/bilingual/&quot;,&quot;/fr/questions/&quot;,&quot;/?view=bilingual&quot;]"
+    ));
+    // A question in one language has no side-by-side view.
+    let one = q("7-21", "2023-01-10", Some("2023-02-14"), None);
+    site.add("7-21", "nl", &one.text());
+    site.build().unwrap();
+    assert!(!site.page("questions/7-21/index.html").contains("bilingual"));
 }
 
 #[test]

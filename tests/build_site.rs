@@ -268,7 +268,12 @@ fn aliases_become_redirect_pages_and_netlify_redirects() {
         .contains(r#"<link rel="canonical" href="https://user.github.io/repo/questions/7-9/">"#));
     assert_eq!(
         site.page("_redirects"),
-        "/repo/oud/vraag-9/ /repo/questions/7-9/ 301\n"
+        concat!(
+            "/repo/oud/vraag-9/ /repo/questions/7-9/ 301\n",
+            "/repo/questions/:id/bilingual/ /repo/questions/:id/?view=bilingual 301\n",
+            "/repo/fr/questions/:id/bilingual/ /repo/fr/questions/:id/?view=bilingual 301\n",
+            "/repo/fr/questions/:id/feed.xml /repo/questions/:id/feed.xml 301\n",
+        )
     );
     assert_eq!(
         broken_links(&site.out(), "/repo/"),

@@ -24,7 +24,7 @@ fn question_pages_have_a_qapage_with_the_accepted_answer() {
     let q = &answered["mainEntity"];
     assert_eq!(q["@type"], "Question");
     assert_eq!(q["name"], "Vraag nummer 1");
-    assert_eq!(q["text"], "Text of 7-1.\nfirst\nsecond");
+    assert_eq!(q["text"], "Text of 7-1. first second");
     assert_eq!(q["dateCreated"], "2023-01-11");
     assert_eq!(q["author"]["name"], "Anna Peeters");
     assert_eq!(q["answerCount"], 1);
@@ -35,6 +35,18 @@ fn question_pages_have_a_qapage_with_the_accepted_answer() {
         q["acceptedAnswer"]["url"],
         "https://example.org/questions/7-1/#h-answer"
     );
+    // A long text is summarised: the page itself carries the whole text.
+    let long = format!("{} ends here.", "Een lange zin over de zaak. ".repeat(40));
+    let md = question("7-9", "nl", "Lang", &[], "2023-01-20", None).replace("Text of 7-9.", &long);
+    site.add("7-9", "nl", &md);
+    site.build().unwrap();
+    let summary = jsonld(&site.page("questions/7-9/index.html"))["mainEntity"]["text"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    assert!(summary.chars().count() <= 301, "{summary}");
+    assert!(summary.starts_with("Een lange zin over de zaak.") && summary.ends_with('…'));
+    assert!(site.page("questions/7-9/index.html").contains("ends here."));
     let open = jsonld(&site.page("questions/7-2/index.html"));
     assert_eq!(open["mainEntity"]["answerCount"], 0);
     assert!(open["mainEntity"].get("acceptedAnswer").is_none());

@@ -281,7 +281,10 @@ fn every_language_lists_and_counts_every_question_marking_the_ones_in_another_la
     // Keywords stay words of their language: the French one is not a Dutch keyword page.
     assert_eq!(dirs("keywords"), vec!["spionage"]);
     assert_eq!(dirs("fr/keywords"), vec!["espionnage"]);
-    // A question's own feed sits beside its own page only.
-    assert!(site.out().join("fr/questions/7-3/feed.xml").exists());
-    assert!(!site.out().join("questions/7-3/feed.xml").exists());
+    // A question's one feed sits at the address every question has, even one only in French.
+    assert!(site.out().join("questions/7-3/feed.xml").exists());
+    assert!(!site.out().join("fr/questions/7-3/feed.xml").exists());
+    assert!(site
+        .page("fr/questions/7-3/index.html")
+        .contains(r#"href="/questions/7-3/feed.xml""#));
 }

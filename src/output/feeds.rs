@@ -15,7 +15,7 @@ use crate::content::Question;
 use crate::error::Result;
 use crate::output::escape::{xml_attr, xml_text};
 use crate::site::labels as views;
-use crate::site::library::QIdx;
+use crate::site::library::{Group, LangIndex, QIdx};
 use crate::site::published::{paths, FEED_KINDS};
 use crate::site::Site;
 
@@ -32,6 +32,8 @@ pub struct Entry {
     pub author: String,
     pub summary: String,
     pub categories: Vec<String>,
+    /// When it differs from the feed's: the entries of a question's versions share its feed.
+    pub lang: Option<String>,
 }
 
 /// One Atom feed.
@@ -84,7 +86,10 @@ impl Feed {
         ));
         x.push_str("<generator uri=\"https://github.com/quaestor\">Quaestor</generator>\n");
         for e in &self.entries {
-            x.push_str("<entry>\n");
+            match &e.lang {
+                Some(l) => x.push_str(&format!("<entry xml:lang=\"{}\">\n", xml_attr(l))),
+                None => x.push_str("<entry>\n"),
+            }
             x.push_str(&format!("<id>{}</id>\n", xml_text(&e.id)));
             x.push_str(&format!("<title>{}</title>\n", xml_text(&e.title)));
             x.push_str(&format!(
@@ -184,6 +189,7 @@ impl Ctx<'_> {
             author: q.author.clone(),
             summary: self.summary(q),
             categories: q.keywords.clone(),
+            lang: None,
         }
     }
 
@@ -200,6 +206,7 @@ impl Ctx<'_> {
             author: q.author.clone(),
             summary: self.summary(q),
             categories: q.keywords.clone(),
+            lang: None,
         }
     }
 
@@ -231,15 +238,18 @@ impl Ctx<'_> {
             .collect()
     }
 
-    /// The feed of one question, written at `rel`: one entry per event of its chronology.
-    fn question_feed(&self, q: &Question, rel: &str) -> Vec<u8> {
-        let (_, urls, t) = self.r.language(self.l);
-        let url = self.question_url(q);
-        let mut seen: Vec<String> = Vec::new();
-        let entries = q
-            .events
-            .iter()
-            .map(|e| {
+    /// The feed of one question, written at `rel`: one entry per event of each version's
+    /// chronology, in that version's language. Entry ids are those of the feeds each version
+    /// had before they were joined, so a reader who moves over sees no entry twice.
+    fn question_feed(&self, g: &Group, rel: &str) -> Vec<u8> {
+        let lib = &self.r.library;
+        let mut entries = Vec::new();
+        for &(_, v) in &g.versions {
+            let q = lib.question(v);
+            let t = self.r.language(self.r.lang_of(q)).2;
+            let url = self.question_url(q);
+            let mut seen: Vec<String> = Vec::new();
+            for e in &q.events {
                 let kind = serde_json::to_value(e.kind)
                     .ok()
                     .and_then(|v| v.as_str().map(str::to_string))
@@ -251,7 +261,7 @@ impl Ctx<'_> {
                     frag.push_str(&format!("-{}", n + 1));
                 }
                 let label = views::event_label(t, e.kind);
-                Entry {
+                entries.push(Entry {
                     id: format!("{url}#{frag}"),
                     title: format!("{label}: {} ({})", q.title, q.id),
                     link: url.clone(),
@@ -260,18 +270,45 @@ impl Ctx<'_> {
                     author: q.author.clone(),
                     summary: format!("{} {}. {}", label, t.long_date(e.date), self.summary(q)),
                     categories: q.keywords.clone(),
-                }
-            })
-            .collect();
-        let title = t.get("feed_question").replace("{id}", &q.id);
+                    lang: Some(q.lang.clone()),
+                });
+            }
+        }
+        let (code, urls, t) = self.r.language(self.l);
+        let shown = lib.question(g.version(code).unwrap_or(g.versions[0].1));
+        let title = t.get("feed_question").replace("{id}", &g.id);
         let feed = self.feed(
-            format!("{title} — {}", q.title),
+            format!("{title} — {}", shown.title),
             rel,
-            &urls.question(&q.id),
+            &urls.question(&g.id),
             entries,
         );
         feed.to_xml()
     }
+}
+
+/// A feed's inputs: the language's newest question (its fallback date), its name and its
+/// entries. `None` without the cache.
+fn digest(
+    r: &Site,
+    previous: &Previous<'_>,
+    index: &LangIndex,
+    name: &str,
+    members: &[QIdx],
+) -> Option<u64> {
+    if !previous.active() {
+        return None;
+    }
+    let d = r.digests();
+    let mut h = xxhash_rust::xxh3::Xxh3::new();
+    h.write_u64(previous.global);
+    h.write_u64(d.structure);
+    h.write_u64(index.questions.first().map_or(0, |&q| d.meta(q)));
+    crate::cache::hash_str(&mut h, name);
+    for &q in members {
+        h.write_u64(d.meta(q));
+    }
+    Some(h.finish())
 }
 
 /// Every feed of the site. Feeds of terms and questions depend on a few questions each: each
@@ -306,28 +343,11 @@ pub fn files<Page: Send>(r: &Site, previous: &Previous<'_>) -> Result<Files<Page
             entries,
         );
         out.push(Output::made(rel, feed.to_xml()));
-        // A feed's inputs: the language's newest question (its fallback date), its name and its
-        // entries. `None` without the cache.
-        let digest = |name: &str, members: &[QIdx]| {
-            if !previous.active() {
-                return None;
-            }
-            let d = r.digests();
-            let mut h = xxhash_rust::xxh3::Xxh3::new();
-            h.write_u64(previous.global);
-            h.write_u64(d.structure);
-            h.write_u64(index.questions.first().map_or(0, |&q| d.meta(q)));
-            crate::cache::hash_str(&mut h, name);
-            for &q in members {
-                h.write_u64(d.meta(q));
-            }
-            Some(h.finish())
-        };
         for kind in FEED_KINDS {
             for term in &index.taxonomy(kind).terms {
                 let rel = paths::term_feed(urls, kind.section(), &term.slug);
                 let latest = &term.questions[..term.questions.len().min(LATEST)];
-                let digest = digest(&term.name, latest);
+                let digest = digest(r, previous, index, &term.name, latest);
                 if let Some(d) = digest.filter(|&d| previous.vouches(&rel, d)) {
                     out.push(Output::kept(rel, d));
                     continue;
@@ -341,25 +361,32 @@ pub fn files<Page: Send>(r: &Site, previous: &Previous<'_>) -> Result<Files<Page
                 out.push(Output::tracked(rel, digest, feed.to_xml()));
             }
         }
-        // A question's own feed lives beside its page: in this language only for its own version.
-        let per_question: Vec<Output<Page>> = index
-            .questions
-            .par_iter()
-            .filter(|&&i| lib.question(i).lang == index.lang)
-            .map(|&i| {
-                let q = lib.question(i);
-                let rel = paths::question_feed(urls, &q.id);
-                let digest = digest("", &[i]);
-                match digest.filter(|&d| previous.vouches(&rel, d)) {
-                    Some(d) => Output::kept(rel, d),
-                    None => {
-                        let bytes = c.question_feed(q, &rel);
-                        Output::tracked(rel, digest, bytes)
-                    }
-                }
-            })
-            .collect();
-        out.extend(per_question);
     }
+    // A question's own feed: one for all its versions, at the language-neutral address every
+    // question has (`site::moved` sends the old per-language addresses there).
+    let l = r
+        .langs
+        .iter()
+        .position(|lang| lang.code == lib.default_language)
+        .unwrap_or(0);
+    let c = Ctx { r, l };
+    let index = &lib.langs[l];
+    let per_question: Vec<Output<Page>> = lib
+        .groups
+        .par_iter()
+        .map(|g| {
+            let rel = paths::question_feed(&r.neutral, &g.id);
+            let members: Vec<QIdx> = g.versions.iter().map(|&(_, v)| v).collect();
+            let digest = digest(r, previous, index, "", &members);
+            match digest.filter(|&d| previous.vouches(&rel, d)) {
+                Some(d) => Output::kept(rel, d),
+                None => {
+                    let bytes = c.question_feed(g, &rel);
+                    Output::tracked(rel, digest, bytes)
+                }
+            }
+        })
+        .collect();
+    out.extend(per_question);
     Ok(out)
 }

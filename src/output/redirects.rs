@@ -13,6 +13,7 @@ use super::{Files, Output};
 use crate::error::{Diagnostic, Error, Result};
 use crate::output::escape::xml_attr;
 use crate::output::{links, search::BUNDLE_DIR};
+use crate::site::moved::Moved;
 use crate::site::urls::BaseUrl;
 use crate::site::Site;
 
@@ -133,8 +134,13 @@ pub fn files<'w, Page>(site: &Site, written: impl Iterator<Item = &'w str>) -> R
             table: true,
         });
     }
+    let moved = crate::site::moved::rules(site);
     if asked.is_empty() {
-        return Ok(Vec::new());
+        return Ok(if moved.is_empty() {
+            Vec::new()
+        } else {
+            vec![Output::made(NETLIFY, netlify(&site.base, &[], &moved))]
+        });
     }
     let files: Vec<String> = asked
         .iter()
@@ -226,9 +232,10 @@ pub fn files<'w, Page>(site: &Site, written: impl Iterator<Item = &'w str>) -> R
         .iter()
         .map(|r| Output::made(file_for(&r.from), page(&site.base, r)))
         .collect();
-    if !redirects.is_empty() {
-        out.push(Output::made(NETLIFY, netlify(&site.base, &redirects)));
-    }
+    out.push(Output::made(
+        NETLIFY,
+        netlify(&site.base, &redirects, &moved),
+    ));
     Ok(out)
 }
 
@@ -333,14 +340,23 @@ pub fn page(base: &BaseUrl, r: &Redirect) -> Vec<u8> {
     .into_bytes()
 }
 
-/// Netlify's `_redirects`: permanent redirects, sorted for byte-identical output.
-pub fn netlify(base: &BaseUrl, redirects: &[Redirect]) -> Vec<u8> {
+/// Netlify's `_redirects`: permanent redirects, sorted for byte-identical output, then the
+/// patterns of addresses Quaestor moved (Netlify takes the first rule that matches, and applies
+/// none where a file exists).
+pub fn netlify(base: &BaseUrl, redirects: &[Redirect], moved: &[Moved]) -> Vec<u8> {
     let mut out = String::new();
     for r in redirects {
         out.push_str(&format!(
             "{} {} 301\n",
             base.link(&r.from),
             base.link(&r.to)
+        ));
+    }
+    for m in moved {
+        out.push_str(&format!(
+            "{} {} 301\n",
+            base.link(&m.from),
+            base.link(&m.to)
         ));
     }
     out.into_bytes()
@@ -367,7 +383,7 @@ mod tests {
         let html = String::from_utf8(page(&base, &r)).unwrap();
         assert!(html.contains("url=/repo/questions/7-1/"));
         assert_eq!(
-            String::from_utf8(netlify(&base, &[r])).unwrap(),
+            String::from_utf8(netlify(&base, &[r], &[])).unwrap(),
             "/repo/old/1/ /repo/questions/7-1/ 301\n"
         );
     }

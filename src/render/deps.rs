@@ -26,9 +26,7 @@ impl Renderer<'_> {
         hash_str(&mut h, job.template());
         hash_str(&mut h, path);
         match job {
-            Job::Question { q, .. } | Job::Compare { q } | Job::Bilingual { q } => {
-                self.neighbourhood(&mut h, q, d)
-            }
+            Job::Question { q, .. } | Job::Compare { q } => self.neighbourhood(&mut h, q, d),
             Job::Home { lang }
             | Job::Index { lang, .. }
             | Job::Stats { lang }

@@ -289,6 +289,7 @@ impl Renderer<'_> {
         let mut ctx = Context::new();
         ctx.insert("page", &meta);
         ctx.insert("homes", &homes);
+        ctx.insert("moved", &crate::site::moved::for_script(self.site));
         ctx
     }
 }

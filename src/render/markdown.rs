@@ -228,9 +228,42 @@ pub fn render(md: &str) -> String {
     out
 }
 
+/// The first `max` characters of `text` on one line, cut after a whole word and marked with an
+/// ellipsis when cut: a summary where the whole text would be one more copy of a page's body.
+pub fn excerpt(text: &str, max: usize) -> String {
+    let mut out = String::new();
+    let mut chars = 0;
+    for word in text.split_whitespace() {
+        let n = word.chars().count();
+        if chars + n + 1 > max {
+            if out.is_empty() {
+                out.extend(word.chars().take(max));
+            }
+            out.push('…');
+            return out;
+        }
+        if !out.is_empty() {
+            out.push(' ');
+            chars += 1;
+        }
+        out.push_str(word);
+        chars += n;
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_excerpt_ends_on_a_whole_word() {
+        assert_eq!(excerpt("  Een korte\nvraag. ", 200), "Een korte vraag.");
+        let x = excerpt(&"woord ".repeat(60), 200);
+        assert!(x.ends_with("woord…"), "{x}");
+        assert!(x.chars().count() <= 201);
+        assert_eq!(excerpt(&"x".repeat(300), 200).chars().count(), 201);
+    }
 
     #[test]
     fn scripts_and_handlers_are_removed() {

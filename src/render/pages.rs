@@ -71,10 +71,6 @@ pub enum Job {
     Compare {
         q: QIdx,
     },
-    /// A question's language versions side by side.
-    Bilingual {
-        q: QIdx,
-    },
     NotFound,
     /// The open-data page, listing the files the data producer made.
     Data {
@@ -101,7 +97,6 @@ impl Job {
             Job::ArchiveIndex { .. } => "archive.html",
             Job::Archive { .. } => "archive_list.html",
             Job::Compare { .. } => "compare.html",
-            Job::Bilingual { .. } => "bilingual.html",
             Job::NotFound => "404.html",
             Job::Data { .. } => "data.html",
             Job::Search { .. } => "search.html",
@@ -316,9 +311,6 @@ impl<'a> Renderer<'a> {
                 if self.has_compare(q) {
                     jobs.push(Job::Compare { q });
                 }
-                if group.versions.len() > 1 {
-                    jobs.push(Job::Bilingual { q });
-                }
             }
             if group.version(&self.lib.default_language).is_none() {
                 jobs.push(Job::Question {
@@ -409,12 +401,6 @@ impl<'a> Renderer<'a> {
                 self.langs[self.lang_of(q)]
                     .urls
                     .question_sub(&q.id, "compare")
-            }
-            Job::Bilingual { q } => {
-                let q = self.lib.question(q);
-                self.langs[self.lang_of(q)]
-                    .urls
-                    .question_sub(&q.id, "bilingual")
             }
             Job::NotFound => "404.html".into(),
             Job::Data { lang } => paths::data_page(&self.langs[lang as usize].urls),
@@ -530,13 +516,6 @@ impl<'a> Renderer<'a> {
                 let question = self.lib.question(q);
                 source = Some(question.path.clone());
                 let (ctx, body_links) = self.compare_context(q, &rel)?;
-                links = body_links;
-                (self.lang_of(question), job.template(), ctx)
-            }
-            Job::Bilingual { q } => {
-                let question = self.lib.question(q);
-                source = Some(question.path.clone());
-                let (ctx, body_links) = self.bilingual_context(q, &rel)?;
                 links = body_links;
                 (self.lang_of(question), job.template(), ctx)
             }

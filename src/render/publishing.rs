@@ -4,10 +4,14 @@
 use serde::Serialize;
 use tera::Context;
 
+use super::markdown;
 use super::pages::{Job, Renderer};
 use crate::content::Question;
 use crate::error::{Error, Result};
 use crate::site::published::{paths, DataPageFiles, CALENDAR_KINDS, FEED_KINDS};
+
+/// Characters of a question's or answer's text in its page's JSON-LD.
+pub const JSONLD_SUMMARY: usize = 300;
 
 /// A `<link rel="alternate">` to a feed or calendar of a page.
 #[derive(Debug, Clone, Serialize)]
@@ -79,12 +83,12 @@ impl Renderer<'_> {
                 }
             }
             Job::Question { q, .. } if feeds => {
+                // One feed per question, for all its versions, at the address every question has.
                 let q = self.lib.question(q);
-                let lang = &self.langs[self.lang_of(q)];
-                let (urls, t) = (&lang.urls, &lang.t);
+                let t = &self.langs[self.lang_of(q)].t;
                 out.push(self.atom(
                     t.get("feed_question").replace("{id}", &q.id),
-                    paths::question_feed(urls, &q.id),
+                    paths::question_feed(&self.site.neutral, &q.id),
                 ));
             }
             _ => {}
@@ -93,7 +97,9 @@ impl Renderer<'_> {
     }
 
     /// schema.org JSON-LD for a question page: a `QAPage` whose `Question` has an
-    /// `acceptedAnswer` once answered. Safe to put inside `<script>` (see `json_for_script`).
+    /// `acceptedAnswer` once answered. The texts are summaries ([`JSONLD_SUMMARY`] characters):
+    /// the whole texts are on the page itself, and a second copy made a third of every page at
+    /// archive scale. Safe to put inside `<script>` (see `json_for_script`).
     pub fn question_jsonld(
         &self,
         q: &Question,
@@ -104,7 +110,7 @@ impl Renderer<'_> {
         let mut question = serde_json::json!({
             "@type": "Question",
             "name": q.title,
-            "text": question_text,
+            "text": markdown::excerpt(question_text, JSONLD_SUMMARY),
             "dateCreated": q.date.to_string(),
             "inLanguage": q.lang,
             "author": {"@type": "Person", "name": q.author},
@@ -114,7 +120,7 @@ impl Renderer<'_> {
         if let (Some(answer), Some(date)) = (answer_text, q.answered) {
             question["acceptedAnswer"] = serde_json::json!({
                 "@type": "Answer",
-                "text": answer,
+                "text": markdown::excerpt(answer, JSONLD_SUMMARY),
                 "dateCreated": date.to_string(),
                 "url": format!("{canonical}#h-answer"),
                 "author": {"@type": "Person", "name": q.addressee},

@@ -10,7 +10,8 @@ use super::views::{self, Named};
 use crate::content::model::LinkKind;
 use crate::content::Question;
 use crate::error::Result;
-use crate::site::library::{QIdx, TaxonomyKind};
+use crate::site::library::{Group, QIdx, TaxonomyKind};
+use crate::site::strings::Strings;
 
 impl Renderer<'_> {
     pub(super) fn question_context(
@@ -158,8 +159,7 @@ impl Renderer<'_> {
             compare_url: self
                 .has_compare(i)
                 .then(|| self.base.link(&lang.urls.question_sub(&q.id, "compare"))),
-            bilingual_url: (group.versions.len() > 1)
-                .then(|| self.base.link(&lang.urls.question_sub(&q.id, "bilingual"))),
+            bilingual: (group.versions.len() > 1).then(|| self.bilingual_versions(group, t)),
             question_html: question.html,
             answer_html: answer.map(|a| a.html),
             source: &q.source,
@@ -185,6 +185,32 @@ impl Renderer<'_> {
         ctx.insert("page", &meta);
         ctx.insert("q", &view);
         Ok((ctx, links))
+    }
+
+    /// A question's versions as the side-by-side script reads them: each version's language, page
+    /// and label ("Français (vertaling)", in the reader's language). The view is made in the
+    /// browser from the pages every version has anyway: a page per version holding every version
+    /// was a quarter of an archive's bytes and a file per question and language.
+    fn bilingual_versions(&self, group: &Group, t: &Strings) -> String {
+        let versions: Vec<serde_json::Value> = group
+            .versions
+            .iter()
+            .map(|&(_, v)| {
+                let vq = self.lib.question(v);
+                let l = self.lang_of(vq);
+                let role = if vq.original_lang == vq.lang {
+                    "original_text"
+                } else {
+                    "translation_text"
+                };
+                serde_json::json!({
+                    "lang": vq.lang,
+                    "url": self.base.link(&self.langs[l].urls.question(&vq.id)),
+                    "label": format!("{} ({})", self.langs[l].t.get("language_name"), t.get(role)),
+                })
+            })
+            .collect();
+        serde_json::Value::Array(versions).to_string()
     }
 
     /// `questions/<id>/`: the address that exists for every question whatever its languages.
@@ -254,7 +280,8 @@ struct QuestionView<'a> {
     original_url: Option<String>,
     chain: Vec<super::related::ChainStep>,
     compare_url: Option<String>,
-    bilingual_url: Option<String>,
+    /// The question's versions, for the script that puts them side by side (JSON).
+    bilingual: Option<String>,
     question_html: String,
     answer_html: Option<String>,
     source: &'a str,

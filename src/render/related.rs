@@ -1,5 +1,6 @@
 //! Pages about how questions relate: a question "also asked to" several ministers compared side by
-//! side, a question's language versions side by side, and reintroduction chains across numbers.
+//! side, and reintroduction chains across numbers. (A question's language versions are put side
+//! by side in the browser, from the pages of each version: see `question.rs`.)
 
 use serde::Serialize;
 use tera::Context;
@@ -18,19 +19,14 @@ struct Column {
     id: String,
     url: String,
     lang: String,
-    lang_label: String,
-    is_original: bool,
-    title: String,
     addressee: String,
     status: &'static str,
     status_label: String,
     timing: Option<String>,
     timing_class: &'static str,
     answered: Option<String>,
-    question_html: String,
     answer_html: Option<String>,
     /// Headings in the column's own language, so each column reads as one text.
-    question_heading: String,
     answer_heading: String,
     no_answer: String,
 }
@@ -69,10 +65,9 @@ impl Renderer<'_> {
         let q = self.lib.question(i);
         let l = self.lang_of(q);
         let t = &self.langs[l].t;
-        let (question_md, answer_md) = crate::content::load::read_body(self.root, q)?;
-        let question = markdown::render_body(&question_md, &self.base.path, None);
+        // A compared column shows the answer; the question is the page's own.
+        let (_, answer_md) = crate::content::load::read_body(self.root, q)?;
         let answer = answer_md.map(|a| markdown::render_body(&a, &self.base.path, None));
-        links.extend(question.internal_links.iter().cloned());
         if let Some(a) = &answer {
             links.extend(a.internal_links.iter().cloned());
         }
@@ -81,18 +76,13 @@ impl Renderer<'_> {
             id: q.id.clone(),
             url: self.base.link(&self.langs[l].urls.question(&q.id)),
             lang: q.lang.clone(),
-            lang_label: t.get("language_name").to_string(),
-            is_original: q.original_lang == q.lang,
-            title: q.title.clone(),
             addressee: q.addressee.clone(),
             status: q.status.as_str(),
             status_label: views::status_label(t, q.status),
             timing,
             timing_class,
             answered: q.answered.map(|d| t.long_date(d)),
-            question_html: question.html,
             answer_html: answer.map(|a| a.html),
-            question_heading: t.get("question_heading").to_string(),
             answer_heading: t.get("answer_heading").to_string(),
             no_answer: t.get("no_answer").to_string(),
         })
@@ -123,36 +113,6 @@ impl Renderer<'_> {
         ctx.insert("back", &self.base.link(&self.langs[l].urls.question(&q.id)));
         ctx.insert("columns", &columns);
         ctx.insert("mode", "compare");
-        Ok((ctx, links))
-    }
-
-    pub(super) fn bilingual_context(&self, i: QIdx, rel: &str) -> Result<(Context, Vec<String>)> {
-        let q = self.lib.question(i);
-        let l = self.lang_of(q);
-        let t = &self.langs[l].t;
-        let group = self.lib.group(&q.id).expect("every question has a group");
-        let mut links = Vec::new();
-        let columns = group
-            .versions
-            .iter()
-            .map(|&(_, v)| self.column(v, &mut links))
-            .collect::<Result<Vec<_>>>()?;
-        let heading = format!("{}: {}", t.get("bilingual_heading"), q.title);
-        let alternates = self.alternates(l, |other| {
-            group.version(&self.langs[other].code).map(|_| {
-                (
-                    self.langs[other].urls.question_sub(&q.id, "bilingual"),
-                    true,
-                )
-            })
-        });
-        let meta = self.meta(l, "bilingual", heading.clone(), rel, alternates);
-        let mut ctx = Context::new();
-        ctx.insert("page", &meta);
-        ctx.insert("heading", &heading);
-        ctx.insert("back", &self.base.link(&self.langs[l].urls.question(&q.id)));
-        ctx.insert("columns", &columns);
-        ctx.insert("mode", "bilingual");
         Ok((ctx, links))
     }
 

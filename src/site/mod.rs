@@ -7,6 +7,7 @@ pub mod digests;
 pub mod labels;
 pub mod library;
 pub mod ministries;
+pub mod moved;
 pub mod published;
 pub mod slug;
 pub mod stats;
