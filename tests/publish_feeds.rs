@@ -67,6 +67,13 @@ fn a_question_feed_has_an_entry_per_event() {
     assert_eq!(feed.matches("<entry xml:lang=\"fr\">").count(), 2);
     assert!(feed.contains("<id>https://example.org/fr/questions/7-1/#event-2023-03-08-answer</id>"));
     assert!(feed.contains("Question numéro 1 (7-1)") && feed.contains("Vraag nummer 1 (7-1)"));
+    let fr_entry = &feed[feed.find("<entry xml:lang=\"fr\">").unwrap()..];
+    let fr_summary =
+        &fr_entry[fr_entry.find("<summary").unwrap()..fr_entry.find("</summary>").unwrap()];
+    assert!(
+        fr_summary.contains("Question écrite 7-1") && fr_summary.contains("11 janvier 2023"),
+        "{fr_summary}"
+    );
     assert!(!files(&site.out()).contains("fr/questions/7-1/feed.xml"));
     assert!(site
         .page("fr/questions/7-1/index.html")

@@ -246,7 +246,12 @@ impl Ctx<'_> {
         let mut entries = Vec::new();
         for &(_, v) in &g.versions {
             let q = lib.question(v);
-            let t = self.r.language(self.r.lang_of(q)).2;
+            // Each version's entries wholly in its language, summary included.
+            let own = Ctx {
+                r: self.r,
+                l: self.r.lang_of(q),
+            };
+            let t = self.r.language(own.l).2;
             let url = self.question_url(q);
             let mut seen: Vec<String> = Vec::new();
             for e in &q.events {
@@ -268,7 +273,7 @@ impl Ctx<'_> {
                     published: e.date,
                     updated: e.date,
                     author: q.author.clone(),
-                    summary: format!("{} {}. {}", label, t.long_date(e.date), self.summary(q)),
+                    summary: format!("{} {}. {}", label, t.long_date(e.date), own.summary(q)),
                     categories: q.keywords.clone(),
                     lang: Some(q.lang.clone()),
                 });
