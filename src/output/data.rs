@@ -283,14 +283,15 @@ pub fn files<Page: Send>(
     let blocks: Vec<Members> = blocks.into_iter().collect::<Result<_>>()?;
     crate::timings::phase(t, "data: records, blocks");
     let no_ids = ids_hash(std::iter::empty());
+    let (mut jsonl, mut csv): (Vec<_>, Vec<_>) = blocks.into_iter().unzip();
     // An archive with no question still gets a valid (empty) gzip file.
-    let empty = blocks.is_empty().then(|| member(b"", no_ids));
-    let jsonl = join(blocks.iter().map(|b| &*b.0).chain(empty.as_deref()));
+    if jsonl.is_empty() {
+        jsonl.push(Cow::Owned(member(b"", no_ids)));
+    }
     let mut header = String::new();
     csv_row(&mut header, CSV_COLUMNS);
-    let header = member(header.as_bytes(), no_ids);
-    let csv = join(std::iter::once(&header[..]).chain(blocks.iter().map(|b| &*b.1)));
-    drop(blocks);
+    csv.insert(0, Cow::Owned(member(header.as_bytes(), no_ids)));
+    let (jsonl, csv) = (join(jsonl), join(csv));
     drop(reusable);
     let kinds = [
         TaxonomyKind::Members,
