@@ -360,6 +360,7 @@ fn full(
         })
         .collect();
     recorded.extend(written_digests);
+    phase(started, "files beside the pages");
     // Each open-data record made as it is written: never all of them in memory at once.
     let record_digests: Vec<(String, u64)> = records
         .par_iter()
@@ -379,6 +380,7 @@ fn full(
         })
         .collect();
     recorded.extend(record_digests);
+    phase(started, "open-data records");
     if let Err(e) = render::reported(problems.into_inner().unwrap()) {
         staging.abort();
         return Err(e);
