@@ -5,6 +5,7 @@ mod common;
 use common::*;
 use serde_json::Value;
 use sha2::Digest;
+use std::io::Read;
 
 /// A small JSON Schema validator for the keywords our schema uses (type, enum, required,
 /// properties, additionalProperties, items, $ref, anyOf, minProperties, minimum, format: date).
@@ -93,6 +94,16 @@ fn validate(schema: &Value, root: &Value, v: &Value, at: &str) -> Vec<String> {
     errs
 }
 
+/// A bulk file decompressed as a user would: every gzip member in turn.
+fn gunzip(site: &Site, rel: &str) -> String {
+    let bytes = std::fs::read(site.out().join(rel)).unwrap();
+    let mut text = String::new();
+    flate2::read::MultiGzDecoder::new(&bytes[..])
+        .read_to_string(&mut text)
+        .unwrap_or_else(|e| panic!("{rel}: {e}"));
+    text
+}
+
 fn json(site: &Site, rel: &str) -> Value {
     serde_json::from_str(&site.page(rel)).unwrap_or_else(|e| panic!("{rel}: {e}"))
 }
@@ -133,19 +144,15 @@ fn bulk_jsonl_has_one_valid_record_a_line() {
     let site = Site::standard();
     site.build().unwrap();
     let schema = json(&site, "api/question.schema.json");
-    let text = site.page("questions.jsonl");
+    let text = gunzip(&site, "questions.jsonl.gz");
     let ids: Vec<String> = text
         .lines()
         .map(|l| {
             let v: Value = serde_json::from_str(l).unwrap();
             assert_eq!(validate(&schema, &schema, &v, "line"), Vec::<String>::new());
-            assert_eq!(
-                v,
-                json(
-                    &site,
-                    &format!("api/questions/{}.json", v["id"].as_str().unwrap())
-                )
-            );
+            // The question's own file is its line, compact.
+            let file = site.page(&format!("api/questions/{}.json", v["id"].as_str().unwrap()));
+            assert_eq!(file, format!("{l}\n"));
             v["id"].as_str().unwrap().to_string()
         })
         .collect();
@@ -168,7 +175,7 @@ fn csv_parses_and_defuses_formulas() {
         ),
     );
     site.build().unwrap();
-    let text = site.page("questions.csv");
+    let text = gunzip(&site, "questions.csv.gz");
     assert!(text.contains("\r\n"));
     let mut reader = csv::Reader::from_reader(text.as_bytes());
     let headers: Vec<String> = reader
@@ -245,8 +252,8 @@ fn checksums_match_the_bulk_files() {
     }
     assert!(names.windows(2).all(|w| w[0] < w[1]), "sorted");
     for f in [
-        "questions.jsonl",
-        "questions.csv",
+        "questions.jsonl.gz",
+        "questions.csv.gz",
         "api/members.json",
         "api/ministries.json",
         "api/keywords.json",
@@ -262,8 +269,8 @@ fn data_page_documents_files_schema_and_licence() {
     let html = site.page("data/index.html");
     assert!(html.contains("<strong>CC0-1.0</strong>"));
     for f in [
-        "/questions.jsonl",
-        "/questions.csv",
+        "/questions.jsonl.gz",
+        "/questions.csv.gz",
         "/api/members.json",
         "/SHA256SUMS",
         "/api/questions/7-1.json",
@@ -291,4 +298,82 @@ fn data_page_documents_files_schema_and_licence() {
     assert!(site
         .page("data/index.html")
         .contains("<strong>CC-BY-4.0</strong>"));
+}
+
+/// The gzip members of a file, each decompressed on its own.
+fn members(bytes: &[u8]) -> Vec<String> {
+    let mut rest = bytes;
+    let mut out = Vec::new();
+    while !rest.is_empty() {
+        let mut member = flate2::bufread::GzDecoder::new(rest);
+        let mut text = String::new();
+        member.read_to_string(&mut text).unwrap();
+        rest = member.into_inner();
+        out.push(text);
+    }
+    out
+}
+
+#[test]
+fn bulk_files_are_gzip_in_blocks_that_any_gzip_reader_takes_whole() {
+    let site = Site::new();
+    site.write("quaestor.toml", &format!("{CONFIG}search = false\n"));
+    for n in 1..=300 {
+        let id = format!("7-{n}");
+        let title = format!("Vraag {n}");
+        site.add(
+            &id,
+            "nl",
+            &question(&id, "nl", &title, &["spionage"], "2023-01-10", None),
+        );
+    }
+    site.build().unwrap();
+    let jsonl = std::fs::read(site.out().join("questions.jsonl.gz")).unwrap();
+    let csv = std::fs::read(site.out().join("questions.csv.gz")).unwrap();
+    // Several members, compressed apart; together one file of every record and row.
+    let blocks = members(&jsonl);
+    assert!(blocks.len() >= 3, "{} members", blocks.len());
+    assert!(blocks.iter().all(|b| !b.is_empty() && b.ends_with('\n')));
+    let text = gunzip(&site, "questions.jsonl.gz");
+    assert_eq!(text, blocks.concat());
+    assert_eq!(text.lines().count(), 300);
+    let rows = gunzip(&site, "questions.csv.gz");
+    assert_eq!(
+        members(&csv).len(),
+        blocks.len() + 1,
+        "the header, then a block each"
+    );
+    assert_eq!(
+        csv::Reader::from_reader(rows.as_bytes()).records().count(),
+        300
+    );
+    // No time and no name in any header: the same site gives the same bytes.
+    for (i, m) in [&jsonl, &csv].into_iter().enumerate() {
+        assert_eq!(
+            &m[..4],
+            &[0x1f, 0x8b, 8, 4],
+            "file {i}: deflate, extra field only"
+        );
+        assert_eq!(&m[4..8], &[0, 0, 0, 0], "file {i}: no modification time");
+    }
+    // The system's gzip reads the whole file too.
+    let out = std::process::Command::new("gzip")
+        .arg("-dc")
+        .arg(site.out().join("questions.jsonl.gz"))
+        .output()
+        .expect("gzip runs");
+    assert!(out.status.success());
+    assert_eq!(String::from_utf8(out.stdout).unwrap(), text);
+}
+
+#[test]
+fn check_passes_on_a_site_with_the_bulk_files() {
+    let site = Site::standard();
+    site.build().unwrap();
+    let summary = quaestor::pipeline::check(&site.opts()).unwrap();
+    assert_eq!(summary.questions, 6);
+    // The data page's links to the bulk files resolve in the build's own list.
+    assert!(site
+        .page("data/index.html")
+        .contains("href=\"/questions.jsonl.gz\""));
 }

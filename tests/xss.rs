@@ -270,7 +270,21 @@ fn scan_output(out: &Path) -> Vec<String> {
     names.sort();
     assert!(!names.is_empty());
     for name in names {
-        let bytes = std::fs::read(out.join(&name)).unwrap();
+        let mut bytes = std::fs::read(out.join(&name)).unwrap();
+        // A gzip file is scanned as what a reader gets from it.
+        let name = match name.strip_suffix(".gz") {
+            Some(inner) => {
+                let mut plain = Vec::new();
+                std::io::Read::read_to_end(
+                    &mut flate2::read::MultiGzDecoder::new(&bytes[..]),
+                    &mut plain,
+                )
+                .unwrap();
+                bytes = plain;
+                inner.to_string()
+            }
+            None => name,
+        };
         let text = String::from_utf8_lossy(&bytes).into_owned();
         if name.ends_with(".html") {
             problems.extend(scan_html(&name, &bytes));
@@ -429,7 +443,9 @@ source: \"https://www.senate.be/x\"\n---\n## Vraag\n\nText.\n",
     roxmltree::Document::parse(&site.page("sitemap.xml")).unwrap();
 
     // CSV: one record for the question, its cells intact but for the formula guard.
-    let csv = std::fs::read(site.out().join("questions.csv")).unwrap();
+    let gz = std::fs::read(site.out().join("questions.csv.gz")).unwrap();
+    let mut csv = Vec::new();
+    std::io::Read::read_to_end(&mut flate2::read::MultiGzDecoder::new(&gz[..]), &mut csv).unwrap();
     let mut reader = csv::ReaderBuilder::new().from_reader(&csv[..]);
     let headers = reader.headers().unwrap().clone();
     let col = |name: &str| headers.iter().position(|h| h == name).unwrap();

@@ -1,14 +1,15 @@
 //! Open data: `api/questions/<id>.json` (every language's record and Markdown), the bulk
-//! `questions.jsonl` (the same records, one a line) and `questions.csv` (one row per question and
-//! language), `api/members.json`, `api/ministries.json`, `api/keywords.json`, a `SHA256SUMS` of
+//! `questions.jsonl.gz` (the same records, one a line) and `questions.csv.gz` (one row per
+//! question and language), both gzip (see [`super::bulk`]), `api/members.json`, `api/ministries.json`, `api/keywords.json`, a `SHA256SUMS` of
 //! the bulk files, the JSON Schema of a record, and a page documenting them and their licence.
 
+use std::borrow::Cow;
 use std::hash::Hasher;
 
 use rayon::prelude::*;
 use serde_json::{json, Value};
 
-use super::{Files, Output};
+use super::{Files, Make, Output};
 use crate::cache::Previous;
 use crate::content::{Question, Status};
 use crate::error::Result;
@@ -17,12 +18,17 @@ use crate::site::library::{Group, TaxonomyKind};
 use crate::site::published::{paths, DataPageFiles};
 use crate::site::Site;
 
-use super::jsonl::{lines_by_id, previous_jsonl, Builder, Record};
+use super::bulk::{ids_hash, join, member, Reusable, BLOCK};
 
-/// The JSON Schema (2020-12) of `api/questions/<id>.json` and of each line of `questions.jsonl`.
+/// The bulk files, gzip: one JSON record a line, and one CSV row per question and language.
+pub const JSONL: &str = "questions.jsonl.gz";
+pub const CSV: &str = "questions.csv.gz";
+
+/// The JSON Schema (2020-12) of `api/questions/<id>.json` and of each line of
+/// `questions.jsonl.gz`.
 pub const QUESTION_SCHEMA: &str = include_str!("question.schema.json");
 
-/// Columns of `questions.csv`.
+/// Columns of `questions.csv.gz`.
 pub const CSV_COLUMNS: [&str; 19] = [
     "id",
     "lang",
@@ -182,24 +188,66 @@ pub fn sha256sums(files: &[(String, Vec<u8>)]) -> Vec<u8> {
     lines.concat().into_bytes()
 }
 
+/// A question's file `api/questions/<id>.json`: its record, compact, the same as its line of
+/// `questions.jsonl.gz`. The writer makes it when it writes the file (see
+/// [`super::Make::Record`]), so that no build holds every record at once.
+pub fn record_file(r: &Site, group: usize) -> Result<Vec<u8>> {
+    let mut bytes =
+        serde_json::to_vec(&record(r, &r.library.groups[group])?).expect("a JSON value serialises");
+    bytes.push(b'\n');
+    Ok(bytes)
+}
+
+/// The members of one block of questions in `questions.jsonl.gz` and `questions.csv.gz`.
+type Members<'p> = (Cow<'p, [u8]>, Cow<'p, [u8]>);
+
+/// Block `gs` of the bulk files: copied from the previous files when every record in it is kept
+/// and they hold its member, else made and compressed now.
+fn block<'p>(
+    r: &Site,
+    gs: &[Group],
+    kept: &[bool],
+    previous: &'p (Option<Reusable>, Option<Reusable>),
+) -> Result<Members<'p>> {
+    let ids = ids_hash(gs.iter().map(|g| g.id.as_str()));
+    if kept.iter().all(|&k| k) {
+        if let (Some(jsonl), Some(csv)) = (&previous.0, &previous.1) {
+            if let (Some(j), Some(c)) = (jsonl.member(ids), csv.member(ids)) {
+                return Ok((Cow::Borrowed(j), Cow::Borrowed(c)));
+            }
+        }
+    }
+    let mut lines = Vec::new();
+    let mut rows = String::new();
+    for g in gs {
+        serde_json::to_writer(&mut lines, &record(r, g)?).expect("a JSON value serialises");
+        lines.push(b'\n');
+        for &(_, i) in &g.versions {
+            csv_row(&mut rows, csv_line(r, i));
+        }
+    }
+    Ok((
+        Cow::Owned(member(&lines, ids)),
+        Cow::Owned(member(rows.as_bytes(), ids)),
+    ))
+}
+
 /// Every open-data file, and what the data page of every language lists. A question's record
 /// depends on its language versions only: each declares their digest, and an incremental build
-/// keeps the records of unchanged questions (their files stay, and their lines of
-/// `questions.jsonl` come from the previous one).
+/// keeps the records of unchanged questions (their files stay, and their blocks' members of the
+/// bulk files are copied from the previous ones).
 pub fn files<Page: Send>(
     r: &Site,
     previous: &Previous<'_>,
 ) -> Result<(Files<Page>, DataPageFiles)> {
     let lib = &r.library;
     let t = std::time::Instant::now();
-    let previous_lines = previous_jsonl(previous);
-    let kept_lines = lines_by_id(&previous_lines);
-    type Planned<'p> = (String, Option<u64>, Record<'p>);
-    let records: Vec<Result<Planned>> = lib
+    let mut out: Files<Page> = lib
         .groups
         .par_iter()
-        .map(|g| {
-            let rel = format!("api/questions/{}.json", g.id);
+        .enumerate()
+        .map(|(n, g)| {
+            let path = format!("api/questions/{}.json", g.id);
             // A record's inputs: its language versions, whole files. `None` without the cache.
             let digest = previous.active().then(|| {
                 let d = r.digests();
@@ -211,63 +259,40 @@ pub fn files<Page: Send>(
                 }
                 h.finish()
             });
-            if digest.is_some_and(|d| previous.vouches(&rel, d)) {
-                if let Some(line) = kept_lines.get(g.id.as_str()) {
-                    return Ok((rel, digest, Record::Kept(line)));
-                }
+            match digest {
+                Some(d) if previous.vouches(&path, d) => Output::kept(path, d),
+                _ => Output {
+                    path,
+                    digest,
+                    make: Make::Record(n),
+                },
             }
-            record(r, g).map(|v| {
-                let mut pretty = serde_json::to_vec_pretty(&v).unwrap_or_default();
-                pretty.push(b'\n');
-                let line = v.to_string();
-                (rel, digest, Record::New { line, pretty })
-            })
         })
         .collect();
-    let records: Vec<Planned> = records.into_iter().collect::<Result<_>>()?;
-    let ids = lib.groups.iter().map(|g| g.id.as_str());
-    let mut jsonl = Builder::new(
-        &previous_lines,
-        &kept_lines,
-        ids.zip(records.iter().map(|(_, _, r)| r)),
+    let kept: Vec<bool> = out.iter().map(|o| matches!(o.make, Make::Kept)).collect();
+    let reusable = (
+        Reusable::read(previous, JSONL),
+        Reusable::read(previous, CSV),
     );
-    let mut out: Files<Page> = Vec::with_capacity(records.len() + 10);
-    let mut example = None;
-    for (rel, digest, rec) in records {
-        let file = match (jsonl.add(rec), digest) {
-            (Some(pretty), _) => Output::tracked(rel, digest, pretty),
-            // Kept only when the previous build vouched for its digest.
-            (None, Some(d)) => Output::kept(rel, d),
-            (None, None) => unreachable!("a record is kept only with the cache"),
-        };
-        if example.is_none() {
-            // The first record, shown on the data page: from this build or the previous one.
-            let bytes = match file.bytes() {
-                Some(b) => Some(b.to_vec()),
-                None => previous.file(&file.path),
-            };
-            example = bytes.map(|b| (file.path.clone(), String::from_utf8_lossy(&b).into_owned()));
-        }
-        out.push(file);
-    }
-    drop(kept_lines);
-    let jsonl = jsonl.finish(previous_lines);
-    let mut csv = String::new();
-    csv_row(&mut csv, CSV_COLUMNS);
-    // Rows are built in parallel, each group's into its own string, and joined in order.
-    let rows: Vec<String> = lib
+    let blocks: Vec<Result<Members>> = lib
         .groups
-        .par_iter()
-        .map(|g| {
-            let mut rows = String::new();
-            for &(_, i) in &g.versions {
-                csv_row(&mut rows, csv_line(r, i));
-            }
-            rows
-        })
+        .par_chunks(BLOCK)
+        .zip(kept.par_chunks(BLOCK))
+        .map(|(gs, kept)| block(r, gs, kept, &reusable))
         .collect();
-    csv.reserve(rows.iter().map(String::len).sum());
-    rows.iter().for_each(|row| csv.push_str(row));
+    let blocks: Vec<Members> = blocks.into_iter().collect::<Result<_>>()?;
+    crate::timings::phase(t, "data: records, blocks");
+    let no_ids = ids_hash(std::iter::empty());
+    let (mut jsonl, mut csv): (Vec<_>, Vec<_>) = blocks.into_iter().unzip();
+    // An archive with no question still gets a valid (empty) gzip file.
+    if jsonl.is_empty() {
+        jsonl.push(Cow::Owned(member(b"", no_ids)));
+    }
+    let mut header = String::new();
+    csv_row(&mut header, CSV_COLUMNS);
+    csv.insert(0, Cow::Owned(member(header.as_bytes(), no_ids)));
+    let (jsonl, csv) = (join(jsonl), join(csv));
+    drop(reusable);
     let kinds = [
         TaxonomyKind::Members,
         TaxonomyKind::Ministries,
@@ -277,8 +302,8 @@ pub fn files<Page: Send>(
     let [members, ministries, keywords]: [Vec<u8>; 3] =
         indexes.try_into().expect("one index per kind");
     let bulk: Vec<(String, Vec<u8>)> = vec![
-        ("questions.jsonl".to_string(), jsonl),
-        ("questions.csv".to_string(), csv.into_bytes()),
+        (JSONL.to_string(), jsonl),
+        (CSV.to_string(), csv),
         ("api/members.json".to_string(), members),
         ("api/ministries.json".to_string(), ministries),
         ("api/keywords.json".to_string(), keywords),
@@ -290,6 +315,7 @@ pub fn files<Page: Send>(
     crate::timings::phase(t, "data: csv, indexes");
     out.push(Output::made("SHA256SUMS", sha256sums(&bulk)));
     crate::timings::phase(t, "data: sha256");
+    let example = example(r, previous, out.first());
     let mut listed: Vec<String> = bulk.iter().map(|(p, _)| p.clone()).collect();
     listed.push("SHA256SUMS".into());
     out.extend(bulk.into_iter().map(|(p, b)| Output::made(p, b)));
@@ -299,6 +325,22 @@ pub fn files<Page: Send>(
         schema: QUESTION_SCHEMA,
     };
     Ok((out, page))
+}
+
+/// The first record, pretty, for the data page: from this build or the previous one.
+fn example<Page>(
+    r: &Site,
+    previous: &Previous<'_>,
+    first: Option<&Output<Page>>,
+) -> Option<(String, String)> {
+    let first = first?;
+    let value: Value = match first.make {
+        Make::Record(n) => record(r, &r.library.groups[n]).ok()?,
+        _ => serde_json::from_slice(&previous.file(&first.path)?).ok()?,
+    };
+    let mut pretty = serde_json::to_string_pretty(&value).ok()?;
+    pretty.push('\n');
+    Some((first.path.clone(), pretty))
 }
 
 #[cfg(test)]

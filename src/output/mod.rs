@@ -1,13 +1,13 @@
 //! Output: the files published beside the pages, writing the site atomically and checking that
 //! every internal link resolves.
 
+mod bulk;
 pub mod calendar;
 pub mod data;
 pub mod escape;
 pub mod feeds;
 pub mod folder;
 pub mod footprint;
-mod jsonl;
 pub mod links;
 pub mod publish;
 pub mod redirects;
@@ -40,6 +40,10 @@ pub enum Make<Page> {
     Bytes(Vec<u8>),
     /// The previous build's file stands: the build cache vouched for its digest.
     Kept,
+    /// The open-data record of question group `n`, made by the writer when it writes the file
+    /// (see [`data::record_file`]): a large site's records together come to hundreds of
+    /// megabytes.
+    Record(usize),
     /// The theme's or site's static file of this path.
     Static,
     /// The search index under [`search::BUNDLE_DIR`]: its files come from [`search::bundle`],

@@ -397,6 +397,17 @@ fn update(
                     }
                 }
             },
+            // Made again because its question changed (the others are kept).
+            Make::Record(n) => match crate::output::data::record_file(site, *n) {
+                Ok(bytes) => match o.digest {
+                    Some(d) => {
+                        files.insert(o.path.clone(), d);
+                        more.push((path, Cow::Owned(bytes)));
+                    }
+                    None => more.extend(compared(previous, &mut files, path, Cow::Owned(bytes))),
+                },
+                Err(e) => keep(e, &mut problems.lock().unwrap()),
+            },
             Make::Bytes(b) => match o.digest {
                 // Made because its inputs moved (the others are kept).
                 Some(d) => {

@@ -305,10 +305,12 @@ fn full(
     let mut recorded = recorded.into_inner().unwrap();
     // Every other entry with its bytes, and its digest when the cache tracks its inputs.
     let mut others: Vec<Made> = Vec::new();
+    let mut records: Vec<(&str, Option<u64>, usize)> = Vec::new();
     for o in &outputs.list {
         let path = Cow::Borrowed(o.path.as_str());
         match &o.make {
             Make::Page(_) => {}
+            Make::Record(n) => records.push((&o.path, o.digest, *n)),
             Make::Bytes(b) => others.push((path, o.digest, Cow::Borrowed(b))),
             Make::Static => match theme.statics.get(&o.path).map(|s| s.bytes()) {
                 Some(Ok(b)) => others.push((path, None, b)),
@@ -358,6 +360,27 @@ fn full(
         })
         .collect();
     recorded.extend(written_digests);
+    phase(started, "files beside the pages");
+    // Each open-data record made as it is written: never all of them in memory at once.
+    let record_digests: Vec<(String, u64)> = records
+        .par_iter()
+        .filter_map(|&(rel, digest, n)| {
+            let bytes = crate::output::data::record_file(site, n)
+                .and_then(|bytes| staging.write(rel, &bytes).map(|()| bytes));
+            match bytes {
+                Ok(bytes) => record.then(|| {
+                    let digest = digest.unwrap_or_else(|| xxhash_rust::xxh3::xxh3_64(&bytes));
+                    (rel.to_string(), digest)
+                }),
+                Err(e) => {
+                    keep(e, &mut problems.lock().unwrap());
+                    None
+                }
+            }
+        })
+        .collect();
+    recorded.extend(record_digests);
+    phase(started, "open-data records");
     if let Err(e) = render::reported(problems.into_inner().unwrap()) {
         staging.abort();
         return Err(e);
