@@ -1,7 +1,7 @@
 //! SHA-256 for what people verify: `SHA256SUMS` beside the open data, and the hashes ingest
 //! records of the files it wrote. Through `ring` (already built for HTTPS fetching), whose
 //! assembly runs about twice as fast as a portable implementation on CPUs without SHA
-//! instructions; `SHA256SUMS` hashes the whole `questions.jsonl` on every build.
+//! instructions; `SHA256SUMS` hashes the whole `questions.jsonl.gz` on every build.
 
 /// The lowercase hex SHA-256 of `bytes`, as `sha256sum` prints it.
 pub fn hex(bytes: &[u8]) -> String {

@@ -270,6 +270,8 @@ fn aliases_become_redirect_pages_and_netlify_redirects() {
         site.page("_redirects"),
         concat!(
             "/repo/oud/vraag-9/ /repo/questions/7-9/ 301\n",
+            "/repo/questions.jsonl /repo/questions.jsonl.gz 301\n",
+            "/repo/questions.csv /repo/questions.csv.gz 301\n",
             "/repo/questions/:id/bilingual/ /repo/questions/:id/?view=bilingual 301\n",
             "/repo/fr/questions/:id/bilingual/ /repo/fr/questions/:id/?view=bilingual 301\n",
             "/repo/fr/questions/:id/feed.xml /repo/questions/:id/feed.xml 301\n",

@@ -4,7 +4,8 @@
 //   - the old bilingual address of a question (in each language) lands on the question's page in
 //     that language with both versions in columns, each column in its language with its text;
 //   - the link on the page closes the view and opens it again, with the keyboard;
-//   - the old French feed address of the question lands on its one feed.
+//   - the old French feed address of the question lands on its one feed, and the old address of
+//     the bulk data on its compressed file.
 // Fails on any CSP violation or JavaScript error.
 //
 //   node tests/browser/bilingual.cjs SITE_DIR BASE_PATH ID NL_TEXT FR_TEXT
@@ -124,6 +125,14 @@ async function main() {
   await page.waitForURL(feed, { timeout: 5000 })
     .catch(() => fail(`fr/questions/${id}/feed.xml did not move to ${feed} (at ${page.url()})`));
   console.log(`fr/questions/${id}/feed.xml → ${page.url()}`);
+  problems.splice(0);
+
+  // The bulk data moved to its compressed file (answered here as text: a download ends no page).
+  await page.route('**/questions.jsonl.gz', (r) => r.fulfill({ status: 200, contentType: 'text/plain', body: 'gz' }));
+  await page.goto(`${origin}${basePath}questions.jsonl`);
+  const gz = `${origin}${basePath}questions.jsonl.gz`;
+  await page.waitForURL(gz, { timeout: 5000 })
+    .catch(() => fail(`questions.jsonl did not move to ${gz} (at ${page.url()})`));
   problems.splice(0);
 
   // An address that never existed stays on the 404 page.

@@ -14,6 +14,11 @@
   var path = location.pathname;
   for (var k = 0; k < rules.length; k++) {
     var r = rules[k];
+    if (r.length === 2) {
+      if (path !== r[0]) continue;
+      location.replace(r[1] + location.search + location.hash);
+      return;
+    }
     if (path.indexOf(r[0]) !== 0) continue;
     var rest = path.slice(r[0].length);
     // A folder address may be asked for with or without its slash or index.html.
