@@ -326,7 +326,8 @@ fn full(
             ),
             // From the library, once the pages are out: a site whose pages failed gets no index.
             Make::SearchBundle if problems.lock().unwrap().is_empty() => {
-                match search::bundle(site) {
+                let words = opts.cache.then(|| crate::cache::search::path(&opts.root));
+                match search::bundle(site, words.as_deref()) {
                     Ok(bundle) => others.extend(
                         bundle
                             .into_iter()
