@@ -210,6 +210,11 @@ impl Words {
         }
     }
 
+    /// How many question files this build used.
+    pub fn used(&self) -> usize {
+        self.used.len()
+    }
+
     pub fn insert(&mut self, key: u64, entry: Entry) {
         if key != 0 {
             self.used.insert(key);
@@ -222,27 +227,48 @@ impl Words {
     pub fn save(&self, path: &Path) -> std::io::Result<()> {
         let mut keys: Vec<u64> = self.used.iter().copied().collect();
         keys.sort_unstable();
-        // Strings renumbered in order of first use, so dropped entries take theirs along.
-        let mut renumber: FxHashMap<u32, u32> = FxHashMap::default();
-        let mut strings: Vec<String> = Vec::new();
-        let mut number = |id: u32| -> u32 {
-            *renumber.entry(id).or_insert_with(|| {
-                strings.push(self.strings.get(id).to_string());
-                strings.len() as u32 - 1
-            })
-        };
-        let mut entries = Vec::with_capacity(keys.len());
-        for key in keys {
-            let Some(e) = self.entries.0.get(&key) else {
-                continue;
-            };
-            let words: Vec<(u32, u32, u32)> = e
-                .words()
-                .map(|(f, s, c)| (number(f), number(s), c))
-                .collect();
-            let entry = Entry::new(e.excerpt.clone(), words);
-            entries.push((key, entry.excerpt, entry.words));
+        let used: Vec<(u64, &Entry)> = (keys.iter())
+            .filter_map(|k| self.entries.0.get(k).map(|e| (*k, e)))
+            .collect();
+        let mut referenced = vec![false; self.strings.len()];
+        for (_, e) in &used {
+            for (f, s, _) in e.words() {
+                referenced[f as usize] = true;
+                referenced[s as usize] = true;
+            }
         }
+        let live = referenced.iter().filter(|r| **r).count();
+        let (strings, entries) = if live * 2 >= self.strings.len() {
+            // Most strings still in use: saved as they are, entries byte for byte.
+            let strings = (0..self.strings.len() as u32)
+                .map(|k| self.strings.get(k).to_string())
+                .collect();
+            let entries = (used.iter())
+                .map(|(k, e)| (*k, e.excerpt.clone(), e.words.clone()))
+                .collect();
+            (strings, entries)
+        } else {
+            // Renumbered in order, so dropped entries take their strings along.
+            let mut number = vec![u32::MAX; self.strings.len()];
+            let mut strings = Vec::with_capacity(live);
+            for (k, r) in referenced.iter().enumerate() {
+                if *r {
+                    number[k] = strings.len() as u32;
+                    strings.push(self.strings.get(k as u32).to_string());
+                }
+            }
+            let entries = (used.iter())
+                .map(|(k, e)| {
+                    let words = e
+                        .words()
+                        .map(|(f, s, c)| (number[f as usize], number[s as usize], c))
+                        .collect();
+                    let entry = Entry::new(e.excerpt.clone(), words);
+                    (*k, entry.excerpt, entry.words)
+                })
+                .collect();
+            (strings, entries)
+        };
         let saved = Saved {
             format: FORMAT,
             binary: binary(),
@@ -274,5 +300,36 @@ mod tests {
         );
         let words: Vec<_> = e.words().collect();
         assert_eq!(words, [(5, 5, 1), (900, 3, 2), (70000, 70001, 300)]);
+    }
+
+    #[test]
+    fn a_saved_cache_keeps_the_entries_used_and_their_words() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = path(dir.path());
+        let mut words = Words::default();
+        let id = |w: &mut Words, s: &str| w.strings.intern(&Arc::from(s));
+        let old: Vec<(u32, u32, u32)> = ["weg", "oud", "verouderd"]
+            .iter()
+            .map(|s| (id(&mut words, s), id(&mut words, s), 1))
+            .collect();
+        let (f, s) = (id(&mut words, "aanvallen"), id(&mut words, "aanval"));
+        words.insert(1, Entry::new("old".into(), old));
+        words.insert(2, Entry::new("kept".into(), vec![(f, s, 3)]));
+        for used in [&[1u64, 2][..], &[2]] {
+            words.used = used.iter().copied().collect();
+            words.save(&path).unwrap();
+            let back = Words::load(&path);
+            assert_eq!(back.entries.get(1).is_some(), used.contains(&1));
+            let e = back.entries.get(2).unwrap();
+            assert_eq!(e.excerpt, "kept");
+            let got: Vec<(&str, &str, u32)> = e
+                .words()
+                .map(|(f, s, c)| (back.strings.get(f), back.strings.get(s), c))
+                .collect();
+            assert_eq!(got, [("aanvallen", "aanval", 3)]);
+        }
+        // A file from another format or binary is an empty cache.
+        std::fs::write(&path, b"garbage").unwrap();
+        assert!(Words::load(&path).entries.get(2).is_none());
     }
 }

@@ -59,6 +59,12 @@ pub struct Doc {
 }
 
 impl Doc {
+    /// Empties the document for the next, keeping its room.
+    pub fn clear(&mut self) {
+        self.words.clear();
+        self.at.clear();
+    }
+
     pub fn push(&mut self, form: u32, stem: u32, tf: u32, in_title: bool) {
         match self.at.get(&form) {
             Some(&k) => {
@@ -91,12 +97,26 @@ pub struct Postings {
     pub weights: Vec<u8>,
 }
 
+/// No number yet.
+const NONE: u32 = u32::MAX;
+
+/// `v[k]`, grown with [`NONE`] as needed.
+fn slot(v: &mut Vec<u32>, k: u32) -> &mut u32 {
+    let k = k as usize;
+    if k >= v.len() {
+        v.resize(k + 1, NONE);
+    }
+    &mut v[k]
+}
+
 /// The index being built: documents must be added in ascending order.
 #[derive(Default)]
 pub struct Index {
-    /// Form → stem number. A form keeps the stem of the first document it was seen in.
-    pub forms: FxHashMap<u32, u32>,
-    stems: FxHashMap<u32, u32>,
+    /// Form (string number) → stem number, [`NONE`] when not seen. A form keeps the stem of the
+    /// first document it was seen in.
+    pub forms: Vec<u32>,
+    /// Stem string number → stem number, or [`NONE`].
+    stems: Vec<u32>,
     pub postings: Vec<Postings>,
     docs: u32,
 }
@@ -108,18 +128,16 @@ impl Index {
         self.docs += 1;
         let mut hits: Vec<(u32, u32, bool)> = Vec::with_capacity(words.words.len());
         for &(form, stem, tf, in_title) in &words.words {
-            let s = match self.forms.get(&form) {
-                Some(&s) => s,
-                None => {
-                    let next = self.postings.len() as u32;
-                    let s = *self.stems.entry(stem).or_insert(next);
-                    if s == next {
-                        self.postings.push(Postings::default());
-                    }
-                    self.forms.insert(form, s);
-                    s
+            let mut s = *slot(&mut self.forms, form);
+            if s == NONE {
+                let st = slot(&mut self.stems, stem);
+                if *st == NONE {
+                    *st = self.postings.len() as u32;
+                    self.postings.push(Postings::default());
                 }
-            };
+                s = *st;
+                self.forms[form as usize] = s;
+            }
             hits.push((s, tf, in_title));
         }
         hits.sort_unstable_by_key(|h| h.0);
@@ -141,10 +159,9 @@ impl Index {
 
     /// The forms, in the order the client compares them.
     pub fn sorted_forms<'a>(&self, strings: &'a Strings) -> Vec<(&'a str, u32)> {
-        let mut forms: Vec<(&str, u32)> = self
-            .forms
-            .iter()
-            .map(|(&f, &s)| (strings.get(f), s))
+        let mut forms: Vec<(&str, u32)> = (self.forms.iter().enumerate())
+            .filter(|(_, &s)| s != NONE)
+            .map(|(f, &s)| (strings.get(f as u32), s))
             .collect();
         forms.sort_unstable_by(|a, b| words::js_order(a.0, b.0));
         forms
@@ -171,8 +188,8 @@ mod tests {
             index.add(&doc);
         }
         let id = |s: &str| (0..strings.len() as u32).find(|&k| strings.get(k) == s);
-        let s = index.forms[&id("aanvallen").unwrap()];
-        assert_eq!(index.forms[&id("aanval").unwrap()], s);
+        let s = index.forms[id("aanvallen").unwrap() as usize];
+        assert_eq!(index.forms[id("aanval").unwrap() as usize], s);
         let p = &index.postings[s as usize];
         assert_eq!(p.docs, [0, 1]);
         assert_eq!(p.weights, [4 + IN_TITLE, 1]);

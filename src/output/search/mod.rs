@@ -12,6 +12,7 @@ mod index;
 pub mod words;
 
 use std::path::Path;
+use std::time::Instant;
 
 use rayon::prelude::*;
 use rustc_hash::FxHashMap;
@@ -47,17 +48,23 @@ pub type Files = Vec<(String, Vec<u8>)>;
 /// file), bodies whose file is unchanged since it was saved are not read again, and the cache is
 /// saved anew; the bytes are those of a build without it.
 pub fn bundle(site: &Site, cache: Option<&Path>) -> Result<Files> {
-    let started = std::time::Instant::now();
+    let started = Instant::now();
     let mut words = cache.map(Words::load).unwrap_or_default();
+    crate::timings::phase(started, "search index: cache loaded");
     let mut files = Files::new();
     for l in 0..site.language_count() {
-        files.extend(language(site, l, &mut words)?);
+        files.extend(language(site, l, &mut words, started)?);
+        crate::timings::phase(started, "search index: a language");
     }
     files.sort_by(|a, b| a.0.cmp(&b.0));
     if let Some(path) = cache {
         crate::timings::phase(
             started,
-            &format!("search index: {} bodies read", words.bodies_read),
+            &format!(
+                "search index: {} of {} question files read",
+                words.bodies_read,
+                words.used()
+            ),
         );
         // A cache that cannot be saved costs the next build time, not correctness.
         let _ = words.save(path);
@@ -103,7 +110,7 @@ fn read_batch(site: &Site, l: usize, batch: &[QIdx], cache: &Entries) -> Vec<Res
 }
 
 /// The bundle of language `l`.
-fn language(site: &Site, l: usize, words: &mut Words) -> Result<Files> {
+fn language(site: &Site, l: usize, words: &mut Words, started: Instant) -> Result<Files> {
     let (lang, _, t) = site.language(l);
     let order = docs::order(site, lang);
     let mut index = index::Index::default();
@@ -123,12 +130,13 @@ fn language(site: &Site, l: usize, words: &mut Words) -> Result<Files> {
         let (fresh, next_read) = rayon::join(
             || {
                 let mut fresh = Vec::new();
+                let mut d = index::Doc::default();
                 for r in read {
                     let doc = n;
                     n += 1;
                     match r {
                         Ok(p) => {
-                            let mut d = index::Doc::default();
+                            d.clear();
                             d.push_words(strings, &p.title);
                             match (&p.body, entries.get(p.key)) {
                                 (Some(body), _) => {
@@ -181,6 +189,7 @@ fn language(site: &Site, l: usize, words: &mut Words) -> Result<Files> {
     }
     let dir = format!("{BUNDLE_DIR}/{lang}");
     let mut out = Files::new();
+    crate::timings::phase(started, "search index: merged");
     let (firsts, shards) = bundle::shards(&index, &words.strings);
     drop(index);
     for (k, bytes) in shards.into_iter().enumerate() {
