@@ -406,21 +406,19 @@ fn update(
                 None => more.extend(compared(previous, &mut files, path, Cow::Borrowed(b))),
             },
             // From the library: the index of a site where a page changed is made again.
-            Make::SearchBundle if !rendered.is_empty() => {
-                match search::bundle(site, Some(&cache::search::path(&opts.root))) {
-                    Ok(bundle) => {
-                        for (rel, bytes) in bundle {
-                            more.extend(compared(
-                                previous,
-                                &mut files,
-                                Cow::Owned(rel),
-                                Cow::Owned(bytes),
-                            ));
-                        }
+            Make::SearchBundle if !rendered.is_empty() => match search::bundle(site, true) {
+                Ok(bundle) => {
+                    for (rel, bytes) in bundle {
+                        more.extend(compared(
+                            previous,
+                            &mut files,
+                            Cow::Owned(rel),
+                            Cow::Owned(bytes),
+                        ));
                     }
-                    Err(e) => keep(e, &mut problems.lock().unwrap()),
                 }
-            }
+                Err(e) => keep(e, &mut problems.lock().unwrap()),
+            },
             Make::SearchBundle => {
                 // Nothing rendered: the previous bundle stands; keep its files in the record.
                 for (f, h) in &previous.files {

@@ -326,8 +326,7 @@ fn full(
             ),
             // From the library, once the pages are out: a site whose pages failed gets no index.
             Make::SearchBundle if problems.lock().unwrap().is_empty() => {
-                let words = opts.cache.then(|| crate::cache::search::path(&opts.root));
-                match search::bundle(site, words.as_deref()) {
+                match search::bundle(site, opts.cache) {
                     Ok(bundle) => others.extend(
                         bundle
                             .into_iter()

@@ -4,14 +4,15 @@
 //! `meta.json`; `t/<n>.json` shards of folded word forms, each with its Snowball stem's postings;
 //! `d/<k>.json` chunks of result records; `f/<key>.json` facets. Documents are numbered newest
 //! first, so the date sort needs no data. Memory stays bounded: bodies are read a batch at a
-//! time and postings are a number and a byte each.
+//! time and postings are a number and a byte each. With the build cache on, each body's words
+//! are kept in the words cache (`cache::search`), so a build after an edit reads only the
+//! changed bodies.
 
 mod bundle;
 mod docs;
 mod index;
 pub mod words;
 
-use std::path::Path;
 use std::time::Instant;
 
 use rayon::prelude::*;
@@ -44,11 +45,13 @@ pub fn in_bundle(rel: &str) -> bool {
 pub type Files = Vec<(String, Vec<u8>)>;
 
 /// Every file of the search bundle, as (site-relative path, bytes), sorted by path. The same
-/// library gives the same bytes whatever the thread count. With `cache` (the words cache's
-/// file), bodies whose file is unchanged since it was saved are not read again, and the cache is
-/// saved anew; the bytes are those of a build without it.
-pub fn bundle(site: &Site, cache: Option<&Path>) -> Result<Files> {
+/// library gives the same bytes whatever the thread count. With `cache` (the build cache is on),
+/// bodies whose file is unchanged since the words cache was saved are not read again, and the
+/// words cache is saved anew; the bytes are those of a build without it.
+pub fn bundle(site: &Site, cache: bool) -> Result<Files> {
     let started = Instant::now();
+    let path = cache.then(|| crate::cache::search::path(&site.root));
+    let cache = path.as_deref();
     let mut words = cache.map(Words::load).unwrap_or_default();
     crate::timings::phase(started, "search index: cache loaded");
     let mut files = Files::new();
