@@ -23,6 +23,7 @@ use xxhash_rust::xxh3::Xxh3;
 use crate::content::listing::{Kind, Listing, Stamp};
 
 mod outputs;
+pub mod search;
 pub use outputs::{outputs_unchanged, record_outputs, recorded_output, OutputFile};
 
 /// The cache folder, relative to the site root.

@@ -417,7 +417,7 @@ fn update(
                 None => more.extend(compared(previous, &mut files, path, Cow::Borrowed(b))),
             },
             // From the library: the index of a site where a page changed is made again.
-            Make::SearchBundle if !rendered.is_empty() => match search::bundle(site) {
+            Make::SearchBundle if !rendered.is_empty() => match search::bundle(site, true) {
                 Ok(bundle) => {
                     for (rel, bytes) in bundle {
                         more.extend(compared(

@@ -328,7 +328,7 @@ fn full(
             ),
             // From the library, once the pages are out: a site whose pages failed gets no index.
             Make::SearchBundle if problems.lock().unwrap().is_empty() => {
-                match search::bundle(site) {
+                match search::bundle(site, opts.cache) {
                     Ok(bundle) => others.extend(
                         bundle
                             .into_iter()

@@ -79,26 +79,36 @@ struct Record<'a> {
     x: String,
 }
 
-/// A document read: its record as JSON, its facet values (by [`FACETS`] position) and its text.
+/// A document read: its record as JSON, its facet values (by [`FACETS`] position), its title,
+/// the facts a reader may type (id, names, ministries, keywords) and, when its body was read,
+/// the body's text and excerpt.
 pub struct Read {
     pub record: Vec<u8>,
     pub facets: Vec<(usize, Value)>,
     pub title: String,
-    pub text: String,
+    pub facts: String,
+    pub body: Option<(String, String)>,
 }
 
 /// Reads version `i` for the index of language `l`: labels in that language, the rest as the
-/// version has it.
-pub fn read(site: &Site, l: usize, i: QIdx) -> crate::error::Result<Read> {
+/// version has it. With `excerpt` (the words cache has the body) the body is not read.
+pub fn read(site: &Site, l: usize, i: QIdx, excerpt: Option<&str>) -> crate::error::Result<Read> {
     let q = site.library.question(i);
     let (_, _, t) = site.language(l);
-    let (question_md, answer_md) = crate::content::load::read_body(&site.root, q)?;
-    let question = crate::render::markdown::plain_text(&question_md);
-    let mut text = question.clone();
-    if let Some(a) = answer_md {
-        text.push('\n');
-        text.push_str(&crate::render::markdown::plain_text(&a));
-    }
+    let body = match excerpt {
+        Some(_) => None,
+        None => {
+            let (question_md, answer_md) = crate::content::load::read_body(&site.root, q)?;
+            let question = crate::render::markdown::plain_text(&question_md);
+            let mut text = question.clone();
+            if let Some(a) = answer_md {
+                text.push('\n');
+                text.push_str(&crate::render::markdown::plain_text(&a));
+            }
+            Some((text, self::excerpt(&question)))
+        }
+    };
+    let mut text = String::new();
     let ministries = ministries(site, q, i);
     // What a reader may type besides the text: the id, who asked whom, and the keywords.
     for fact in [
@@ -151,13 +161,17 @@ pub fn read(site: &Site, l: usize, i: QIdx) -> crate::error::Result<Read> {
         m: ministries.clone(),
         s: status,
         n: words::split(&q.title).count(),
-        x: excerpt(&question),
+        x: match (&body, excerpt) {
+            (Some((_, x)), _) => x.clone(),
+            (None, x) => x.unwrap_or_default().to_string(),
+        },
     };
     Ok(Read {
         record: serde_json::to_vec(&record).expect("a record serializes"),
         facets,
         title: q.title.clone(),
-        text,
+        facts: text,
+        body,
     })
 }
 

@@ -1,42 +1,92 @@
 //! The inverted index of one language: every form seen, the stem it belongs to, and each stem's
-//! postings as compact vectors (a document number and a one-byte weight per posting).
+//! postings as compact vectors (a document number and a one-byte weight per posting). Forms and
+//! stems are numbers into the words cache's string table ([`Strings`]).
 
 use rustc_hash::FxHashMap;
 
-use super::words;
+use super::words::{self, FormStem};
+use crate::cache::search::Strings;
 
 /// Term frequencies are capped here: the weight byte keeps the title flag above them.
 const TF_CAP: u32 = 15;
 /// Added to a posting's weight when a word of its stem is in the title.
 pub const IN_TITLE: u8 = 16;
 
-/// The words of one document, ready to merge: per form its stem, how often and whether in the
-/// title. Built in parallel; merged in document order.
+/// The words of some text: per form (in order of first occurrence) its stem, how often and
+/// whether in the title. Built in parallel, then numbered and merged in document order.
 pub struct DocWords {
-    forms: Vec<(String, String, u32, bool)>,
+    pub forms: Vec<(FormStem, u32, bool)>,
 }
 
 impl DocWords {
-    /// Splits, folds and stems a document's title and text by its language's stemmer.
-    pub fn of(title: &str, text: &str, stemmer: &pagefind_stem::Stemmer) -> DocWords {
-        let mut at: FxHashMap<String, usize> = FxHashMap::default();
-        let mut forms: Vec<(String, String, u32, bool)> = Vec::new();
-        for (part, in_title) in [(title, true), (text, false)] {
-            for word in words::split(part) {
-                let (form, stem) = words::form_and_stem(word, stemmer);
-                match at.get(&form) {
-                    Some(&k) => {
-                        forms[k].2 += 1;
-                        forms[k].3 |= in_title;
-                    }
-                    None => {
-                        at.insert(form.clone(), forms.len());
-                        forms.push((form, stem, 1, in_title));
-                    }
+    /// Splits, folds and stems `text`; `stem` gives a word's form and stem (see
+    /// [`words::with_stemmer`]). A form takes the stem of its first occurrence.
+    pub fn of(text: &str, in_title: bool, stem: &mut dyn FnMut(&str) -> FormStem) -> DocWords {
+        // Each distinct word once: most words recur within a document.
+        let mut seen: FxHashMap<&str, usize> = FxHashMap::default();
+        let mut distinct: Vec<(&str, u32)> = Vec::new();
+        for word in words::split(text) {
+            match seen.get(word) {
+                Some(&k) => distinct[k].1 += 1,
+                None => {
+                    seen.insert(word, distinct.len());
+                    distinct.push((word, 1));
+                }
+            }
+        }
+        let mut at: FxHashMap<std::sync::Arc<str>, usize> = FxHashMap::default();
+        let mut forms: Vec<(FormStem, u32, bool)> = Vec::with_capacity(distinct.len());
+        for (word, tf) in distinct {
+            let pair = stem(word);
+            match at.get(&*pair.0) {
+                Some(&k) => forms[k].1 += tf,
+                None => {
+                    at.insert(pair.0.clone(), forms.len());
+                    forms.push((pair, tf, in_title));
                 }
             }
         }
         DocWords { forms }
+    }
+}
+
+/// A document's words by number, `(form, stem, tf, in title)`, each form once: the parts of a
+/// document (title, body, facts) are added in that order and a form keeps its first stem.
+#[derive(Default)]
+pub struct Doc {
+    words: Vec<(u32, u32, u32, bool)>,
+    at: FxHashMap<u32, usize>,
+}
+
+impl Doc {
+    /// Empties the document for the next, keeping its room.
+    pub fn clear(&mut self) {
+        self.words.clear();
+        self.at.clear();
+    }
+
+    pub fn push(&mut self, form: u32, stem: u32, tf: u32, in_title: bool) {
+        match self.at.get(&form) {
+            Some(&k) => {
+                self.words[k].2 += tf;
+                self.words[k].3 |= in_title;
+            }
+            None => {
+                self.at.insert(form, self.words.len());
+                self.words.push((form, stem, tf, in_title));
+            }
+        }
+    }
+
+    /// Numbers and adds `words`; returns their `(form, stem, tf)` numbers.
+    pub fn push_words(&mut self, strings: &mut Strings, words: &DocWords) -> Vec<(u32, u32, u32)> {
+        let mut out = Vec::with_capacity(words.forms.len());
+        for ((form, stem), tf, in_title) in &words.forms {
+            let (f, s) = (strings.intern(form), strings.intern(stem));
+            self.push(f, s, *tf, *in_title);
+            out.push((f, s, *tf));
+        }
+        out
     }
 }
 
@@ -47,39 +97,47 @@ pub struct Postings {
     pub weights: Vec<u8>,
 }
 
+/// No number yet.
+const NONE: u32 = u32::MAX;
+
+/// `v[k]`, grown with [`NONE`] as needed.
+fn slot(v: &mut Vec<u32>, k: u32) -> &mut u32 {
+    let k = k as usize;
+    if k >= v.len() {
+        v.resize(k + 1, NONE);
+    }
+    &mut v[k]
+}
+
 /// The index being built: documents must be added in ascending order.
 #[derive(Default)]
 pub struct Index {
-    /// Form → stem number. A form keeps the stem of the first document it was seen in.
-    pub forms: FxHashMap<Box<str>, u32>,
-    stems: FxHashMap<Box<str>, u32>,
+    /// Form (string number) → stem number, [`NONE`] when not seen. A form keeps the stem of the
+    /// first document it was seen in.
+    pub forms: Vec<u32>,
+    /// Stem string number → stem number, or [`NONE`].
+    stems: Vec<u32>,
     pub postings: Vec<Postings>,
     docs: u32,
 }
 
 impl Index {
     /// Adds the next document.
-    pub fn add(&mut self, words: DocWords) {
+    pub fn add(&mut self, words: &Doc) {
         let doc = self.docs;
         self.docs += 1;
-        let mut hits: Vec<(u32, u32, bool)> = Vec::with_capacity(words.forms.len());
-        for (form, stem, tf, in_title) in words.forms {
-            let s = match self.forms.get(form.as_str()) {
-                Some(&s) => s,
-                None => {
-                    let s = match self.stems.get(stem.as_str()) {
-                        Some(&s) => s,
-                        None => {
-                            let s = self.postings.len() as u32;
-                            self.postings.push(Postings::default());
-                            self.stems.insert(stem.into_boxed_str(), s);
-                            s
-                        }
-                    };
-                    self.forms.insert(form.into_boxed_str(), s);
-                    s
+        let mut hits: Vec<(u32, u32, bool)> = Vec::with_capacity(words.words.len());
+        for &(form, stem, tf, in_title) in &words.words {
+            let mut s = *slot(&mut self.forms, form);
+            if s == NONE {
+                let st = slot(&mut self.stems, stem);
+                if *st == NONE {
+                    *st = self.postings.len() as u32;
+                    self.postings.push(Postings::default());
                 }
-            };
+                s = *st;
+                self.forms[form as usize] = s;
+            }
             hits.push((s, tf, in_title));
         }
         hits.sort_unstable_by_key(|h| h.0);
@@ -100,8 +158,11 @@ impl Index {
     }
 
     /// The forms, in the order the client compares them.
-    pub fn sorted_forms(&self) -> Vec<(&str, u32)> {
-        let mut forms: Vec<(&str, u32)> = self.forms.iter().map(|(f, &s)| (&**f, s)).collect();
+    pub fn sorted_forms<'a>(&self, strings: &'a Strings) -> Vec<(&'a str, u32)> {
+        let mut forms: Vec<(&str, u32)> = (self.forms.iter().enumerate())
+            .filter(|(_, &s)| s != NONE)
+            .map(|(f, &s)| (strings.get(f as u32), s))
+            .collect();
         forms.sort_unstable_by(|a, b| words::js_order(a.0, b.0));
         forms
     }
@@ -113,12 +174,22 @@ mod tests {
 
     #[test]
     fn a_stem_gathers_its_forms_and_the_title_flag() {
-        let nl = words::stemmer("nl");
+        let mut strings = Strings::default();
         let mut index = Index::default();
-        index.add(DocWords::of("Aanval", "aanvallen aanvallen en aanval", &nl));
-        index.add(DocWords::of("Iets", "een aanval", &nl));
-        let s = index.forms["aanvallen"];
-        assert_eq!(index.forms["aanval"], s);
+        for (title, text) in [
+            ("Aanval", "aanvallen aanvallen en aanval"),
+            ("Iets", "een aanval"),
+        ] {
+            let mut doc = Doc::default();
+            words::with_stemmer("nl", |stem| {
+                doc.push_words(&mut strings, &DocWords::of(title, true, stem));
+                doc.push_words(&mut strings, &DocWords::of(text, false, stem));
+            });
+            index.add(&doc);
+        }
+        let id = |s: &str| (0..strings.len() as u32).find(|&k| strings.get(k) == s);
+        let s = index.forms[id("aanvallen").unwrap() as usize];
+        assert_eq!(index.forms[id("aanval").unwrap() as usize], s);
         let p = &index.postings[s as usize];
         assert_eq!(p.docs, [0, 1]);
         assert_eq!(p.weights, [4 + IN_TITLE, 1]);

@@ -4,15 +4,23 @@
 //! `meta.json`; `t/<n>.json` shards of folded word forms, each with its Snowball stem's postings;
 //! `d/<k>.json` chunks of result records; `f/<key>.json` facets. Documents are numbered newest
 //! first, so the date sort needs no data. Memory stays bounded: bodies are read a batch at a
-//! time and postings are a number and a byte each.
+//! time and postings are a number and a byte each. With the build cache on, each body's words
+//! are kept in the words cache (`cache::search`), so a build after an edit reads only the
+//! changed bodies.
 
 mod bundle;
 mod docs;
 mod index;
 pub mod words;
 
+use std::time::Instant;
+
 use rayon::prelude::*;
 use rustc_hash::FxHashMap;
+
+use self::index::DocWords;
+use crate::cache::search::{Entries, Entry, Words};
+use crate::site::library::QIdx;
 
 use crate::error::{Diagnostic, Error, Result};
 use crate::site::Site;
@@ -37,18 +45,75 @@ pub fn in_bundle(rel: &str) -> bool {
 pub type Files = Vec<(String, Vec<u8>)>;
 
 /// Every file of the search bundle, as (site-relative path, bytes), sorted by path. The same
-/// library gives the same bytes whatever the thread count.
-pub fn bundle(site: &Site) -> Result<Files> {
+/// library gives the same bytes whatever the thread count. With `cache` (the build cache is on),
+/// bodies whose file is unchanged since the words cache was saved are not read again, and the
+/// words cache is saved anew; the bytes are those of a build without it.
+pub fn bundle(site: &Site, cache: bool) -> Result<Files> {
+    let started = Instant::now();
+    let path = cache.then(|| crate::cache::search::path(&site.root));
+    let cache = path.as_deref();
+    let mut words = cache.map(Words::load).unwrap_or_default();
+    crate::timings::phase(started, "search index: cache loaded");
     let mut files = Files::new();
     for l in 0..site.language_count() {
-        files.extend(language(site, l)?);
+        files.extend(language(site, l, &mut words, started)?);
+        crate::timings::phase(started, "search index: a language");
     }
     files.sort_by(|a, b| a.0.cmp(&b.0));
+    if let Some(path) = cache {
+        crate::timings::phase(
+            started,
+            &format!(
+                "search index: {} of {} question files read",
+                words.bodies_read,
+                words.used()
+            ),
+        );
+        // A cache that cannot be saved costs the next build time, not correctness.
+        let _ = words.save(path);
+    }
     Ok(files)
 }
 
+/// A document as read in parallel: what [`docs::read`] gives, with its words.
+struct Parsed {
+    key: u64,
+    read: docs::Read,
+    title: DocWords,
+    facts: DocWords,
+    body: Option<DocWords>,
+}
+
+/// Reads a batch of documents in parallel, the cached bodies from `words`.
+fn read_batch(site: &Site, l: usize, batch: &[QIdx], cache: &Entries) -> Vec<Result<Parsed>> {
+    batch
+        .par_iter()
+        .map(|&i| {
+            let q = site.library.question(i);
+            let cached = cache.get(q.file_hash);
+            let read = docs::read(site, l, i, cached.map(|e| e.excerpt.as_str()))?;
+            let (title, facts, body) = words::with_stemmer(&q.lang, |stem| {
+                (
+                    DocWords::of(&read.title, true, stem),
+                    DocWords::of(&read.facts, false, stem),
+                    read.body
+                        .as_ref()
+                        .map(|(b, _)| DocWords::of(b, false, stem)),
+                )
+            });
+            Ok(Parsed {
+                key: q.file_hash,
+                read,
+                title,
+                facts,
+                body,
+            })
+        })
+        .collect()
+}
+
 /// The bundle of language `l`.
-fn language(site: &Site, l: usize) -> Result<Files> {
+fn language(site: &Site, l: usize, words: &mut Words, started: Instant) -> Result<Files> {
     let (lang, _, t) = site.language(l);
     let order = docs::order(site, lang);
     let mut index = index::Index::default();
@@ -56,41 +121,79 @@ fn language(site: &Site, l: usize) -> Result<Files> {
     let mut facets: Vec<FxHashMap<docs::Value, Vec<u32>>> = vec![FxHashMap::default(); 8];
     let mut problems: Vec<Diagnostic> = Vec::new();
     let mut n = 0u32;
-    for batch in order.chunks(BATCH) {
-        let read: Vec<Result<(docs::Read, index::DocWords)>> = batch
-            .par_iter()
-            .map(|&i| {
-                let stemmer = words::stemmer(&site.library.question(i).lang);
-                let doc = docs::read(site, l, i)?;
-                let words = index::DocWords::of(&doc.title, &doc.text, &stemmer);
-                Ok((doc, words))
-            })
-            .collect();
-        for r in read {
-            let doc = n;
-            n += 1;
-            match r {
-                Ok((d, w)) => {
-                    index.add(w);
-                    records.push(d.record);
-                    for (f, value) in d.facets {
-                        let list = facets[f].entry(value).or_default();
-                        if list.last() != Some(&doc) {
-                            list.push(doc);
+    let mut batches = order.chunks(BATCH);
+    let mut read = batches
+        .next()
+        .map(|b| read_batch(site, l, b, &words.entries))
+        .unwrap_or_default();
+    // Each batch is merged on one thread while the next is read on the others.
+    while !read.is_empty() {
+        let next = batches.next();
+        let (strings, entries) = (&mut words.strings, &words.entries);
+        let (fresh, next_read) = rayon::join(
+            || {
+                let mut fresh = Vec::new();
+                let mut d = index::Doc::default();
+                for r in read {
+                    let doc = n;
+                    n += 1;
+                    match r {
+                        Ok(p) => {
+                            d.clear();
+                            d.push_words(strings, &p.title);
+                            match (&p.body, entries.get(p.key)) {
+                                (Some(body), _) => {
+                                    let numbered = d.push_words(strings, body);
+                                    let excerpt = p.read.body.map(|b| b.1).unwrap_or_default();
+                                    fresh.push((p.key, Some(Entry::new(excerpt, numbered))));
+                                }
+                                (None, Some(e)) => {
+                                    for (f, s, tf) in e.words() {
+                                        d.push(f, s, tf, false);
+                                    }
+                                    fresh.push((p.key, None));
+                                }
+                                (None, None) => unreachable!("a document without its body"),
+                            }
+                            d.push_words(strings, &p.facts);
+                            index.add(&d);
+                            records.push(p.read.record);
+                            for (f, value) in p.read.facets {
+                                let list = facets[f].entry(value).or_default();
+                                if list.last() != Some(&doc) {
+                                    list.push(doc);
+                                }
+                            }
                         }
+                        Err(Error::Invalid(mut d)) => problems.append(&mut d),
+                        Err(e) => problems.push(Diagnostic::new("(site)", e.to_string())),
                     }
                 }
-                Err(Error::Invalid(mut d)) => problems.append(&mut d),
-                Err(e) => problems.push(Diagnostic::new("(site)", e.to_string())),
+                fresh
+            },
+            || {
+                next.map(|b| read_batch(site, l, b, entries))
+                    .unwrap_or_default()
+            },
+        );
+        for (key, entry) in fresh {
+            match entry {
+                Some(e) => {
+                    words.bodies_read += 1;
+                    words.insert(key, e);
+                }
+                None => words.touch(key),
             }
         }
+        read = next_read;
     }
     if !problems.is_empty() {
         return Err(Error::Invalid(problems));
     }
     let dir = format!("{BUNDLE_DIR}/{lang}");
     let mut out = Files::new();
-    let (firsts, shards) = bundle::shards(&index);
+    crate::timings::phase(started, "search index: merged");
+    let (firsts, shards) = bundle::shards(&index, &words.strings);
     drop(index);
     for (k, bytes) in shards.into_iter().enumerate() {
         out.push((format!("{dir}/t/{k}.json"), bytes));

@@ -1,0 +1,335 @@
+//! The search index's cache of document words, `.quaestor-cache/search-words.bin`: for each
+//! question file (by the hash of its bytes) the folded forms of its body with their stems and
+//! counts, and its record's excerpt. A build after an edit reads and stems only the changed
+//! bodies and merges the rest from here. Forms and stems are numbers into one string table, so
+//! an entry is a few bytes a word.
+//!
+//! Like the build cache it is never a source of truth: a missing, unreadable or foreign file is
+//! an empty cache, and an entry is only ever found by the hash of the bytes it was made from.
+
+use std::io::Write;
+use std::os::unix::fs::MetadataExt;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use rustc_hash::{FxHashMap, FxHashSet};
+use serde::{Deserialize, Serialize};
+
+/// Bumped whenever the layout or the meaning of an entry changes.
+const FORMAT: u32 = 1;
+
+/// The file, in the site's cache folder.
+pub fn path(root: &Path) -> PathBuf {
+    root.join(super::DIR).join("search-words.bin")
+}
+
+/// One question file's body: its excerpt and its words, each `(form, stem, count)` by string
+/// number, forms ascending, encoded as varints: the form's distance from the previous form, the
+/// stem's (zigzag) distance from the form, the count.
+pub struct Entry {
+    pub excerpt: String,
+    words: Vec<u8>,
+}
+
+impl Entry {
+    /// An entry from words in any order (one per form).
+    pub fn new(excerpt: String, mut words: Vec<(u32, u32, u32)>) -> Entry {
+        words.sort_unstable_by_key(|w| w.0);
+        let mut bytes = Vec::with_capacity(words.len() * 4);
+        let mut last = 0;
+        for (form, stem, count) in words {
+            varint(&mut bytes, u64::from(form - last));
+            let d = i64::from(stem) - i64::from(form);
+            varint(&mut bytes, ((d << 1) ^ (d >> 63)) as u64);
+            varint(&mut bytes, u64::from(count));
+            last = form;
+        }
+        Entry {
+            excerpt,
+            words: bytes,
+        }
+    }
+
+    /// The words, `(form, stem, count)`, forms ascending.
+    pub fn words(&self) -> impl Iterator<Item = (u32, u32, u32)> + '_ {
+        let mut at = 0;
+        let mut last = 0u32;
+        let bytes = &self.words;
+        std::iter::from_fn(move || {
+            if at >= bytes.len() {
+                return None;
+            }
+            let form = last + read_varint(bytes, &mut at) as u32;
+            let z = read_varint(bytes, &mut at) as i64;
+            let stem = (i64::from(form) + ((z >> 1) ^ -(z & 1))) as u32;
+            let count = read_varint(bytes, &mut at) as u32;
+            last = form;
+            Some((form, stem, count))
+        })
+    }
+}
+
+fn varint(out: &mut Vec<u8>, mut n: u64) {
+    while n >= 0x80 {
+        out.push((n as u8) | 0x80);
+        n >>= 7;
+    }
+    out.push(n as u8);
+}
+
+fn read_varint(bytes: &[u8], at: &mut usize) -> u64 {
+    let mut n = 0u64;
+    let mut shift = 0;
+    while let Some(&b) = bytes.get(*at) {
+        *at += 1;
+        n |= u64::from(b & 0x7f) << shift;
+        if b < 0x80 {
+            break;
+        }
+        shift += 7;
+    }
+    n
+}
+
+/// Forms and stems by number.
+#[derive(Default)]
+pub struct Strings {
+    strings: Vec<Arc<str>>,
+    ids: FxHashMap<Arc<str>, u32>,
+}
+
+impl Strings {
+    /// The number of `s`, given one if it has none.
+    pub fn intern(&mut self, s: &Arc<str>) -> u32 {
+        if let Some(&id) = self.ids.get(s) {
+            return id;
+        }
+        let id = self.strings.len() as u32;
+        self.strings.push(s.clone());
+        self.ids.insert(s.clone(), id);
+        id
+    }
+
+    pub fn get(&self, id: u32) -> &str {
+        &self.strings[id as usize]
+    }
+
+    pub fn len(&self) -> usize {
+        self.strings.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.strings.is_empty()
+    }
+}
+
+/// Entries by the hash of their file's bytes.
+#[derive(Default)]
+pub struct Entries(FxHashMap<u64, Entry>);
+
+impl Entries {
+    /// The entry of the file whose bytes hash to `key` (0: unknown, never cached).
+    pub fn get(&self, key: u64) -> Option<&Entry> {
+        (key != 0).then(|| self.0.get(&key)).flatten()
+    }
+}
+
+/// The cache as a build uses it: the entries found and those made, the strings they number.
+#[derive(Default)]
+pub struct Words {
+    pub strings: Strings,
+    pub entries: Entries,
+    /// Entries this build looked up or made: only these are saved again.
+    used: FxHashSet<u64>,
+    /// How many bodies this build read (the others came from the cache).
+    pub bodies_read: usize,
+}
+
+#[derive(Serialize, Deserialize)]
+struct Saved {
+    format: u32,
+    binary: u64,
+    strings: Vec<String>,
+    entries: Vec<(u64, String, Vec<u8>)>,
+}
+
+/// What ties the file to this binary: the stemmers and the fold are compiled in.
+fn binary() -> u64 {
+    let mut h = super::hasher();
+    super::hash_str(&mut h, env!("CARGO_PKG_VERSION"));
+    if let Ok(meta) = std::env::current_exe().and_then(std::fs::metadata) {
+        use std::hash::Hasher;
+        h.write_u64(meta.len());
+        h.write_i64(meta.mtime());
+        h.write_i64(meta.mtime_nsec());
+        h.write_u64(meta.ino());
+    }
+    std::hash::Hasher::finish(&h)
+}
+
+impl Words {
+    /// The cache saved at `path`, or an empty one.
+    pub fn load(path: &Path) -> Words {
+        let mut words = Words::default();
+        let Ok(bytes) = std::fs::read(path) else {
+            return words;
+        };
+        let Ok((saved, _)): Result<(Saved, usize), _> =
+            bincode::serde::decode_from_slice(&bytes, bincode::config::standard())
+        else {
+            return words;
+        };
+        drop(bytes);
+        if saved.format != FORMAT || saved.binary != binary() {
+            return words;
+        }
+        let n = saved.strings.len() as u32;
+        for s in saved.strings {
+            words.strings.intern(&Arc::from(s));
+        }
+        if words.strings.len() as u32 != n {
+            return Words::default();
+        }
+        for (key, excerpt, bytes) in saved.entries {
+            let entry = Entry {
+                excerpt,
+                words: bytes,
+            };
+            // A garbled entry (a number past the table) is dropped, not trusted.
+            if entry.words().all(|(f, s, _)| f < n && s < n) {
+                words.entries.0.insert(key, entry);
+            }
+        }
+        words
+    }
+
+    /// Marks `key` as used by this build.
+    pub fn touch(&mut self, key: u64) {
+        if key != 0 {
+            self.used.insert(key);
+        }
+    }
+
+    /// How many question files this build used.
+    pub fn used(&self) -> usize {
+        self.used.len()
+    }
+
+    pub fn insert(&mut self, key: u64, entry: Entry) {
+        if key != 0 {
+            self.used.insert(key);
+            self.entries.0.insert(key, entry);
+        }
+    }
+
+    /// Writes the entries this build used (and the strings they need) beside `path`, then
+    /// renames the file into place.
+    pub fn save(&self, path: &Path) -> std::io::Result<()> {
+        let mut keys: Vec<u64> = self.used.iter().copied().collect();
+        keys.sort_unstable();
+        let used: Vec<(u64, &Entry)> = (keys.iter())
+            .filter_map(|k| self.entries.0.get(k).map(|e| (*k, e)))
+            .collect();
+        let mut referenced = vec![false; self.strings.len()];
+        for (_, e) in &used {
+            for (f, s, _) in e.words() {
+                referenced[f as usize] = true;
+                referenced[s as usize] = true;
+            }
+        }
+        let live = referenced.iter().filter(|r| **r).count();
+        let (strings, entries) = if live * 2 >= self.strings.len() {
+            // Most strings still in use: saved as they are, entries byte for byte.
+            let strings = (0..self.strings.len() as u32)
+                .map(|k| self.strings.get(k).to_string())
+                .collect();
+            let entries = (used.iter())
+                .map(|(k, e)| (*k, e.excerpt.clone(), e.words.clone()))
+                .collect();
+            (strings, entries)
+        } else {
+            // Renumbered in order, so dropped entries take their strings along.
+            let mut number = vec![u32::MAX; self.strings.len()];
+            let mut strings = Vec::with_capacity(live);
+            for (k, r) in referenced.iter().enumerate() {
+                if *r {
+                    number[k] = strings.len() as u32;
+                    strings.push(self.strings.get(k as u32).to_string());
+                }
+            }
+            let entries = (used.iter())
+                .map(|(k, e)| {
+                    let words = e
+                        .words()
+                        .map(|(f, s, c)| (number[f as usize], number[s as usize], c))
+                        .collect();
+                    let entry = Entry::new(e.excerpt.clone(), words);
+                    (*k, entry.excerpt, entry.words)
+                })
+                .collect();
+            (strings, entries)
+        };
+        let saved = Saved {
+            format: FORMAT,
+            binary: binary(),
+            strings,
+            entries,
+        };
+        let dir = path.parent().expect("the cache lives in a folder");
+        std::fs::create_dir_all(dir)?;
+        super::ignore_file(dir)?;
+        let tmp = path.with_extension(format!("tmp{}", std::process::id()));
+        let mut f = std::io::BufWriter::new(std::fs::File::create(&tmp)?);
+        bincode::serde::encode_into_std_write(&saved, &mut f, bincode::config::standard())
+            .map_err(std::io::Error::other)?;
+        f.flush()?;
+        drop(f);
+        std::fs::rename(&tmp, path)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_entry_gives_back_its_words_by_form() {
+        let e = Entry::new(
+            "x".into(),
+            vec![(900, 3, 2), (5, 5, 1), (70000, 70001, 300)],
+        );
+        let words: Vec<_> = e.words().collect();
+        assert_eq!(words, [(5, 5, 1), (900, 3, 2), (70000, 70001, 300)]);
+    }
+
+    #[test]
+    fn a_saved_cache_keeps_the_entries_used_and_their_words() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = path(dir.path());
+        let mut words = Words::default();
+        let id = |w: &mut Words, s: &str| w.strings.intern(&Arc::from(s));
+        let old: Vec<(u32, u32, u32)> = ["weg", "oud", "verouderd"]
+            .iter()
+            .map(|s| (id(&mut words, s), id(&mut words, s), 1))
+            .collect();
+        let (f, s) = (id(&mut words, "aanvallen"), id(&mut words, "aanval"));
+        words.insert(1, Entry::new("old".into(), old));
+        words.insert(2, Entry::new("kept".into(), vec![(f, s, 3)]));
+        for used in [&[1u64, 2][..], &[2]] {
+            words.used = used.iter().copied().collect();
+            words.save(&path).unwrap();
+            let back = Words::load(&path);
+            assert_eq!(back.entries.get(1).is_some(), used.contains(&1));
+            let e = back.entries.get(2).unwrap();
+            assert_eq!(e.excerpt, "kept");
+            let got: Vec<(&str, &str, u32)> = e
+                .words()
+                .map(|(f, s, c)| (back.strings.get(f), back.strings.get(s), c))
+                .collect();
+            assert_eq!(got, [("aanvallen", "aanval", 3)]);
+        }
+        // A file from another format or binary is an empty cache.
+        std::fs::write(&path, b"garbage").unwrap();
+        assert!(Words::load(&path).entries.get(2).is_none());
+    }
+}

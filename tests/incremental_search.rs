@@ -1,0 +1,147 @@
+//! Search after an edit: a build with the cache reads only the changed question's body again
+//! (the rest comes from `.quaestor-cache/search-words.bin`), finds its new words and no longer its
+//! old ones, and leaves the bytes of a build without the cache.
+
+mod common;
+
+use std::collections::BTreeSet;
+use std::path::Path;
+use std::process::Command;
+
+use common::*;
+use serde_json::Value;
+
+fn json(path: &Path) -> Value {
+    let text = std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    serde_json::from_str(&text).unwrap()
+}
+
+/// The ids of the documents whose words include the form `form` in `lang`'s index.
+fn ids_with(out: &Path, lang: &str, form: &str) -> BTreeSet<String> {
+    let dir = out.join("search-index").join(lang);
+    let meta = json(&dir.join("meta.json"));
+    let chunk = meta["chunk"].as_u64().unwrap();
+    let mut ids = BTreeSet::new();
+    for n in 0..meta["shards"].as_array().unwrap().len() {
+        let shard = json(&dir.join(format!("t/{n}.json")));
+        for (i, f) in shard["forms"].as_array().unwrap().iter().enumerate() {
+            if f != form {
+                continue;
+            }
+            let s = shard["stem"][i].as_u64().unwrap() as usize;
+            let mut doc = 0;
+            for d in shard["postings"][s].as_array().unwrap() {
+                doc += d.as_u64().unwrap();
+                let records = json(&dir.join(format!("d/{}.json", doc / chunk)));
+                let id = &records[(doc % chunk) as usize]["i"];
+                ids.insert(id.as_str().unwrap().to_string());
+            }
+        }
+    }
+    ids
+}
+
+/// Builds with the real binary into `output` (the cache on unless `--no-cache` is in `more`);
+/// returns what it reported on stderr with phase timings on.
+fn build(root: &Path, output: &str, more: &[&str]) -> String {
+    let out = Command::new(env!("CARGO_BIN_EXE_quaestor"))
+        .args(["build", "--root"])
+        .arg(root)
+        .arg("--output")
+        .arg(root.join(output))
+        .args(["--as-of", "2026-12-01"])
+        .args(more)
+        .env("QUAESTOR_TIMINGS", "1")
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
+    assert!(out.status.success(), "{stderr}");
+    stderr
+}
+
+/// Every file under `root` with its bytes.
+fn tree(root: &Path) -> Vec<(String, Vec<u8>)> {
+    let mut files: Vec<(String, Vec<u8>)> = walkdir::WalkDir::new(root)
+        .into_iter()
+        .map(Result::unwrap)
+        .filter(|e| e.file_type().is_file())
+        .map(|e| {
+            let rel = e.path().strip_prefix(root).unwrap().display().to_string();
+            (rel, std::fs::read(e.path()).unwrap())
+        })
+        .collect();
+    files.sort();
+    files
+}
+
+fn body_with(word: &str) -> String {
+    question(
+        "7-3",
+        "nl",
+        "Vraag nummer 3",
+        &["spionage"],
+        "2023-01-13",
+        None,
+    ) + &format!("\nHet {word} staat hier.\n")
+}
+
+#[test]
+fn an_edited_body_is_the_only_one_read_again_and_its_new_word_is_found() {
+    let site = Site::standard();
+    site.write("quaestor.toml", &format!("{CONFIG}search = true\n"));
+    site.add("7-3", "nl", &body_with("okapiwoord"));
+    let first = build(site.root(), "output", &[]);
+    // Six question files: the French index shows four of them from their Dutch version.
+    assert!(
+        first.contains("search index: 6 of 6 question files read"),
+        "{first}"
+    );
+    assert!(site
+        .root()
+        .join(".quaestor-cache/search-words.bin")
+        .is_file());
+    let out = site.root().join("output");
+    assert_eq!(
+        ids_with(&out, "nl", "okapiwoord"),
+        BTreeSet::from(["7-3".into()])
+    );
+
+    site.add("7-3", "nl", &body_with("zebrawoord"));
+    let again = build(site.root(), "output", &[]);
+    assert!(
+        again.contains("search index: 1 of 6 question files read"),
+        "{again}"
+    );
+    // Found from both languages' search pages (7-3 has no French version), the old word gone.
+    for lang in ["nl", "fr"] {
+        assert_eq!(
+            ids_with(&out, lang, "zebrawoord"),
+            BTreeSet::from(["7-3".into()])
+        );
+        assert!(ids_with(&out, lang, "okapiwoord").is_empty());
+    }
+
+    build(site.root(), "full", &["--no-cache"]);
+    let (a, b) = (tree(&out), tree(&site.root().join("full")));
+    assert_eq!(
+        a.iter().map(|f| &f.0).collect::<Vec<_>>(),
+        b.iter().map(|f| &f.0).collect::<Vec<_>>()
+    );
+    for ((path, x), (_, y)) in a.iter().zip(&b) {
+        assert!(x == y, "{path} differs from a build without the cache");
+    }
+}
+
+#[test]
+fn a_cache_file_that_is_garbage_is_ignored() {
+    let site = Site::standard();
+    site.write("quaestor.toml", &format!("{CONFIG}search = true\n"));
+    site.write(".quaestor-cache/search-words.bin", "not a cache");
+    let report = build(site.root(), "output", &[]);
+    assert!(
+        report.contains("search index: 6 of 6 question files read"),
+        "{report}"
+    );
+    build(site.root(), "full", &["--no-cache"]);
+    assert!(tree(&site.root().join("output")) == tree(&site.root().join("full")));
+}
