@@ -6,7 +6,7 @@ use serde::Serialize;
 
 use super::words;
 use crate::content::Question;
-use crate::render::views;
+use crate::render::{markdown, views};
 use crate::site::library::{QIdx, TaxonomyKind};
 use crate::site::Site;
 
@@ -99,13 +99,13 @@ pub fn read(site: &Site, l: usize, i: QIdx, excerpt: Option<&str>) -> crate::err
         Some(_) => None,
         None => {
             let (question_md, answer_md) = crate::content::load::read_body(&site.root, q)?;
-            let question = crate::render::markdown::plain_text(&question_md);
+            let question = markdown::plain_text(&question_md);
             let mut text = question.clone();
             if let Some(a) = answer_md {
                 text.push('\n');
-                text.push_str(&crate::render::markdown::plain_text(&a));
+                text.push_str(&markdown::plain_text(&a));
             }
-            Some((text, self::excerpt(&question)))
+            Some((text, markdown::excerpt(&question, EXCERPT)))
         }
     };
     let mut text = String::new();
@@ -187,42 +187,4 @@ fn ministries<'a>(site: &'a Site, q: &Question, i: QIdx) -> Vec<&'a str> {
                 .collect()
         })
         .unwrap_or_default()
-}
-
-/// The first [`EXCERPT`] characters of `text` on one line, cut after a whole word.
-fn excerpt(text: &str) -> String {
-    let mut out = String::new();
-    let mut chars = 0;
-    for word in text.split_whitespace() {
-        let n = word.chars().count();
-        if chars + n + 1 > EXCERPT {
-            if out.is_empty() {
-                out.extend(word.chars().take(EXCERPT));
-            }
-            out.push('…');
-            return out;
-        }
-        if !out.is_empty() {
-            out.push(' ');
-            chars += 1;
-        }
-        out.push_str(word);
-        chars += n;
-    }
-    out
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn an_excerpt_ends_on_a_whole_word() {
-        assert_eq!(excerpt("  Een korte\nvraag. "), "Een korte vraag.");
-        let long = "woord ".repeat(60);
-        let x = excerpt(&long);
-        assert!(x.ends_with("woord…"), "{x}");
-        assert!(x.chars().count() <= EXCERPT + 1);
-        assert_eq!(excerpt(&"x".repeat(300)).chars().count(), EXCERPT + 1);
-    }
 }
