@@ -460,3 +460,26 @@ fn each_output_is_rewritten_when_the_input_it_declares_changes() {
     assert!(p.step("alias removed").incremental);
     assert!(!p.path("output/oud/vraag-101/index.html").exists());
 }
+
+/// An in-place update leaves the files it does not write as they were, and records them with the
+/// stamps checked when it began: a page edited by hand after the update is still noticed and
+/// written again by the next build.
+#[test]
+fn a_page_edited_by_hand_after_an_update_is_written_again() {
+    let p = Portal::bundled();
+    p.step("first build");
+    p.edit(
+        "content/questions/8/8-80.nl.md",
+        "title: \"Waarom",
+        "title: \"Herzien: waarom",
+    );
+    let update = p.step("a title revised");
+    assert!(update.incremental && update.written > 0);
+    let page = "output/questions/7-1870/index.html";
+    let before = p.read(page);
+    assert!(!before.contains("Herzien"), "the update left {page} alone");
+    p.write(page, &before.replace("Pegasus", "Pegasys"));
+    // The next build notices the edit (a full build) and the page is the tool's again.
+    p.step("a page edited by hand");
+    assert_eq!(p.read(page), before);
+}

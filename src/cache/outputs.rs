@@ -55,28 +55,35 @@ pub fn outputs_unchanged(output: &Path, known: &[OutputFile]) -> Option<Vec<(usi
     Some(checked?.into_iter().flatten().collect())
 }
 
-/// The output table after a build: each of `files` (paths in `output`) stamped now, with the hash
-/// of the bytes this build wrote, else the one recorded before (the file was checked unchanged
-/// when the build began), else the hash of the file as it is.
+/// The output table after a build: each of `files` (paths in `output`) with the hash of the
+/// bytes this build wrote, else the one recorded before (the file was checked unchanged when the
+/// build began), else the hash of the file as it is. Written files are stamped now. With
+/// `untouched` (an in-place update, which leaves every file it does not write where it was),
+/// a file recorded before keeps that record's stamp, which the check at the start confirmed:
+/// no `stat` for the hundreds of thousands of files an edit does not touch. A file changed by
+/// hand since then shows a stamp that no longer matches, so the next build reads it.
 pub fn record_outputs<'a>(
     output: &Path,
     files: impl Iterator<Item = &'a String>,
     written: &HashMap<String, u64>,
     before: &[OutputFile],
+    untouched: bool,
 ) -> Vec<OutputFile> {
     use rayon::prelude::*;
-    let before: HashMap<&str, u64> = before.iter().map(|f| (f.path.as_str(), f.hash)).collect();
+    let before: HashMap<&str, &OutputFile> = before.iter().map(|f| (f.path.as_str(), f)).collect();
     let mut files: Vec<&String> = files.collect();
     files.sort_unstable();
     files
         .par_iter()
         .filter_map(|rel| {
-            let path = output.join(rel);
-            let meta = std::fs::symlink_metadata(&path).ok()?;
-            let hash = match written.get(*rel).or_else(|| before.get(rel.as_str())) {
-                Some(h) => *h,
-                None => xxhash_rust::xxh3::xxh3_64(&std::fs::read(&path).ok()?),
+            let recorded = before.get(rel.as_str());
+            let hash = match (written.get(*rel), recorded) {
+                (Some(h), _) => *h,
+                (None, Some(f)) if untouched => return Some((*f).clone()),
+                (None, Some(f)) => f.hash,
+                (None, None) => xxhash_rust::xxh3::xxh3_64(&std::fs::read(output.join(rel)).ok()?),
             };
+            let meta = std::fs::symlink_metadata(output.join(rel)).ok()?;
             Some(OutputFile {
                 path: (*rel).clone(),
                 stamp: Stamp::of(&meta),

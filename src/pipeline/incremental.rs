@@ -175,11 +175,12 @@ impl Cache {
 
     /// Saves what this build read and wrote, and returns the bytes of the output's files (their
     /// stamps are taken here anyway). A cache that cannot be saved costs the next build time, not
-    /// correctness, so failing to save is a warning.
-    fn save(self, mut state: State, written: &HashMap<String, u64>) -> u64 {
+    /// correctness, so failing to save is a warning. `in_place`: the build updated the output in
+    /// place, so the files it did not write keep the stamps checked when it began.
+    fn save(self, mut state: State, written: &HashMap<String, u64>, in_place: bool) -> u64 {
         let before = self.previous.as_ref().map_or(&[][..], |s| &s.head.outputs);
         state.head.outputs =
-            cache::record_outputs(&self.output, state.files.keys(), written, before);
+            cache::record_outputs(&self.output, state.files.keys(), written, before, in_place);
         state.head.global = self.global;
         state.head.output_id = OutputId::of(&self.output, &state.files).unwrap_or_default();
         state.head.dirty = false;
@@ -233,16 +234,17 @@ pub fn full_state(record: Record) -> State {
 }
 
 /// Saves the state of a finished build with the content files it read; returns the bytes of the
-/// output's files.
+/// output's files. `in_place`: the build was an in-place update (see [`try_update`]).
 pub fn save(
     cache: Cache,
     mut state: State,
     questions: &[Question],
     stamps: &[Stamp],
     written: &HashMap<String, u64>,
+    in_place: bool,
 ) -> u64 {
     state.head.contents = contents(questions, stamps, cache.started);
-    cache.save(state, written)
+    cache.save(state, written, in_place)
 }
 
 /// Updates the output in place when the cache allows it, walking the planned list: pages whose

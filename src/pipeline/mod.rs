@@ -258,7 +258,14 @@ pub fn build(opts: &BuildOptions) -> Result<BuildSummary> {
             }
         };
     phase(started, "pages, files");
-    summary.bytes = incremental::save(cache, state, &site.library.questions, &stamps, &written);
+    summary.bytes = incremental::save(
+        cache,
+        state,
+        &site.library.questions,
+        &stamps,
+        &written,
+        summary.incremental,
+    );
     phase(started, "cache saved");
     Ok(summary)
 }
