@@ -377,6 +377,8 @@ fn update(
         })
         .collect();
     let mut more: Vec<(Cow<'_, str>, Cow<'_, [u8]>)> = Vec::new();
+    // Held to the end: the words cache is saved while the files are written.
+    let mut words_saving: Option<search::Saving> = None;
     for o in list {
         let path = Cow::Borrowed(o.path.as_str());
         match &o.make {
@@ -420,7 +422,8 @@ fn update(
             },
             // From the library: the index of a site where a page changed is made again.
             Make::SearchBundle if !rendered.is_empty() => match search::bundle(site, true) {
-                Ok(bundle) => {
+                Ok((bundle, saving)) => {
+                    words_saving = Some(saving);
                     for (rel, bytes) in bundle {
                         more.extend(compared(
                             previous,
@@ -473,6 +476,7 @@ fn update(
     for rel in gone {
         out.remove(rel)?;
     }
+    drop(words_saving);
     Ok((
         files,
         page_links,

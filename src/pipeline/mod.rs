@@ -313,6 +313,8 @@ fn full(
     // Every other entry with its bytes, and its digest when the cache tracks its inputs.
     let mut others: Vec<Made> = Vec::new();
     let mut records: Vec<(&str, Option<u64>, usize)> = Vec::new();
+    // Held to the end: the words cache is saved while the files are written.
+    let mut words_saving: Option<search::Saving> = None;
     for o in &outputs.list {
         let path = Cow::Borrowed(o.path.as_str());
         match &o.make {
@@ -336,11 +338,14 @@ fn full(
             // From the library, once the pages are out: a site whose pages failed gets no index.
             Make::SearchBundle if problems.lock().unwrap().is_empty() => {
                 match search::bundle(site, opts.cache) {
-                    Ok(bundle) => others.extend(
-                        bundle
-                            .into_iter()
-                            .map(|(p, b)| (Cow::Owned(p), None, Cow::Owned(b))),
-                    ),
+                    Ok((bundle, saving)) => {
+                        words_saving = Some(saving);
+                        others.extend(
+                            bundle
+                                .into_iter()
+                                .map(|(p, b)| (Cow::Owned(p), None, Cow::Owned(b))),
+                        );
+                    }
                     Err(e) => keep(e, &mut problems.lock().unwrap()),
                 }
                 phase(started, "search index");
@@ -388,6 +393,7 @@ fn full(
         .collect();
     recorded.extend(record_digests);
     phase(started, "open-data records");
+    drop(words_saving);
     if let Err(e) = render::reported(problems.into_inner().unwrap()) {
         staging.abort();
         return Err(e);

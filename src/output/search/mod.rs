@@ -44,15 +44,29 @@ pub fn in_bundle(rel: &str) -> bool {
 /// outputs (`output::Make::SearchBundle`) stands for them all.
 pub type Files = Vec<(String, Vec<u8>)>;
 
+/// The words cache being written on a thread of its own while the build writes its files.
+/// Dropping it waits for the write: a build never ends before its cache is saved.
+#[must_use = "dropping it at once waits for the words cache to be saved"]
+pub struct Saving(Option<std::thread::JoinHandle<()>>);
+
+impl Drop for Saving {
+    fn drop(&mut self) {
+        if let Some(handle) = self.0.take() {
+            // A save that failed (or panicked) costs the next build time, not correctness.
+            let _ = handle.join();
+        }
+    }
+}
+
 /// Every file of the search bundle, as (site-relative path, bytes), sorted by path. The same
 /// library gives the same bytes whatever the thread count. With `cache` (the build cache is on),
 /// bodies whose file is unchanged since the words cache was saved are not read again, and the
-/// words cache is saved anew; the bytes are those of a build without it.
-pub fn bundle(site: &Site, cache: bool) -> Result<Files> {
+/// words cache is saved anew, on its own thread (see [`Saving`]); the bytes are those of a build
+/// without it.
+pub fn bundle(site: &Site, cache: bool) -> Result<(Files, Saving)> {
     let started = Instant::now();
     let path = cache.then(|| crate::cache::search::path(&site.root));
-    let cache = path.as_deref();
-    let mut words = cache.map(Words::load).unwrap_or_default();
+    let mut words = path.as_deref().map(Words::load).unwrap_or_default();
     crate::timings::phase(started, "search index: cache loaded");
     let mut files = Files::new();
     for l in 0..site.language_count() {
@@ -60,19 +74,23 @@ pub fn bundle(site: &Site, cache: bool) -> Result<Files> {
         crate::timings::phase(started, "search index: a language");
     }
     files.sort_by(|a, b| a.0.cmp(&b.0));
-    if let Some(path) = cache {
-        crate::timings::phase(
-            started,
-            &format!(
-                "search index: {} of {} question files read",
-                words.bodies_read,
-                words.used()
-            ),
-        );
-        // A cache that cannot be saved costs the next build time, not correctness.
-        let _ = words.save(path);
-    }
-    Ok(files)
+    let saving = match path {
+        Some(path) => {
+            crate::timings::phase(
+                started,
+                &format!(
+                    "search index: {} of {} question files read",
+                    words.bodies_read,
+                    words.used()
+                ),
+            );
+            Saving(Some(std::thread::spawn(move || {
+                let _ = words.save(&path);
+            })))
+        }
+        None => Saving(None),
+    };
+    Ok((files, saving))
 }
 
 /// A document as read in parallel: what [`docs::read`] gives, with its words.
