@@ -46,7 +46,8 @@ measure() {
 }
 secs_rss() { awk '{ printf "%.1f s, %.2f GB", $1, $2 / 1048576 }' <<<"$1"; }
 files_in() { find "$1" -type f | wc -l; }
-bytes_in() { du -sb "$1" | cut -f1; }
+# File bytes only: `du` would add the folders' own sizes (4 KB each on ext4, 0.5 GB at 50,000).
+bytes_in() { find "$1" -type f -printf '%s\n' | awk '{ s += $1 } END { print s + 0 }'; }
 packed() { tar -C "$1" --exclude=.git -cf - . | gzip -6 | wc -c; }
 
 echo "| questions (nl+fr) | content | build, search on | build, search off | output | packed | files | one edit, search on | Pagefind CLI on the same pages |"
@@ -64,9 +65,13 @@ for n in $SIZES; do
   sed 's/^search *= *true/search = false/' "$site/quaestor.toml" >"$work/off/quaestor.toml"
   content=$(find "$site/content" -name '*.md' -print0 | du -cb --files0-from=- | tail -1 | cut -f1)
 
-  rm -rf "$site/.quaestor-cache" "$work/out"
+  # Both cold, both with the build cache on (as a user's first build), each after `sync`, so
+  # that neither pays for the other's writes still going to disk.
+  rm -rf "$site/.quaestor-cache" "$work/off/.quaestor-cache" "$work/out"
+  sync
   on=$(measure "$QUAESTOR" build --root "$site" --output "$work/out" --as-of "$AS_OF")
-  off=$(measure "$QUAESTOR" build --root "$work/off" --output "$work/out-off" --as-of "$AS_OF" --no-cache)
+  sync
+  off=$(measure "$QUAESTOR" build --root "$work/off" --output "$work/out-off" --as-of "$AS_OF")
   out_bytes=$(bytes_in "$work/out")
   out_files=$(files_in "$work/out")
   out_packed=$(packed "$work/out")
@@ -76,6 +81,7 @@ for n in $SIZES; do
   file=$(find "$site/content" -name '*.nl.md' | sort | awk 'NR == 1')
   cp --remove-destination "$file" "$file.tmp" && mv "$file.tmp" "$file"
   sed -i '0,/^title: "/s//title: "Herzien: /' "$file"
+  sync
   edit=$(measure "$QUAESTOR" build --root "$site" --output "$work/out" --as-of "$AS_OF")
   "$QUAESTOR" build --root "$site" --output "$work/out-full" --as-of "$AS_OF" --no-cache >/dev/null 2>&1
   same="identical to --no-cache"
@@ -85,8 +91,13 @@ for n in $SIZES; do
   pf="not run"
   if [ -n "$pagefind" ]; then
     rm -rf "$work/out-off/pagefind"
-    pft=$(measure "$pagefind" --site "$work/out-off" --output-path "$work/pf")
-    pf="$(secs_rss "$pft"), $(mb "$(bytes_in "$work/pf")"), $(files_in "$work/pf") files"
+    # Pagefind may run out of memory at archive scale: its failure is a result, not the end.
+    if /usr/bin/time -f '%e %M' -o "$work/time" "$pagefind" --site "$work/out-off" \
+      --output-path "$work/pf" >"$work/log" 2>&1; then
+      pf="$(secs_rss "$(cat "$work/time")"), $(mb "$(bytes_in "$work/pf")"), $(files_in "$work/pf") files"
+    else
+      pf="failed ($(grep -m1 -o 'status [0-9]*\|signal [0-9]*' "$work/time" || echo 'exit status ?')) after $(secs_rss "$(tail -1 "$work/time")")"
+    fi
     rm -rf "$work/pf"
   fi
   printf '| %s | %s | %s | %s | %s | %s | %s | %s (%s) | %s |\n' \
