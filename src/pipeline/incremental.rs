@@ -174,7 +174,7 @@ impl Cache {
     }
 
     /// Saves what this build read and wrote, and returns the bytes of the output's files (their
-    /// stamps are taken here anyway). A cache that cannot be saved costs the next build time, not
+    /// stamps hold their sizes). A cache that cannot be saved costs the next build time, not
     /// correctness, so failing to save is a warning. `in_place`: the build updated the output in
     /// place, so the files it did not write keep the stamps checked when it began.
     fn save(self, mut state: State, written: &HashMap<String, u64>, in_place: bool) -> u64 {
