@@ -10,7 +10,7 @@
 use std::io::Write;
 use std::os::unix::fs::MetadataExt;
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
+use std::sync::{Arc, RwLock};
 
 use rustc_hash::{FxHashMap, FxHashSet};
 use serde::{Deserialize, Serialize};
@@ -114,12 +114,64 @@ impl Strings {
         &self.strings[id as usize]
     }
 
+    /// The string of `id`, shared.
+    pub fn arc(&self, id: u32) -> Arc<str> {
+        self.strings[id as usize].clone()
+    }
+
     pub fn len(&self) -> usize {
         self.strings.len()
     }
 
     pub fn is_empty(&self) -> bool {
         self.strings.is_empty()
+    }
+}
+
+/// Strings seen by one thread before it forgets them: bounds the memory of each view.
+const SEEN: usize = 1 << 18;
+
+/// One thread's view of a string table that several threads add to (one per search language):
+/// what it has numbered is remembered, so the lock is taken only for strings it has not seen.
+/// Numbers then depend on which thread asks first; the index never orders by them.
+pub struct Interner<'a> {
+    shared: &'a RwLock<Strings>,
+    seen: FxHashMap<Arc<str>, u32>,
+}
+
+impl<'a> Interner<'a> {
+    pub fn new(shared: &'a RwLock<Strings>) -> Interner<'a> {
+        Interner {
+            shared,
+            seen: FxHashMap::default(),
+        }
+    }
+
+    /// The number of `s`, given one if it has none.
+    pub fn intern(&mut self, s: &Arc<str>) -> u32 {
+        if let Some(&id) = self.seen.get(s) {
+            return id;
+        }
+        let found = self
+            .shared
+            .read()
+            .expect("no thread panics holding the table")
+            .ids
+            .get(s)
+            .copied();
+        let id = match found {
+            Some(id) => id,
+            None => self
+                .shared
+                .write()
+                .expect("no thread panics holding the table")
+                .intern(s),
+        };
+        if self.seen.len() >= SEEN {
+            self.seen.clear();
+        }
+        self.seen.insert(s.clone(), id);
+        id
     }
 }
 
@@ -215,10 +267,14 @@ impl Words {
         self.used.len()
     }
 
+    /// Keeps the entry made from a body this build read; a body read twice (for two languages'
+    /// indexes) is counted once.
     pub fn insert(&mut self, key: u64, entry: Entry) {
         if key != 0 {
             self.used.insert(key);
-            self.entries.0.insert(key, entry);
+            if self.entries.0.insert(key, entry).is_none() {
+                self.bodies_read += 1;
+            }
         }
     }
 

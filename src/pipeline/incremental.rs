@@ -166,6 +166,11 @@ impl Cache {
         self.usable(structure).map(|s| &s.files)
     }
 
+    /// Whether this build is to update its output in place rather than build it in full.
+    pub fn will_update(&self, structure: u64) -> bool {
+        self.usable(structure).is_some()
+    }
+
     /// The previous state, when this build can update its output in place.
     fn usable(&self, structure: u64) -> Option<&State> {
         self.previous
@@ -250,20 +255,24 @@ pub fn save(
 /// Updates the output in place when the cache allows it, walking the planned list: pages whose
 /// digest moved are rendered, files made while planning are written when their inputs (or,
 /// without a digest, their bytes) moved, kept files and unchanged static files stay.
+/// `search`: the search bundle already being made, if it was started early.
 pub fn try_update(
     cache: Cache,
-    opts: &BuildOptions,
-    site: &Site,
-    theme: &ThemeFiles,
-    renderer: &Renderer<'_>,
-    outputs: &Outputs,
+    job: Job<'_>,
+    search: Option<search::Pending<'_>>,
     started: Instant,
 ) -> Outcome {
+    let Job {
+        opts,
+        site,
+        outputs,
+        ..
+    } = job;
     let structure = site.digests().structure;
     let Some(previous) = cache.usable(structure) else {
         return Outcome::Full(Box::new(cache));
     };
-    match update(&cache, previous, opts, site, theme, renderer, outputs) {
+    match update(&cache, previous, job, search) {
         Ok((state_files, links, written, removed, hashes)) => {
             let total = state_files.len();
             let pages = outputs.pages().len();
@@ -312,15 +321,29 @@ type Updated = (
     HashMap<String, u64>,
 );
 
+/// What an update works from: the build's options, its site and theme, and the planned list.
+#[derive(Clone, Copy)]
+pub struct Job<'a> {
+    pub opts: &'a BuildOptions,
+    pub site: &'a Site,
+    pub theme: &'a ThemeFiles,
+    pub renderer: &'a Renderer<'a>,
+    pub outputs: &'a Outputs,
+}
+
 fn update(
     cache: &Cache,
     previous: &State,
-    opts: &BuildOptions,
-    site: &Site,
-    theme: &ThemeFiles,
-    renderer: &Renderer<'_>,
-    outputs: &Outputs,
+    job: Job<'_>,
+    mut search: Option<search::Pending<'_>>,
 ) -> Result<Updated> {
+    let Job {
+        opts,
+        site,
+        theme,
+        renderer,
+        outputs,
+    } = job;
     let list = &outputs.list;
     let pages = outputs.pages();
     let stale: Vec<usize> = pages
@@ -421,7 +444,10 @@ fn update(
                 None => more.extend(compared(previous, &mut files, path, Cow::Borrowed(b))),
             },
             // From the library: the index of a site where a page changed is made again.
-            Make::SearchBundle if !rendered.is_empty() => match search::bundle(site, true) {
+            Make::SearchBundle if !rendered.is_empty() => match search
+                .take()
+                .map_or_else(|| search::bundle(site, true), search::Pending::wait)
+            {
                 Ok((bundle, saving)) => {
                     words_saving = Some(saving);
                     for (rel, bytes) in bundle {

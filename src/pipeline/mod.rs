@@ -235,39 +235,53 @@ pub fn build(opts: &BuildOptions) -> Result<BuildSummary> {
         return full(opts, &site, &theme, &renderer, &outputs, false, started).map(|(s, _)| s);
     };
     let structure = site.digests().structure;
-    let previous = Previous::new(
-        cache.previous_files(structure),
-        cache.global,
-        &opts.output_dir(),
-    );
-    let outputs = outputs::plan(&renderer, &site, &theme, &previous)?;
-    phase(started, "plan");
-    let (mut summary, cache, state, written) =
-        match incremental::try_update(cache, opts, &site, &theme, &renderer, &outputs, started) {
-            incremental::Outcome::Done(summary, done) => {
-                let (cache, state, written) = *done;
-                (summary, cache, state, written)
-            }
-            incremental::Outcome::Failed(e) => return Err(e),
-            incremental::Outcome::Full(cache) => {
-                let (summary, mut record) =
-                    full(opts, &site, &theme, &renderer, &outputs, true, started)?;
-                record.structure = structure;
-                let written = std::mem::take(&mut record.hashes);
-                (summary, *cache, incremental::full_state(record), written)
-            }
+    // An update remakes the search index from the library alone: it is made on its own thread
+    // while the outputs are planned and the changed pages rendered. A full build makes it after
+    // the pages, so that the two are never held in memory at once.
+    let search_early = site.outputs.search && cache.will_update(structure);
+    std::thread::scope(|scope| {
+        let search = search_early.then(|| search::Pending::start(scope, &site));
+        let previous = Previous::new(
+            cache.previous_files(structure),
+            cache.global,
+            &opts.output_dir(),
+        );
+        let outputs = outputs::plan(&renderer, &site, &theme, &previous)?;
+        phase(started, "plan");
+        let job = incremental::Job {
+            opts,
+            site: &site,
+            theme: &theme,
+            renderer: &renderer,
+            outputs: &outputs,
         };
-    phase(started, "pages, files");
-    summary.bytes = incremental::save(
-        cache,
-        state,
-        &site.library.questions,
-        &stamps,
-        &written,
-        summary.incremental,
-    );
-    phase(started, "cache saved");
-    Ok(summary)
+        let (mut summary, cache, state, written) =
+            match incremental::try_update(cache, job, search, started) {
+                incremental::Outcome::Done(summary, done) => {
+                    let (cache, state, written) = *done;
+                    (summary, cache, state, written)
+                }
+                incremental::Outcome::Failed(e) => return Err(e),
+                incremental::Outcome::Full(cache) => {
+                    let (summary, mut record) =
+                        full(opts, &site, &theme, &renderer, &outputs, true, started)?;
+                    record.structure = structure;
+                    let written = std::mem::take(&mut record.hashes);
+                    (summary, *cache, incremental::full_state(record), written)
+                }
+            };
+        phase(started, "pages, files");
+        summary.bytes = incremental::save(
+            cache,
+            state,
+            &site.library.questions,
+            &stamps,
+            &written,
+            summary.incremental,
+        );
+        phase(started, "cache saved");
+        Ok(summary)
+    })
 }
 
 /// A file to write after the pages: its path, its digest when the cache tracks its inputs, and

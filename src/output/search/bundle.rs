@@ -6,7 +6,6 @@ use std::fmt::Write;
 use rustc_hash::FxHashMap;
 
 use super::index::Index;
-use crate::cache::search::Strings;
 
 /// A shard is cut once its JSON would pass this size; a form is never split.
 const SHARD_BYTES: usize = 48 * 1024;
@@ -68,12 +67,14 @@ impl Shard {
     }
 }
 
-/// The shards: the first form of each (the first is always "") and their files.
-pub fn shards(index: &Index, strings: &Strings) -> (Vec<String>, Vec<Vec<u8>>) {
+/// The shards of `forms` (every form of `index` with its stem, in the client's order): the
+/// first form of each (the first is always "") and their files.
+pub fn shards(index: &Index, forms: &[(std::sync::Arc<str>, u32)]) -> (Vec<String>, Vec<Vec<u8>>) {
     let mut firsts = vec![String::new()];
     let mut files = Vec::new();
     let mut shard = Shard::default();
-    for (form, s) in index.sorted_forms(strings) {
+    for (form, s) in forms {
+        let (form, s) = (&**form, *s);
         let quoted = json_string(form);
         let encoded = if shard.local.contains_key(&s) {
             None

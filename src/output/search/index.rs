@@ -5,7 +5,9 @@
 use rustc_hash::FxHashMap;
 
 use super::words::{self, FormStem};
-use crate::cache::search::Strings;
+use std::sync::Arc;
+
+use crate::cache::search::{Interner, Strings};
 
 /// Term frequencies are capped here: the weight byte keeps the title flag above them.
 const TF_CAP: u32 = 15;
@@ -79,7 +81,7 @@ impl Doc {
     }
 
     /// Numbers and adds `words`; returns their `(form, stem, tf)` numbers.
-    pub fn push_words(&mut self, strings: &mut Strings, words: &DocWords) -> Vec<(u32, u32, u32)> {
+    pub fn push_words(&mut self, strings: &mut Interner, words: &DocWords) -> Vec<(u32, u32, u32)> {
         let mut out = Vec::with_capacity(words.forms.len());
         for ((form, stem), tf, in_title) in &words.forms {
             let (f, s) = (strings.intern(form), strings.intern(stem));
@@ -157,13 +159,17 @@ impl Index {
         }
     }
 
-    /// The forms, in the order the client compares them.
-    pub fn sorted_forms<'a>(&self, strings: &'a Strings) -> Vec<(&'a str, u32)> {
-        let mut forms: Vec<(&str, u32)> = (self.forms.iter().enumerate())
-            .filter(|(_, &s)| s != NONE)
-            .map(|(f, &s)| (strings.get(f as u32), s))
-            .collect();
-        forms.sort_unstable_by(|a, b| words::js_order(a.0, b.0));
+    /// The forms with their stems, in the order the client compares them. The table is only
+    /// read to take the strings: another language's index may be adding to it.
+    pub fn sorted_forms(&self, strings: &std::sync::RwLock<Strings>) -> Vec<(Arc<str>, u32)> {
+        let mut forms: Vec<(Arc<str>, u32)> = {
+            let strings = strings.read().expect("no thread panics holding the table");
+            (self.forms.iter().enumerate())
+                .filter(|(_, &s)| s != NONE)
+                .map(|(f, &s)| (strings.arc(f as u32), s))
+                .collect()
+        };
+        forms.sort_unstable_by(|a, b| words::js_order(&a.0, &b.0));
         forms
     }
 }
@@ -174,7 +180,8 @@ mod tests {
 
     #[test]
     fn a_stem_gathers_its_forms_and_the_title_flag() {
-        let mut strings = Strings::default();
+        let table = std::sync::RwLock::new(Strings::default());
+        let mut strings = Interner::new(&table);
         let mut index = Index::default();
         for (title, text) in [
             ("Aanval", "aanvallen aanvallen en aanval"),
@@ -187,7 +194,8 @@ mod tests {
             });
             index.add(&doc);
         }
-        let id = |s: &str| (0..strings.len() as u32).find(|&k| strings.get(k) == s);
+        let table = table.read().unwrap();
+        let id = |s: &str| (0..table.len() as u32).find(|&k| table.get(k) == s);
         let s = index.forms[id("aanvallen").unwrap() as usize];
         assert_eq!(index.forms[id("aanval").unwrap() as usize], s);
         let p = &index.postings[s as usize];

@@ -19,7 +19,9 @@ use rayon::prelude::*;
 use rustc_hash::FxHashMap;
 
 use self::index::DocWords;
-use crate::cache::search::{Entries, Entry, Words};
+use std::sync::RwLock;
+
+use crate::cache::search::{Entries, Entry, Interner, Strings, Words};
 use crate::site::library::QIdx;
 
 use crate::error::{Diagnostic, Error, Result};
@@ -58,6 +60,24 @@ impl Drop for Saving {
     }
 }
 
+/// The search bundle being made on a thread of its own while the build does other work: an
+/// update remakes it from the library alone, so it need not wait for the plan or the pages.
+pub struct Pending<'scope>(std::thread::ScopedJoinHandle<'scope, Result<(Files, Saving)>>);
+
+impl<'scope> Pending<'scope> {
+    /// Starts [`bundle`] with the words cache on.
+    pub fn start<'env>(scope: &'scope std::thread::Scope<'scope, 'env>, site: &'env Site) -> Self {
+        Pending(scope.spawn(move || bundle(site, true)))
+    }
+
+    /// The bundle, once made.
+    pub fn wait(self) -> Result<(Files, Saving)> {
+        self.0
+            .join()
+            .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+    }
+}
+
 /// Every file of the search bundle, as (site-relative path, bytes), sorted by path. The same
 /// library gives the same bytes whatever the thread count. With `cache` (the build cache is on),
 /// bodies whose file is unchanged since the words cache was saved are not read again, and the
@@ -68,10 +88,27 @@ pub fn bundle(site: &Site, cache: bool) -> Result<(Files, Saving)> {
     let path = cache.then(|| crate::cache::search::path(&site.root));
     let mut words = path.as_deref().map(Words::load).unwrap_or_default();
     crate::timings::phase(started, "search index: cache loaded");
+    // The languages are merged at once, each on its own thread: merging is the part that does
+    // not split across threads, and after one edit it is nearly all the work.
+    let strings = RwLock::new(std::mem::take(&mut words.strings));
+    let entries = &words.entries;
+    let made: Vec<Result<(Files, Fresh)>> = (0..site.language_count())
+        .into_par_iter()
+        .map(|l| language(site, l, &strings, entries, started))
+        .collect();
+    words.strings = strings
+        .into_inner()
+        .expect("no thread panics holding the table");
     let mut files = Files::new();
-    for l in 0..site.language_count() {
-        files.extend(language(site, l, &mut words, started)?);
-        crate::timings::phase(started, "search index: a language");
+    for made in made {
+        let (made, fresh) = made?;
+        files.extend(made);
+        for (key, entry) in fresh {
+            match entry {
+                Some(e) => words.insert(key, e),
+                None => words.touch(key),
+            }
+        }
     }
     files.sort_by(|a, b| a.0.cmp(&b.0));
     let saving = match path {
@@ -92,6 +129,10 @@ pub fn bundle(site: &Site, cache: bool) -> Result<(Files, Saving)> {
     };
     Ok((files, saving))
 }
+
+/// The words cache's entries a language's index used, by file hash: made from a body read
+/// now, or `None` when taken from the cache.
+type Fresh = Vec<(u64, Option<Entry>)>;
 
 /// A document as read in parallel: what [`docs::read`] gives, with its words.
 struct Parsed {
@@ -130,8 +171,14 @@ fn read_batch(site: &Site, l: usize, batch: &[QIdx], cache: &Entries) -> Vec<Res
         .collect()
 }
 
-/// The bundle of language `l`.
-fn language(site: &Site, l: usize, words: &mut Words, started: Instant) -> Result<Files> {
+/// The bundle of language `l`, with the words cache's entries it used.
+fn language(
+    site: &Site,
+    l: usize,
+    strings: &RwLock<Strings>,
+    entries: &Entries,
+    started: Instant,
+) -> Result<(Files, Fresh)> {
     let (lang, _, t) = site.language(l);
     let order = docs::order(site, lang);
     let mut index = index::Index::default();
@@ -139,15 +186,17 @@ fn language(site: &Site, l: usize, words: &mut Words, started: Instant) -> Resul
     let mut facets: Vec<FxHashMap<docs::Value, Vec<u32>>> = vec![FxHashMap::default(); 8];
     let mut problems: Vec<Diagnostic> = Vec::new();
     let mut n = 0u32;
+    let mut used = Fresh::with_capacity(order.len());
+    let mut strings_seen = Interner::new(strings);
     let mut batches = order.chunks(BATCH);
     let mut read = batches
         .next()
-        .map(|b| read_batch(site, l, b, &words.entries))
+        .map(|b| read_batch(site, l, b, entries))
         .unwrap_or_default();
     // Each batch is merged on one thread while the next is read on the others.
     while !read.is_empty() {
         let next = batches.next();
-        let (strings, entries) = (&mut words.strings, &words.entries);
+        let strings = &mut strings_seen;
         let (fresh, next_read) = rayon::join(
             || {
                 let mut fresh = Vec::new();
@@ -194,15 +243,7 @@ fn language(site: &Site, l: usize, words: &mut Words, started: Instant) -> Resul
                     .unwrap_or_default()
             },
         );
-        for (key, entry) in fresh {
-            match entry {
-                Some(e) => {
-                    words.bodies_read += 1;
-                    words.insert(key, e);
-                }
-                None => words.touch(key),
-            }
-        }
+        used.extend(fresh);
         read = next_read;
     }
     if !problems.is_empty() {
@@ -211,8 +252,9 @@ fn language(site: &Site, l: usize, words: &mut Words, started: Instant) -> Resul
     let dir = format!("{BUNDLE_DIR}/{lang}");
     let mut out = Files::new();
     crate::timings::phase(started, "search index: merged");
-    let (firsts, shards) = bundle::shards(&index, &words.strings);
-    drop(index);
+    let forms = index.sorted_forms(strings);
+    let (firsts, shards) = bundle::shards(&index, &forms);
+    drop((index, forms));
     for (k, bytes) in shards.into_iter().enumerate() {
         out.push((format!("{dir}/t/{k}.json"), bytes));
     }
@@ -232,5 +274,5 @@ fn language(site: &Site, l: usize, words: &mut Words, started: Instant) -> Resul
         format!("{dir}/meta.json"),
         bundle::meta(lang, records.len(), CHUNK, &firsts, &labels),
     ));
-    Ok(out)
+    Ok((out, used))
 }
