@@ -7,6 +7,7 @@
 //! Like the build cache it is never a source of truth: a missing, unreadable or foreign file is
 //! an empty cache, and an entry is only ever found by the hash of the bytes it was made from.
 
+use std::borrow::Cow;
 use std::io::Write;
 use std::os::unix::fs::MetadataExt;
 use std::path::{Path, PathBuf};
@@ -16,7 +17,7 @@ use rustc_hash::{FxHashMap, FxHashSet};
 use serde::{Deserialize, Serialize};
 
 /// Bumped whenever the layout or the meaning of an entry changes.
-const FORMAT: u32 = 1;
+const FORMAT: u32 = 2;
 
 /// The file, in the site's cache folder.
 pub fn path(root: &Path) -> PathBuf {
@@ -197,12 +198,23 @@ pub struct Words {
     pub bodies_read: usize,
 }
 
-#[derive(Serialize, Deserialize)]
+/// The file: this, encoded, then the xxh3 of those bytes (a file cut short or garbled is an
+/// empty cache, so entries need no check of their own).
+#[derive(Deserialize)]
 struct Saved {
     format: u32,
     binary: u64,
     strings: Vec<String>,
     entries: Vec<(u64, String, Vec<u8>)>,
+}
+
+/// [`Saved`] as written, borrowing what it can from the cache in memory.
+#[derive(Serialize)]
+struct ToSave<'a> {
+    format: u32,
+    binary: u64,
+    strings: Vec<Cow<'a, str>>,
+    entries: Vec<(u64, &'a str, Cow<'a, [u8]>)>,
 }
 
 /// What ties the file to this binary: the stemmers and the fold are compiled in.
@@ -226,8 +238,14 @@ impl Words {
         let Ok(bytes) = std::fs::read(path) else {
             return words;
         };
+        let Some((payload, sum)) = bytes.split_last_chunk::<8>() else {
+            return words;
+        };
+        if xxhash_rust::xxh3::xxh3_64(payload).to_le_bytes() != *sum {
+            return words;
+        }
         let Ok((saved, _)): Result<(Saved, usize), _> =
-            bincode::serde::decode_from_slice(&bytes, bincode::config::standard())
+            bincode::serde::decode_from_slice(payload, bincode::config::standard())
         else {
             return words;
         };
@@ -242,15 +260,13 @@ impl Words {
         if words.strings.len() as u32 != n {
             return Words::default();
         }
+        words.entries.0.reserve(saved.entries.len());
         for (key, excerpt, bytes) in saved.entries {
             let entry = Entry {
                 excerpt,
                 words: bytes,
             };
-            // A garbled entry (a number past the table) is dropped, not trusted.
-            if entry.words().all(|(f, s, _)| f < n && s < n) {
-                words.entries.0.insert(key, entry);
-            }
+            words.entries.0.insert(key, entry);
         }
         words
     }
@@ -279,68 +295,98 @@ impl Words {
     }
 
     /// Writes the entries this build used (and the strings they need) beside `path`, then
-    /// renames the file into place.
+    /// renames the file into place. Strings of dropped entries are dropped with them (the rest
+    /// renumbered) only once a tenth of the entries went: after an edit or two, finding which
+    /// strings are still used would cost more than the few it could drop.
     pub fn save(&self, path: &Path) -> std::io::Result<()> {
         let mut keys: Vec<u64> = self.used.iter().copied().collect();
         keys.sort_unstable();
         let used: Vec<(u64, &Entry)> = (keys.iter())
             .filter_map(|k| self.entries.0.get(k).map(|e| (*k, e)))
             .collect();
+        let dropped = self.entries.0.len() - used.len();
+        let number = (dropped * 10 > self.entries.0.len())
+            .then(|| self.renumbering(&used))
+            .flatten();
+        let saved = match number {
+            None => ToSave {
+                format: FORMAT,
+                binary: binary(),
+                strings: (0..self.strings.len() as u32)
+                    .map(|k| Cow::Borrowed(self.strings.get(k)))
+                    .collect(),
+                entries: (used.iter())
+                    .map(|(k, e)| (*k, e.excerpt.as_str(), Cow::Borrowed(&e.words[..])))
+                    .collect(),
+            },
+            Some(number) => {
+                let mut strings = Vec::new();
+                for (k, n) in number.iter().enumerate() {
+                    if *n != u32::MAX {
+                        strings.push(Cow::Borrowed(self.strings.get(k as u32)));
+                    }
+                }
+                let entries = (used.iter())
+                    .map(|(k, e)| {
+                        let words = e
+                            .words()
+                            .map(|(f, s, c)| (number[f as usize], number[s as usize], c))
+                            .collect();
+                        let entry = Entry::new(String::new(), words);
+                        (*k, e.excerpt.as_str(), Cow::Owned(entry.words))
+                    })
+                    .collect();
+                ToSave {
+                    format: FORMAT,
+                    binary: binary(),
+                    strings,
+                    entries,
+                }
+            }
+        };
+        let mut bytes = bincode::serde::encode_to_vec(&saved, bincode::config::standard())
+            .map_err(std::io::Error::other)?;
+        drop(saved);
+        let sum = xxhash_rust::xxh3::xxh3_64(&bytes);
+        bytes.extend_from_slice(&sum.to_le_bytes());
+        let dir = path.parent().expect("the cache lives in a folder");
+        std::fs::create_dir_all(dir)?;
+        super::ignore_file(dir)?;
+        let tmp = path.with_extension(format!("tmp{}", std::process::id()));
+        let mut f = std::fs::File::create(&tmp)?;
+        f.write_all(&bytes)?;
+        drop(f);
+        std::fs::rename(&tmp, path)
+    }
+
+    /// New numbers for the strings `used` refers to, in their old order (`u32::MAX` for the
+    /// others), or `None` when most strings are still in use.
+    fn renumbering(&self, used: &[(u64, &Entry)]) -> Option<Vec<u32>> {
         let mut referenced = vec![false; self.strings.len()];
-        for (_, e) in &used {
+        for (_, e) in used {
             for (f, s, _) in e.words() {
                 referenced[f as usize] = true;
                 referenced[s as usize] = true;
             }
         }
         let live = referenced.iter().filter(|r| **r).count();
-        let (strings, entries) = if live * 2 >= self.strings.len() {
-            // Most strings still in use: saved as they are, entries byte for byte.
-            let strings = (0..self.strings.len() as u32)
-                .map(|k| self.strings.get(k).to_string())
-                .collect();
-            let entries = (used.iter())
-                .map(|(k, e)| (*k, e.excerpt.clone(), e.words.clone()))
-                .collect();
-            (strings, entries)
-        } else {
-            // Renumbered in order, so dropped entries take their strings along.
-            let mut number = vec![u32::MAX; self.strings.len()];
-            let mut strings = Vec::with_capacity(live);
-            for (k, r) in referenced.iter().enumerate() {
-                if *r {
-                    number[k] = strings.len() as u32;
-                    strings.push(self.strings.get(k as u32).to_string());
-                }
-            }
-            let entries = (used.iter())
-                .map(|(k, e)| {
-                    let words = e
-                        .words()
-                        .map(|(f, s, c)| (number[f as usize], number[s as usize], c))
-                        .collect();
-                    let entry = Entry::new(e.excerpt.clone(), words);
-                    (*k, entry.excerpt, entry.words)
+        if live * 2 >= self.strings.len() {
+            return None;
+        }
+        let mut next = 0;
+        Some(
+            referenced
+                .iter()
+                .map(|&r| {
+                    if r {
+                        next += 1;
+                        next - 1
+                    } else {
+                        u32::MAX
+                    }
                 })
-                .collect();
-            (strings, entries)
-        };
-        let saved = Saved {
-            format: FORMAT,
-            binary: binary(),
-            strings,
-            entries,
-        };
-        let dir = path.parent().expect("the cache lives in a folder");
-        std::fs::create_dir_all(dir)?;
-        super::ignore_file(dir)?;
-        let tmp = path.with_extension(format!("tmp{}", std::process::id()));
-        let mut f = std::io::BufWriter::new(std::fs::File::create(&tmp)?);
-        bincode::serde::encode_into_std_write(&saved, &mut f, bincode::config::standard())
-            .map_err(std::io::Error::other)?;
-        f.flush()?;
-        drop(f);
-        std::fs::rename(&tmp, path)
+                .collect(),
+        )
     }
 }
 
@@ -384,6 +430,16 @@ mod tests {
                 .collect();
             assert_eq!(got, [("aanvallen", "aanval", 3)]);
         }
+        // A file cut short, or with a byte changed, is an empty cache.
+        let bytes = std::fs::read(&path).unwrap();
+        std::fs::write(&path, &bytes[..bytes.len() - 1]).unwrap();
+        assert!(Words::load(&path).entries.get(2).is_none());
+        let mut flipped = bytes.clone();
+        flipped[bytes.len() / 2] ^= 1;
+        std::fs::write(&path, &flipped).unwrap();
+        assert!(Words::load(&path).entries.get(2).is_none());
+        std::fs::write(&path, &bytes).unwrap();
+        assert!(Words::load(&path).entries.get(2).is_some());
         // A file from another format or binary is an empty cache.
         std::fs::write(&path, b"garbage").unwrap();
         assert!(Words::load(&path).entries.get(2).is_none());

@@ -344,6 +344,7 @@ fn update(
         renderer,
         outputs,
     } = job;
+    let t = Instant::now();
     let list = &outputs.list;
     let pages = outputs.pages();
     let stale: Vec<usize> = pages
@@ -364,6 +365,7 @@ fn update(
     }
     .run(&stale, &held);
     let problems = Mutex::new(problems);
+    crate::timings::phase(t, "update: pages rendered");
     let rendered = held.into_pages();
     let fresh: HashSet<&str> = rendered
         .iter()
@@ -388,6 +390,7 @@ fn update(
     }
     page_links.extend(rendered.iter().filter_map(|f| f.links.clone()));
     page_links.sort_by(|a, b| a.page.cmp(&b.page));
+    crate::timings::phase(t, "update: links of the other pages");
 
     let mut files: HashMap<String, u64> = HashMap::new();
     let mut writes: Vec<(Cow<'_, str>, Cow<'_, [u8]>)> = rendered
@@ -472,6 +475,7 @@ fn update(
         }
     }
     writes.extend(more);
+    crate::timings::phase(t, "update: list walked");
     reported(problems.into_inner().unwrap())?;
     let mut gone: Vec<&String> = previous
         .files
@@ -502,6 +506,7 @@ fn update(
     for rel in gone {
         out.remove(rel)?;
     }
+    crate::timings::phase(t, "update: written");
     drop(words_saving);
     Ok((
         files,
