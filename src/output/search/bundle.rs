@@ -1,8 +1,6 @@
 //! The files of one language's bundle, encoded as the format note says: shards of forms with
 //! their stems' postings, chunks of document records, one file per facet, and `meta.json`.
 
-use std::fmt::Write;
-
 use rustc_hash::FxHashMap;
 
 use super::index::Index;
@@ -12,25 +10,27 @@ const SHARD_BYTES: usize = 48 * 1024;
 
 /// `[a, b - a, c - b, ...]` of ascending numbers.
 fn push_deltas(out: &mut String, numbers: &[u32]) {
+    let mut digits = itoa::Buffer::new();
     out.push('[');
     let mut last = 0;
     for (k, &n) in numbers.iter().enumerate() {
         if k > 0 {
             out.push(',');
         }
-        let _ = write!(out, "{}", n - last);
+        out.push_str(digits.format(n - last));
         last = n;
     }
     out.push(']');
 }
 
-fn push_list<T: std::fmt::Display>(out: &mut String, items: impl IntoIterator<Item = T>) {
+fn push_list<T: itoa::Integer + Copy>(out: &mut String, items: &[T]) {
+    let mut digits = itoa::Buffer::new();
     out.push('[');
-    for (k, x) in items.into_iter().enumerate() {
+    for (k, &x) in items.iter().enumerate() {
         if k > 0 {
             out.push(',');
         }
-        let _ = write!(out, "{x}");
+        out.push_str(digits.format(x));
     }
     out.push(']');
 }

@@ -5,6 +5,7 @@
 use rustc_hash::FxHashMap;
 
 use super::words::{self, FormStem};
+use std::cell::RefCell;
 use std::sync::Arc;
 
 use crate::cache::search::{Interner, Strings};
@@ -50,6 +51,43 @@ impl DocWords {
         }
         DocWords { forms }
     }
+
+    /// The words of `text` in language `lang`, exactly as [`DocWords::of`] gives them (not in a
+    /// title), taken line by line from what this thread remembers: the facts of many documents
+    /// share their lines (names, ministries, keywords), and a line ends at a word boundary.
+    pub fn of_lines(lang: &str, text: &str, stem: &mut dyn FnMut(&str) -> FormStem) -> DocWords {
+        LINES.with(|memos| {
+            let mut memos = memos.borrow_mut();
+            let memo = &mut memos[words::memo_slot(lang)];
+            let mut forms: Vec<(FormStem, u32, bool)> = Vec::new();
+            let mut at: FxHashMap<Arc<str>, usize> = FxHashMap::default();
+            for line in text.split('\n') {
+                if !memo.contains_key(line) {
+                    if memo.len() >= LINES_KEPT {
+                        memo.clear();
+                    }
+                    memo.insert(line.into(), DocWords::of(line, false, stem));
+                }
+                for (pair, tf, _) in &memo[line].forms {
+                    match at.get(&pair.0) {
+                        Some(&k) => forms[k].1 += tf,
+                        None => {
+                            at.insert(pair.0.clone(), forms.len());
+                            forms.push((pair.clone(), *tf, false));
+                        }
+                    }
+                }
+            }
+            DocWords { forms }
+        })
+    }
+}
+
+/// Lines a thread remembers per language before it starts over: bounds the memory.
+const LINES_KEPT: usize = 1 << 15;
+
+thread_local! {
+    static LINES: RefCell<[FxHashMap<Box<str>, DocWords>; 3]> = RefCell::new(Default::default());
 }
 
 /// A document's words by number, `(form, stem, tf, in title)`, each form once: the parts of a
@@ -201,5 +239,24 @@ mod tests {
         let p = &index.postings[s as usize];
         assert_eq!(p.docs, [0, 1]);
         assert_eq!(p.weights, [4 + IN_TITLE, 1]);
+    }
+
+    #[test]
+    fn words_line_by_line_are_the_words_of_the_whole_text() {
+        let text = "\n8-102\nAnne Dupont\nÉcolo\nministre de l'Intérieur\nsécurité\nSécurité routière\nl'intérieur";
+        for lang in ["fr", "nl"] {
+            let (whole, lines) = words::with_stemmer(lang, |stem| {
+                // Twice: the second time from what the thread remembers.
+                let _ = DocWords::of_lines(lang, text, stem);
+                (
+                    DocWords::of(text, false, stem).forms,
+                    DocWords::of_lines(lang, text, stem).forms,
+                )
+            });
+            assert_eq!(whole, lines);
+            assert!(whole
+                .iter()
+                .any(|((f, _), tf, _)| &**f == "securite" && *tf == 2));
+        }
     }
 }

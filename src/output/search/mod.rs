@@ -154,7 +154,7 @@ fn read_batch(site: &Site, l: usize, batch: &[QIdx], cache: &Entries) -> Vec<Res
             let (title, facts, body) = words::with_stemmer(&q.lang, |stem| {
                 (
                     DocWords::of(&read.title, true, stem),
-                    DocWords::of(&read.facts, false, stem),
+                    DocWords::of_lines(&q.lang, &read.facts, stem),
                     read.body
                         .as_ref()
                         .map(|(b, _)| DocWords::of(b, false, stem)),

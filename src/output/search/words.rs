@@ -134,14 +134,19 @@ thread_local! {
     static MEMOS: RefCell<[Option<Memo>; 3]> = const { RefCell::new([None, None, None]) };
 }
 
-/// Calls `f` with a function giving each word's form and stem in language `lang`, remembered
-/// per thread.
-pub fn with_stemmer<R>(lang: &str, f: impl FnOnce(&mut dyn FnMut(&str) -> FormStem) -> R) -> R {
-    let k = match lang {
+/// Which of a thread's memos (one per stemmer) serves `lang`.
+pub fn memo_slot(lang: &str) -> usize {
+    match lang {
         "nl" => 0,
         "fr" => 1,
         _ => 2,
-    };
+    }
+}
+
+/// Calls `f` with a function giving each word's form and stem in language `lang`, remembered
+/// per thread.
+pub fn with_stemmer<R>(lang: &str, f: impl FnOnce(&mut dyn FnMut(&str) -> FormStem) -> R) -> R {
+    let k = memo_slot(lang);
     MEMOS.with(|memos| {
         let mut memos = memos.borrow_mut();
         let memo = memos[k].get_or_insert_with(|| Memo {
