@@ -17,57 +17,72 @@ use rustc_hash::{FxHashMap, FxHashSet};
 use serde::{Deserialize, Serialize};
 
 /// Bumped whenever the layout or the meaning of an entry changes.
-const FORMAT: u32 = 2;
+const FORMAT: u32 = 3;
 
 /// The file, in the site's cache folder.
 pub fn path(root: &Path) -> PathBuf {
     root.join(super::DIR).join("search-words.bin")
 }
 
-/// One question file's body: its excerpt and its words, each `(form, stem, count)` by string
-/// number, forms ascending, encoded as varints: the form's distance from the previous form, the
-/// stem's (zigzag) distance from the form, the count.
+/// One question file's words: its title's and its body's, each `(form, stem, count)` by string
+/// number, forms ascending, encoded as varints (the form's distance from the previous form, the
+/// stem's (zigzag) distance from the form, the count), and its record's excerpt. The title is
+/// in the file, so the file's hash covers it too.
 pub struct Entry {
     pub excerpt: String,
+    title: Vec<u8>,
     words: Vec<u8>,
 }
 
 impl Entry {
     /// An entry from words in any order (one per form).
-    pub fn new(excerpt: String, mut words: Vec<(u32, u32, u32)>) -> Entry {
-        words.sort_unstable_by_key(|w| w.0);
-        let mut bytes = Vec::with_capacity(words.len() * 4);
-        let mut last = 0;
-        for (form, stem, count) in words {
-            varint(&mut bytes, u64::from(form - last));
-            let d = i64::from(stem) - i64::from(form);
-            varint(&mut bytes, ((d << 1) ^ (d >> 63)) as u64);
-            varint(&mut bytes, u64::from(count));
-            last = form;
-        }
+    pub fn new(excerpt: String, title: Vec<(u32, u32, u32)>, body: Vec<(u32, u32, u32)>) -> Entry {
         Entry {
             excerpt,
-            words: bytes,
+            title: encode(title),
+            words: encode(body),
         }
     }
 
-    /// The words, `(form, stem, count)`, forms ascending.
-    pub fn words(&self) -> impl Iterator<Item = (u32, u32, u32)> + '_ {
-        let mut at = 0;
-        let mut last = 0u32;
-        let bytes = &self.words;
-        std::iter::from_fn(move || {
-            if at >= bytes.len() {
-                return None;
-            }
-            let form = last + read_varint(bytes, &mut at) as u32;
-            let z = read_varint(bytes, &mut at) as i64;
-            let stem = (i64::from(form) + ((z >> 1) ^ -(z & 1))) as u32;
-            let count = read_varint(bytes, &mut at) as u32;
-            last = form;
-            Some((form, stem, count))
-        })
+    /// The title's words, `(form, stem, count)`, forms ascending.
+    pub fn title(&self) -> impl Iterator<Item = (u32, u32, u32)> + '_ {
+        decode(&self.title)
     }
+
+    /// The body's words, `(form, stem, count)`, forms ascending.
+    pub fn words(&self) -> impl Iterator<Item = (u32, u32, u32)> + '_ {
+        decode(&self.words)
+    }
+}
+
+fn encode(mut words: Vec<(u32, u32, u32)>) -> Vec<u8> {
+    words.sort_unstable_by_key(|w| w.0);
+    let mut bytes = Vec::with_capacity(words.len() * 4);
+    let mut last = 0;
+    for (form, stem, count) in words {
+        varint(&mut bytes, u64::from(form - last));
+        let d = i64::from(stem) - i64::from(form);
+        varint(&mut bytes, ((d << 1) ^ (d >> 63)) as u64);
+        varint(&mut bytes, u64::from(count));
+        last = form;
+    }
+    bytes
+}
+
+fn decode(bytes: &[u8]) -> impl Iterator<Item = (u32, u32, u32)> + '_ {
+    let mut at = 0;
+    let mut last = 0u32;
+    std::iter::from_fn(move || {
+        if at >= bytes.len() {
+            return None;
+        }
+        let form = last + read_varint(bytes, &mut at) as u32;
+        let z = read_varint(bytes, &mut at) as i64;
+        let stem = (i64::from(form) + ((z >> 1) ^ -(z & 1))) as u32;
+        let count = read_varint(bytes, &mut at) as u32;
+        last = form;
+        Some((form, stem, count))
+    })
 }
 
 fn varint(out: &mut Vec<u8>, mut n: u64) {
@@ -205,8 +220,11 @@ struct Saved {
     format: u32,
     binary: u64,
     strings: Vec<String>,
-    entries: Vec<(u64, String, Vec<u8>)>,
+    entries: Vec<(u64, String, Vec<u8>, Vec<u8>)>,
 }
+
+/// An entry as written: its key, excerpt, title words and body words.
+type SavedEntry<'a> = (u64, &'a str, Cow<'a, [u8]>, Cow<'a, [u8]>);
 
 /// [`Saved`] as written, borrowing what it can from the cache in memory.
 #[derive(Serialize)]
@@ -214,7 +232,7 @@ struct ToSave<'a> {
     format: u32,
     binary: u64,
     strings: Vec<Cow<'a, str>>,
-    entries: Vec<(u64, &'a str, Cow<'a, [u8]>)>,
+    entries: Vec<SavedEntry<'a>>,
 }
 
 /// What ties the file to this binary: the stemmers and the fold are compiled in.
@@ -261,10 +279,11 @@ impl Words {
             return Words::default();
         }
         words.entries.0.reserve(saved.entries.len());
-        for (key, excerpt, bytes) in saved.entries {
+        for (key, excerpt, title, body) in saved.entries {
             let entry = Entry {
                 excerpt,
-                words: bytes,
+                title,
+                words: body,
             };
             words.entries.0.insert(key, entry);
         }
@@ -316,7 +335,10 @@ impl Words {
                     .map(|k| Cow::Borrowed(self.strings.get(k)))
                     .collect(),
                 entries: (used.iter())
-                    .map(|(k, e)| (*k, e.excerpt.as_str(), Cow::Borrowed(&e.words[..])))
+                    .map(|(k, e)| {
+                        let (title, body) = (&e.title[..], &e.words[..]);
+                        (*k, e.excerpt.as_str(), title.into(), body.into())
+                    })
                     .collect(),
             },
             Some(number) => {
@@ -328,12 +350,12 @@ impl Words {
                 }
                 let entries = (used.iter())
                     .map(|(k, e)| {
-                        let words = e
-                            .words()
-                            .map(|(f, s, c)| (number[f as usize], number[s as usize], c))
-                            .collect();
-                        let entry = Entry::new(String::new(), words);
-                        (*k, e.excerpt.as_str(), Cow::Owned(entry.words))
+                        let renumber = |(f, s, c): (u32, u32, u32)| {
+                            (number[f as usize], number[s as usize], c)
+                        };
+                        let title = encode(e.title().map(renumber).collect());
+                        let body = encode(e.words().map(renumber).collect());
+                        (*k, e.excerpt.as_str(), title.into(), body.into())
                     })
                     .collect();
                 ToSave {
@@ -364,7 +386,7 @@ impl Words {
     fn renumbering(&self, used: &[(u64, &Entry)]) -> Option<Vec<u32>> {
         let mut referenced = vec![false; self.strings.len()];
         for (_, e) in used {
-            for (f, s, _) in e.words() {
+            for (f, s, _) in e.title().chain(e.words()) {
                 referenced[f as usize] = true;
                 referenced[s as usize] = true;
             }
@@ -398,10 +420,12 @@ mod tests {
     fn an_entry_gives_back_its_words_by_form() {
         let e = Entry::new(
             "x".into(),
+            vec![(7, 7, 1)],
             vec![(900, 3, 2), (5, 5, 1), (70000, 70001, 300)],
         );
         let words: Vec<_> = e.words().collect();
         assert_eq!(words, [(5, 5, 1), (900, 3, 2), (70000, 70001, 300)]);
+        assert_eq!(e.title().collect::<Vec<_>>(), [(7, 7, 1)]);
     }
 
     #[test]
@@ -410,13 +434,15 @@ mod tests {
         let path = path(dir.path());
         let mut words = Words::default();
         let id = |w: &mut Words, s: &str| w.strings.intern(&Arc::from(s));
-        let old: Vec<(u32, u32, u32)> = ["weg", "oud", "verouderd"]
+        let old: Vec<(u32, u32, u32)> = ["weg", "oud", "verouderd", "voorbij", "vergeten"]
             .iter()
             .map(|s| (id(&mut words, s), id(&mut words, s), 1))
             .collect();
         let (f, s) = (id(&mut words, "aanvallen"), id(&mut words, "aanval"));
-        words.insert(1, Entry::new("old".into(), old));
-        words.insert(2, Entry::new("kept".into(), vec![(f, s, 3)]));
+        let title = (id(&mut words, "vraag"), id(&mut words, "vrag"));
+        words.insert(1, Entry::new("old".into(), vec![], old));
+        let kept = Entry::new("kept".into(), vec![(title.0, title.1, 1)], vec![(f, s, 3)]);
+        words.insert(2, kept);
         for used in [&[1u64, 2][..], &[2]] {
             words.used = used.iter().copied().collect();
             words.save(&path).unwrap();
@@ -429,6 +455,14 @@ mod tests {
                 .map(|(f, s, c)| (back.strings.get(f), back.strings.get(s), c))
                 .collect();
             assert_eq!(got, [("aanvallen", "aanval", 3)]);
+            let title: Vec<(&str, &str, u32)> = e
+                .title()
+                .map(|(f, s, c)| (back.strings.get(f), back.strings.get(s), c))
+                .collect();
+            assert_eq!(title, [("vraag", "vrag", 1)]);
+            // Once most strings are no longer used, the others are dropped.
+            let strings = if used.contains(&1) { 9 } else { 4 };
+            assert_eq!(back.strings.len(), strings);
         }
         // A file cut short, or with a byte changed, is an empty cache.
         let bytes = std::fs::read(&path).unwrap();

@@ -138,7 +138,8 @@ type Fresh = Vec<(u64, Option<Entry>)>;
 struct Parsed {
     key: u64,
     read: docs::Read,
-    title: DocWords,
+    /// `None` when the words cache has the title's words.
+    title: Option<DocWords>,
     facts: DocWords,
     body: Option<DocWords>,
 }
@@ -153,7 +154,9 @@ fn read_batch(site: &Site, l: usize, batch: &[QIdx], cache: &Entries) -> Vec<Res
             let read = docs::read(site, l, i, cached.map(|e| e.excerpt.as_str()))?;
             let (title, facts, body) = words::with_stemmer(&q.lang, |stem| {
                 (
-                    DocWords::of(&read.title, true, stem),
+                    cached
+                        .is_none()
+                        .then(|| DocWords::of(&read.title, true, stem)),
                     DocWords::of_lines(&q.lang, &read.facts, stem),
                     read.body
                         .as_ref()
@@ -207,20 +210,27 @@ fn language(
                     match r {
                         Ok(p) => {
                             d.clear();
-                            d.push_words(strings, &p.title);
-                            match (&p.body, entries.get(p.key)) {
-                                (Some(body), _) => {
-                                    let numbered = d.push_words(strings, body);
+                            // Title first: a form takes the stem of its first part.
+                            match (&p.title, &p.body, entries.get(p.key)) {
+                                (Some(title), Some(body), _) => {
+                                    let title = d.push_words(strings, title);
+                                    let body = d.push_words(strings, body);
                                     let excerpt = p.read.body.map(|b| b.1).unwrap_or_default();
-                                    fresh.push((p.key, Some(Entry::new(excerpt, numbered))));
+                                    let entry = Entry::new(excerpt, title, body);
+                                    fresh.push((p.key, Some(entry)));
                                 }
-                                (None, Some(e)) => {
+                                (None, None, Some(e)) => {
+                                    for (f, s, tf) in e.title() {
+                                        d.push(f, s, tf, true);
+                                    }
                                     for (f, s, tf) in e.words() {
                                         d.push(f, s, tf, false);
                                     }
                                     fresh.push((p.key, None));
                                 }
-                                (None, None) => unreachable!("a document without its body"),
+                                _ => {
+                                    unreachable!("a document read without the words cache's entry")
+                                }
                             }
                             d.push_words(strings, &p.facts);
                             index.add(&d);
