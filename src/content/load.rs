@@ -58,6 +58,9 @@ fn load_all(
     listing: Option<Listing>,
     started: std::time::Instant,
 ) -> Result<Vec<(Question, Stamp)>> {
+    // A listing from the build cache's check means a site built here before: its files are in
+    // the page cache, and reading them ahead would only open each one twice.
+    let warm = listing.is_some();
     let listing = listing.unwrap_or_else(|| Listing::read(root));
     let mut problems: Vec<Diagnostic> = listing
         .unreadable
@@ -108,7 +111,7 @@ fn load_all(
             .collect()
     };
     // A memo means a long-running process whose files are in the page cache already.
-    let results = match reader_pool().filter(|_| memo.is_none()) {
+    let results = match reader_pool().filter(|_| memo.is_none() && !warm) {
         Some(pool) => {
             let parsed = AtomicBool::new(false);
             let read_ahead = || prefetch(pool, &listing, &files, &parsed);
