@@ -2,12 +2,12 @@
 //! postings as compact vectors (a document number and a one-byte weight per posting). Forms and
 //! stems are numbers into the words cache's string table ([`Strings`]).
 
-use rustc_hash::FxHashMap;
-
-use super::words::{self, FormStem};
 use std::cell::RefCell;
 use std::sync::Arc;
 
+use rustc_hash::FxHashMap;
+
+use super::words::{self, FormStem};
 use crate::cache::search::{Interner, Strings};
 
 /// Term frequencies are capped here: the weight byte keeps the title flag above them.

@@ -13,14 +13,13 @@ mod docs;
 mod index;
 pub mod words;
 
+use std::sync::RwLock;
 use std::time::Instant;
 
 use rayon::prelude::*;
 use rustc_hash::FxHashMap;
 
 use self::index::DocWords;
-use std::sync::RwLock;
-
 use crate::cache::search::{Entries, Entry, Interner, Strings, Words};
 use crate::site::library::QIdx;
 
