@@ -163,6 +163,11 @@ pub fn lock_path(output: &Path) -> PathBuf {
     output.with_file_name(format!(".{name}.lock"))
 }
 
+/// How long a build waits for another build's lock before it reports the output busy, and how
+/// often it looks again meanwhile.
+const LOCK_PATIENCE: std::time::Duration = std::time::Duration::from_millis(1000);
+const LOCK_POLL: std::time::Duration = std::time::Duration::from_millis(20);
+
 fn lock(output: &Path) -> Result<Lock> {
     let path = lock_path(&std::path::absolute(output).unwrap_or_else(|_| output.into()));
     if let Some(parent) = path.parent() {
@@ -175,7 +180,17 @@ fn lock(output: &Path) -> Result<Lock> {
         .truncate(false)
         .open(&path)
         .map_err(|e| Error::io("open", &path, e))?;
-    match file.try_lock() {
+    // A lock can outlive its build by an instant: a process that builds in-process and starts
+    // a child shares the lock with that child until the child runs its program. So a build
+    // waits a moment before it calls the output busy.
+    let mut waited = std::time::Duration::ZERO;
+    let mut attempt = file.try_lock();
+    while matches!(attempt, Err(fs::TryLockError::WouldBlock)) && waited < LOCK_PATIENCE {
+        std::thread::sleep(LOCK_POLL);
+        waited += LOCK_POLL;
+        attempt = file.try_lock();
+    }
+    match attempt {
         Ok(()) => Ok(Lock { _file: file }),
         Err(fs::TryLockError::WouldBlock) => Err(refusal(
             output,
