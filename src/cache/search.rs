@@ -327,28 +327,24 @@ impl Words {
         let number = (dropped * 10 > self.entries.0.len())
             .then(|| self.renumbering(&used))
             .flatten();
-        let saved = match number {
-            None => ToSave {
-                format: FORMAT,
-                binary: binary(),
-                strings: (0..self.strings.len() as u32)
+        let (strings, entries): (Vec<Cow<str>>, Vec<SavedEntry>) = match number {
+            None => (
+                (0..self.strings.len() as u32)
                     .map(|k| Cow::Borrowed(self.strings.get(k)))
                     .collect(),
-                entries: (used.iter())
+                (used.iter())
                     .map(|(k, e)| {
                         let (title, body) = (&e.title[..], &e.words[..]);
                         (*k, e.excerpt.as_str(), title.into(), body.into())
                     })
                     .collect(),
-            },
-            Some(number) => {
-                let mut strings = Vec::new();
-                for (k, n) in number.iter().enumerate() {
-                    if *n != u32::MAX {
-                        strings.push(Cow::Borrowed(self.strings.get(k as u32)));
-                    }
-                }
-                let entries = (used.iter())
+            ),
+            Some(number) => (
+                (number.iter().enumerate())
+                    .filter(|(_, n)| **n != u32::MAX)
+                    .map(|(k, _)| Cow::Borrowed(self.strings.get(k as u32)))
+                    .collect(),
+                (used.iter())
                     .map(|(k, e)| {
                         let renumber = |(f, s, c): (u32, u32, u32)| {
                             (number[f as usize], number[s as usize], c)
@@ -357,14 +353,14 @@ impl Words {
                         let body = encode(e.words().map(renumber).collect());
                         (*k, e.excerpt.as_str(), title.into(), body.into())
                     })
-                    .collect();
-                ToSave {
-                    format: FORMAT,
-                    binary: binary(),
-                    strings,
-                    entries,
-                }
-            }
+                    .collect(),
+            ),
+        };
+        let saved = ToSave {
+            format: FORMAT,
+            binary: binary(),
+            strings,
+            entries,
         };
         let mut bytes = bincode::serde::encode_to_vec(&saved, bincode::config::standard())
             .map_err(std::io::Error::other)?;
