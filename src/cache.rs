@@ -2,9 +2,9 @@
 //! With it a build renders and writes only the pages whose inputs changed; with nothing changed
 //! it stops after comparing file stamps.
 //!
-//! It holds no parsed questions: parsing every file again costs about what decoding them from
-//! the cache did, and saving them cost a full build 8 % at 50,000 questions (see
-//! `docs/PERFORMANCE.md`).
+//! Beside the state of each output folder it keeps what parsing and stemming the content made:
+//! the parsed questions ([`questions`]) and the search index's words ([`search`]), so that a
+//! build after an edit parses and stems only the changed files.
 //!
 //! The cache is an optimisation, never a source of truth: a missing, unreadable or foreign cache
 //! file means a full build, and a build interrupted while updating the output in place leaves the
@@ -23,6 +23,7 @@ use xxhash_rust::xxh3::Xxh3;
 use crate::content::listing::{Kind, Listing, Stamp};
 
 mod outputs;
+pub mod questions;
 pub mod search;
 pub use outputs::{outputs_unchanged, record_outputs, recorded_output, OutputFile};
 
@@ -299,18 +300,25 @@ pub fn hash_str(h: &mut Xxh3, s: &str) {
     h.write(s.as_bytes());
 }
 
-/// The digest of everything a build reads besides the questions: this binary, the options that
-/// change output, and every file of the configuration, data, theme and site overrides.
-pub fn global_digest(root: &Path, options: &[&str]) -> std::io::Result<u64> {
+/// What ties a cache file to this binary: its version and, since a rebuilt binary may parse,
+/// stem or render differently under the same version number, the executable file's identity.
+pub fn binary_digest() -> u64 {
     let mut h = hasher();
     hash_str(&mut h, env!("CARGO_PKG_VERSION"));
-    // A rebuilt binary may render differently under the same version number.
     if let Ok(meta) = std::env::current_exe().and_then(std::fs::metadata) {
         h.write_u64(meta.len());
         h.write_i64(meta.mtime());
         h.write_i64(meta.mtime_nsec());
         h.write_u64(meta.ino());
     }
+    h.finish()
+}
+
+/// The digest of everything a build reads besides the questions: this binary, the options that
+/// change output, and every file of the configuration, data, theme and site overrides.
+pub fn global_digest(root: &Path, options: &[&str]) -> std::io::Result<u64> {
+    let mut h = hasher();
+    h.write_u64(binary_digest());
     for o in options {
         hash_str(&mut h, o);
     }

@@ -349,6 +349,73 @@ fn a_long_running_process_parses_again_only_what_changed() {
 }
 
 #[test]
+fn a_build_takes_questions_parsed_before_only_while_their_files_and_languages_stand() {
+    let p = Portal::bundled();
+    // Stamps are trusted only when older than 2 s (see the test above).
+    std::thread::sleep(std::time::Duration::from_secs(3));
+    p.step("first build");
+    let saved = p.path(".quaestor-cache/questions.bin");
+    assert!(saved.is_file(), "the parsed questions are kept");
+
+    let rel = "content/questions/8/8-75.nl.md";
+    p.edit(
+        rel,
+        "Welke maatregelen plant u",
+        "Welke maatregelen neemt u",
+    );
+    p.step("body edited");
+    p.edit(rel, "Welke maatregelen neemt u", "Welke maatregelen nemen");
+    p.step("edited again at once");
+    assert!(p
+        .read("output/questions/8-75/index.html")
+        .contains("Welke maatregelen nemen"));
+    p.edit(rel, "title: \"", "title: \"Herzien: ");
+    p.step("title edited");
+    assert!(p.read("output/index.html").contains("Herzien: "));
+
+    // A garbled file is no cache at all.
+    let mut bytes = std::fs::read(&saved).unwrap();
+    let middle = bytes.len() / 2;
+    bytes[middle] ^= 0x55;
+    std::fs::write(&saved, bytes).unwrap();
+    p.edit(rel, "Herzien: ", "Herzien opnieuw: ");
+    p.step("cache garbled");
+
+    // The French files parsed without a problem for a site in Dutch and French; for a site in
+    // Dutch alone each of them is an error, though its file did not change.
+    let config: String = p
+        .read("quaestor.toml")
+        .lines()
+        .map(|line| match line.split_once(", fr = ") {
+            Some((dutch, _)) => format!("{dutch} }}\n"),
+            None => format!("{}\n", line.replace(r#"["nl", "fr"]"#, r#"["nl"]"#)),
+        })
+        .collect();
+    assert!(config.contains(r#"languages = ["nl"]"#));
+    p.write("quaestor.toml", &config);
+    let e = build(&p.opts("output", true)).expect_err("French files in a Dutch site");
+    let quaestor::error::Error::Invalid(problems) = e else {
+        panic!("not a problem in the input: {e}");
+    };
+    let french: Vec<PathBuf> = walkdir::WalkDir::new(p.path("content/questions"))
+        .into_iter()
+        .map(Result::unwrap)
+        .filter(|e| e.file_name().to_string_lossy().ends_with(".fr.md"))
+        .map(|e| e.path().strip_prefix(p.dir.path()).unwrap().to_path_buf())
+        .collect();
+    assert!(!french.is_empty());
+    for file in &french {
+        assert!(
+            problems.iter().any(
+                |d| d.path == *file && d.message.contains("is not one of the site's languages")
+            ),
+            "{} not reported: {problems:?}",
+            file.display()
+        );
+    }
+}
+
+#[test]
 fn a_static_file_of_the_site_replaces_the_generated_file_of_its_name() {
     let site = Portal::bundled();
     let robots = "User-agent: *\nDisallow: /drafts/\n";

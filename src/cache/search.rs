@@ -9,7 +9,6 @@
 
 use std::borrow::Cow;
 use std::io::Write;
-use std::os::unix::fs::MetadataExt;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, RwLock};
 
@@ -235,20 +234,6 @@ struct ToSave<'a> {
     entries: Vec<SavedEntry<'a>>,
 }
 
-/// What ties the file to this binary: the stemmers and the fold are compiled in.
-fn binary() -> u64 {
-    let mut h = super::hasher();
-    super::hash_str(&mut h, env!("CARGO_PKG_VERSION"));
-    if let Ok(meta) = std::env::current_exe().and_then(std::fs::metadata) {
-        use std::hash::Hasher;
-        h.write_u64(meta.len());
-        h.write_i64(meta.mtime());
-        h.write_i64(meta.mtime_nsec());
-        h.write_u64(meta.ino());
-    }
-    std::hash::Hasher::finish(&h)
-}
-
 impl Words {
     /// The cache saved at `path`, or an empty one.
     pub fn load(path: &Path) -> Words {
@@ -268,7 +253,7 @@ impl Words {
             return words;
         };
         drop(bytes);
-        if saved.format != FORMAT || saved.binary != binary() {
+        if saved.format != FORMAT || saved.binary != super::binary_digest() {
             return words;
         }
         let n = saved.strings.len() as u32;
@@ -358,7 +343,7 @@ impl Words {
         };
         let saved = ToSave {
             format: FORMAT,
-            binary: binary(),
+            binary: super::binary_digest(),
             strings,
             entries,
         };

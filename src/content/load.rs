@@ -11,7 +11,7 @@ use super::body;
 use super::frontmatter;
 use super::limits;
 use super::listing::{Entry, Kind, Listing, Stamp};
-use super::memo::{ParseMemo, Snapshot};
+use super::memo::ParseMemo;
 use super::model::Question;
 use super::split;
 use super::validate;
@@ -19,30 +19,40 @@ use crate::error::{Diagnostic, Error, Result};
 
 /// Reads every question under `root/content/questions`, sorted by legislature, number and language.
 pub fn load_content(root: &Path, languages: &[String]) -> Result<Vec<Question>> {
-    let loaded = load_content_stamped(root, languages, None, None)?;
+    let loaded = load_content_stamped(root, languages, None, None, None)?;
     Ok(loaded.into_iter().map(|(q, _)| q).collect())
 }
 
-/// Like [`load_content`], with each file's stamp as read, for the build cache. With a memo (a
-/// long-running `serve`), files unchanged since an earlier load are taken from it. A build that
-/// has just listed the folder (to see whether anything changed) hands that listing over.
+/// Questions an earlier build parsed: a file whose stamp has not moved since is taken from
+/// here instead of being read and parsed again.
+pub trait Earlier: Sync {
+    /// The question parsed from the file at `rel` (whose [`path_key`](super::listing::path_key)
+    /// is `key`) when the file had `stamp`.
+    fn question(&self, rel: &Path, key: u128, stamp: Stamp) -> Option<Question>;
+}
+
+/// Like [`load_content`], with each file's stamp as read, for the build cache. Files unchanged
+/// since an earlier build are taken from its memo (a long-running `serve`) or, without one, from
+/// `saved` (the questions the build cache kept). A build that has just listed the folder (to
+/// see whether anything changed) hands that listing over.
 pub fn load_content_stamped(
     root: &Path,
     languages: &[String],
     memo: Option<&ParseMemo>,
+    saved: Option<&dyn Earlier>,
     listing: Option<Listing>,
 ) -> Result<Vec<(Question, Stamp)>> {
     let started = std::time::Instant::now();
     let now = std::time::SystemTime::now();
     let snapshot = memo.map(|m| m.take(languages));
-    let loaded = load_all(
-        root,
-        languages,
-        memo.zip(snapshot.as_ref()),
-        listing,
-        started,
-    );
+    let earlier = match &snapshot {
+        Some(snapshot) => Some(snapshot as &dyn Earlier),
+        None => saved,
+    };
+    let reused = AtomicUsize::new(0);
+    let loaded = load_all(root, languages, earlier, &reused, listing, started);
     if let Some(memo) = memo {
+        memo.set_reused(reused.into_inner());
         match &loaded {
             Ok(questions) => memo.keep(questions, now, languages),
             Err(_) => memo.restore(snapshot.expect("taken above")),
@@ -54,7 +64,8 @@ pub fn load_content_stamped(
 fn load_all(
     root: &Path,
     languages: &[String],
-    memo: Option<(&ParseMemo, &Snapshot)>,
+    earlier: Option<&dyn Earlier>,
+    reused: &AtomicUsize,
     listing: Option<Listing>,
     started: std::time::Instant,
 ) -> Result<Vec<(Question, Stamp)>> {
@@ -107,11 +118,11 @@ fn load_all(
     let parse = || -> Vec<_> {
         files
             .par_iter()
-            .map(|e| load_file(&listing, e, languages, memo))
+            .map(|e| load_file(&listing, e, languages, earlier, reused))
             .collect()
     };
-    // A memo means a long-running process whose files are in the page cache already.
-    let results = match reader_pool().filter(|_| memo.is_none() && !warm) {
+    // Questions parsed before mean files read before, now in the page cache.
+    let results = match reader_pool().filter(|_| earlier.is_none() && !warm) {
         Some(pool) => {
             let parsed = AtomicBool::new(false);
             let read_ahead = || prefetch(pool, &listing, &files, &parsed);
@@ -124,7 +135,14 @@ fn load_all(
         }
         None => parse(),
     };
-    crate::timings::phase(started, "load: content: parse files");
+    crate::timings::phase(
+        started,
+        &format!(
+            "load: content: parse files ({} of {} taken as parsed before)",
+            reused.load(Ordering::Relaxed),
+            files.len()
+        ),
+    );
     let mut questions = Vec::new();
     if results.iter().all(Result::is_ok) {
         // Collected in the results' own buffer: no second one of tens of megabytes to fault in.
@@ -241,15 +259,16 @@ fn load_file(
     listing: &Listing,
     entry: &Entry,
     languages: &[String],
-    memo: Option<(&ParseMemo, &Snapshot)>,
+    earlier: Option<&dyn Earlier>,
+    reused: &AtomicUsize,
 ) -> Result<(Question, Stamp), Vec<Diagnostic>> {
     let rel = listing.path(entry);
     let cannot = |e: std::io::Error| vec![Diagnostic::new(&rel, format!("cannot read: {e}"))];
-    if let Some((memo, snapshot)) = memo {
+    if let Some(earlier) = earlier {
         let stamp = Stamp::of_stat(&listing.stat(entry).map_err(cannot)?);
-        if let Some(q) = snapshot.get(&rel, stamp) {
-            memo.count_reuse();
-            return Ok((q.clone(), stamp));
+        if let Some(q) = earlier.question(&rel, listing.path_key(entry), stamp) {
+            reused.fetch_add(1, Ordering::Relaxed);
+            return Ok((q, stamp));
         }
     }
     // Opened without following links: the file was listed as a regular file, and a link

@@ -1,8 +1,8 @@
 //! Questions kept between the builds of one long-running process (`quaestor serve`): a file
 //! whose stamp has not moved since an earlier build read it is not read and parsed again.
 //!
-//! A cold `quaestor build` has no memo: decoding parsed questions from disk costs about what
-//! parsing them does (`docs/PERFORMANCE.md`), but in memory they cost nothing to keep.
+//! A `quaestor build` has no memo: it takes unchanged files' questions from the build cache
+//! (`cache::questions`), decoding each one it needs.
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -39,7 +39,6 @@ impl ParseMemo {
 
     /// Takes the entries out for one load of a site in `languages` (see [`ParseMemo::keep`]).
     pub fn take(&self, languages: &[String]) -> Snapshot {
-        self.reused.store(0, Ordering::Relaxed);
         let mut entries = std::mem::take(&mut *self.entries.lock().unwrap());
         if entries.languages != languages {
             entries = Entries::default();
@@ -74,18 +73,18 @@ impl ParseMemo {
         self.reused.load(Ordering::Relaxed)
     }
 
-    pub(super) fn count_reuse(&self) {
-        self.reused.fetch_add(1, Ordering::Relaxed);
+    pub(super) fn set_reused(&self, n: usize) {
+        self.reused.store(n, Ordering::Relaxed);
     }
 }
 
-impl Snapshot {
+impl super::load::Earlier for Snapshot {
     /// The question parsed from `rel` when the file still has the stamp it was read with.
-    pub fn get(&self, rel: &Path, stamp: Stamp) -> Option<&Question> {
+    fn question(&self, rel: &Path, _key: u128, stamp: Stamp) -> Option<Question> {
         self.0
             .questions
             .get(rel)
             .filter(|(s, _)| *s == stamp)
-            .map(|(_, q)| q)
+            .map(|(_, q)| q.clone())
     }
 }

@@ -238,18 +238,29 @@ pub fn full_state(record: Record) -> State {
     }
 }
 
-/// Saves the state of a finished build with the content files it read; returns the bytes of the
+/// Saves the state of a finished build with the content files it read, and the questions parsed
+/// from them (`saved`: those the build took from the cache); returns the bytes of the
 /// output's files. `in_place`: the build was an in-place update (see [`try_update`]).
 pub fn save(
     cache: Cache,
     mut state: State,
-    questions: &[Question],
+    site: &Site,
+    saved: Option<&cache::questions::Saved>,
     stamps: &[Stamp],
     written: &HashMap<String, u64>,
     in_place: bool,
 ) -> u64 {
+    let questions = &site.library.questions;
     state.head.contents = contents(questions, stamps, cache.started);
-    cache.save(state, written, in_place)
+    let started = cache.started;
+    let questions_saved = || {
+        if let Some(saved) = saved {
+            // Lost, it costs the next build a parse of every file, not correctness.
+            let languages = &site.config.languages;
+            let _ = saved.save(&site.root, languages, questions, stamps, started);
+        }
+    };
+    rayon::join(questions_saved, || cache.save(state, written, in_place)).1
 }
 
 /// Updates the output in place when the cache allows it, walking the planned list: pages whose

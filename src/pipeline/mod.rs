@@ -22,10 +22,11 @@ use chrono::NaiveDate;
 use indicatif::{ProgressBar, ProgressStyle};
 use rayon::prelude::*;
 
+use crate::cache::questions::Saved as SavedQuestions;
 use crate::cache::Previous;
 use crate::config::Config;
 use crate::content::listing::{Listing, Stamp};
-use crate::content::load::load_content_stamped;
+use crate::content::load::{load_content_stamped, Earlier};
 use crate::content::memo::ParseMemo;
 use crate::error::{Diagnostic, Error, Result};
 use crate::output::{folder, search, Make, Staging};
@@ -107,7 +108,8 @@ fn effective_as_of(opts: &BuildOptions, config: &Config) -> NaiveDate {
 /// Loads configuration, theme, data and content, reporting every problem found: the site context
 /// and the theme's templates and static files.
 pub fn load_site(opts: &BuildOptions) -> Result<(Site, ThemeFiles)> {
-    load_site_stamped(opts, Config::load(&opts.root)?, None).map(|(site, theme, _)| (site, theme))
+    load_site_stamped(opts, Config::load(&opts.root)?, None, None)
+        .map(|(site, theme, _)| (site, theme))
 }
 
 /// The stamp each content file was read with, in the order of `Library::questions` (the library
@@ -120,6 +122,7 @@ type Stamps = Vec<Stamp>;
 fn load_site_stamped(
     opts: &BuildOptions,
     mut config: Config,
+    saved: Option<&SavedQuestions>,
     listing: Option<Listing>,
 ) -> Result<(Site, ThemeFiles, Stamps)> {
     if let Some(url) = &opts.base_url {
@@ -148,10 +151,15 @@ fn load_site_stamped(
         .map_err(|e| keep(e, &mut problems))
         .ok();
     phase(t0, "load: theme, data");
-    let questions =
-        load_content_stamped(&opts.root, &config.languages, opts.memo.as_deref(), listing)
-            .map_err(|e| keep(e, &mut problems))
-            .ok();
+    let questions = load_content_stamped(
+        &opts.root,
+        &config.languages,
+        opts.memo.as_deref(),
+        saved.map(|s| s as &dyn Earlier),
+        listing,
+    )
+    .map_err(|e| keep(e, &mut problems))
+    .ok();
     phase(t0, "load: content");
     match (theme, ministries, questions) {
         (Some(mut theme), Some(ministries), Some(loaded)) if problems.is_empty() => {
@@ -225,8 +233,12 @@ pub fn build(opts: &BuildOptions) -> Result<BuildSummary> {
         c.load_previous();
         c.take_listing()
     });
+    // Questions parsed by the last build, for a build that reads the content again.
+    let saved = cache
+        .as_ref()
+        .map(|_| SavedQuestions::load(&opts.root, &config.languages));
     phase(started, "cache");
-    let (site, theme, stamps) = load_site_stamped(opts, config, listing)?;
+    let (site, theme, stamps) = load_site_stamped(opts, config, saved.as_ref(), listing)?;
     phase(started, "load");
     let renderer = Renderer::new(&site, &theme)?;
     phase(started, "renderer");
@@ -274,7 +286,8 @@ pub fn build(opts: &BuildOptions) -> Result<BuildSummary> {
         summary.bytes = incremental::save(
             cache,
             state,
-            &site.library.questions,
+            &site,
+            saved.as_ref(),
             &stamps,
             &written,
             summary.incremental,
