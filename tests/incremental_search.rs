@@ -145,3 +145,25 @@ fn a_cache_file_that_is_garbage_is_ignored() {
     build(site.root(), "full", &["--no-cache"]);
     assert!(tree(&site.root().join("output")) == tree(&site.root().join("full")));
 }
+
+#[test]
+fn a_ministry_renamed_in_the_data_is_found_by_its_new_name_though_no_file_changed() {
+    let site = Site::standard();
+    site.write("quaestor.toml", &format!("{CONFIG}search = true\n"));
+    let out = site.root().join("output");
+    build(site.root(), "output", &[]);
+    assert!(ids_with(&out, "nl", "landsverdediging").is_empty());
+
+    // Defensie becomes Landsverdediging: every question's facts move, none of their files.
+    site.write(
+        "data/ministries.yaml",
+        "- slug: defence\n  names:\n    nl: [Landsverdediging, Defensie]\n    fr: [Défense]\n",
+    );
+    build(site.root(), "output", &[]);
+    let all: BTreeSet<String> = ids_with(&out, "nl", "defensie");
+    assert!(!all.is_empty());
+    assert_eq!(ids_with(&out, "nl", "landsverdediging"), all);
+
+    build(site.root(), "full", &["--no-cache"]);
+    assert!(tree(&out) == tree(&site.root().join("full")));
+}

@@ -1,8 +1,9 @@
 //! The search index's cache of document words, `.quaestor-cache/search-words.bin`: for each
-//! question file (by the hash of its bytes) the folded forms of its body with their stems and
-//! counts, and its record's excerpt. A build after an edit reads and stems only the changed
-//! bodies and merges the rest from here. Forms and stems are numbers into one string table, so
-//! an entry is a few bytes a word.
+//! question file (by the hash of its bytes) the document it made in the index, that is the folded
+//! forms of its title, body and facts merged, each with its stem, count and whether it is in the
+//! title, with the hash of the facts it was made with and its record's excerpt. A build after an
+//! edit reads and stems only the changed files and adds the others to the index from here. Forms
+//! and stems are numbers into one string table, so an entry is a few bytes a word.
 //!
 //! Like the build cache it is never a source of truth: a missing, unreadable or foreign file is
 //! an empty cache, and an entry is only ever found by the hash of the bytes it was made from.
@@ -16,59 +17,55 @@ use rustc_hash::{FxHashMap, FxHashSet};
 use serde::{Deserialize, Serialize};
 
 /// Bumped whenever the layout or the meaning of an entry changes.
-const FORMAT: u32 = 3;
+const FORMAT: u32 = 4;
 
 /// The file, in the site's cache folder.
 pub fn path(root: &Path) -> PathBuf {
     root.join(super::DIR).join("search-words.bin")
 }
 
-/// One question file's words: its title's and its body's, each `(form, stem, count)` by string
-/// number, forms ascending, encoded as varints (the form's distance from the previous form, the
-/// stem's (zigzag) distance from the form, the count), and its record's excerpt. The title is
-/// in the file, so the file's hash covers it too.
+/// One question file's document: its words `(form, stem, count, in title)` by string number,
+/// forms ascending, encoded as varints (the form's distance from the previous form, the stem's
+/// (zigzag) distance from the form, the count doubled plus the title flag); the hash of the facts
+/// text they include (names, ministries and keywords, which the ministry table may change without
+/// the file changing); and its record's excerpt.
 pub struct Entry {
     pub excerpt: String,
-    title: Vec<u8>,
-    words: Vec<u8>,
+    pub facts: u64,
+    doc: Vec<u8>,
 }
 
 impl Entry {
-    /// An entry from words in any order (one per form).
-    pub fn new(excerpt: String, title: Vec<(u32, u32, u32)>, body: Vec<(u32, u32, u32)>) -> Entry {
+    /// An entry from a document's words in any order (one per form).
+    pub fn new(excerpt: String, facts: u64, words: &[(u32, u32, u32, bool)]) -> Entry {
         Entry {
             excerpt,
-            title: encode(title),
-            words: encode(body),
+            facts,
+            doc: encode(words.to_vec()),
         }
     }
 
-    /// The title's words, `(form, stem, count)`, forms ascending.
-    pub fn title(&self) -> impl Iterator<Item = (u32, u32, u32)> + '_ {
-        decode(&self.title)
-    }
-
-    /// The body's words, `(form, stem, count)`, forms ascending.
-    pub fn words(&self) -> impl Iterator<Item = (u32, u32, u32)> + '_ {
-        decode(&self.words)
+    /// The document's words, `(form, stem, count, in title)`, forms ascending.
+    pub fn words(&self) -> impl Iterator<Item = (u32, u32, u32, bool)> + '_ {
+        decode(&self.doc)
     }
 }
 
-fn encode(mut words: Vec<(u32, u32, u32)>) -> Vec<u8> {
+fn encode(mut words: Vec<(u32, u32, u32, bool)>) -> Vec<u8> {
     words.sort_unstable_by_key(|w| w.0);
     let mut bytes = Vec::with_capacity(words.len() * 4);
     let mut last = 0;
-    for (form, stem, count) in words {
+    for (form, stem, count, in_title) in words {
         varint(&mut bytes, u64::from(form - last));
         let d = i64::from(stem) - i64::from(form);
         varint(&mut bytes, ((d << 1) ^ (d >> 63)) as u64);
-        varint(&mut bytes, u64::from(count));
+        varint(&mut bytes, u64::from(count) << 1 | u64::from(in_title));
         last = form;
     }
     bytes
 }
 
-fn decode(bytes: &[u8]) -> impl Iterator<Item = (u32, u32, u32)> + '_ {
+fn decode(bytes: &[u8]) -> impl Iterator<Item = (u32, u32, u32, bool)> + '_ {
     let mut at = 0;
     let mut last = 0u32;
     std::iter::from_fn(move || {
@@ -78,9 +75,9 @@ fn decode(bytes: &[u8]) -> impl Iterator<Item = (u32, u32, u32)> + '_ {
         let form = last + read_varint(bytes, &mut at) as u32;
         let z = read_varint(bytes, &mut at) as i64;
         let stem = (i64::from(form) + ((z >> 1) ^ -(z & 1))) as u32;
-        let count = read_varint(bytes, &mut at) as u32;
+        let count = read_varint(bytes, &mut at);
         last = form;
-        Some((form, stem, count))
+        Some((form, stem, (count >> 1) as u32, count & 1 == 1))
     })
 }
 
@@ -219,11 +216,11 @@ struct Saved {
     format: u32,
     binary: u64,
     strings: Vec<String>,
-    entries: Vec<(u64, String, Vec<u8>, Vec<u8>)>,
+    entries: Vec<(u64, String, u64, Vec<u8>)>,
 }
 
-/// An entry as written: its key, excerpt, title words and body words.
-type SavedEntry<'a> = (u64, &'a str, Cow<'a, [u8]>, Cow<'a, [u8]>);
+/// An entry as written: its key, excerpt, facts hash and words.
+type SavedEntry<'a> = (u64, &'a str, u64, Cow<'a, [u8]>);
 
 /// [`Saved`] as written, borrowing what it can from the cache in memory.
 #[derive(Serialize)]
@@ -264,11 +261,11 @@ impl Words {
             return Words::default();
         }
         words.entries.0.reserve(saved.entries.len());
-        for (key, excerpt, title, body) in saved.entries {
+        for (key, excerpt, facts, doc) in saved.entries {
             let entry = Entry {
                 excerpt,
-                title,
-                words: body,
+                facts,
+                doc,
             };
             words.entries.0.insert(key, entry);
         }
@@ -291,10 +288,10 @@ impl Words {
     /// indexes) is counted once.
     pub fn insert(&mut self, key: u64, entry: Entry) {
         if key != 0 {
-            self.used.insert(key);
-            if self.entries.0.insert(key, entry).is_none() {
+            if self.used.insert(key) {
                 self.bodies_read += 1;
             }
+            self.entries.0.insert(key, entry);
         }
     }
 
@@ -318,10 +315,7 @@ impl Words {
                     .map(|k| Cow::Borrowed(self.strings.get(k)))
                     .collect(),
                 (used.iter())
-                    .map(|(k, e)| {
-                        let (title, body) = (&e.title[..], &e.words[..]);
-                        (*k, e.excerpt.as_str(), title.into(), body.into())
-                    })
+                    .map(|(k, e)| (*k, e.excerpt.as_str(), e.facts, e.doc[..].into()))
                     .collect(),
             ),
             Some(number) => (
@@ -331,12 +325,11 @@ impl Words {
                     .collect(),
                 (used.iter())
                     .map(|(k, e)| {
-                        let renumber = |(f, s, c): (u32, u32, u32)| {
-                            (number[f as usize], number[s as usize], c)
+                        let renumber = |(f, s, c, t): (u32, u32, u32, bool)| {
+                            (number[f as usize], number[s as usize], c, t)
                         };
-                        let title = encode(e.title().map(renumber).collect());
-                        let body = encode(e.words().map(renumber).collect());
-                        (*k, e.excerpt.as_str(), title.into(), body.into())
+                        let doc = encode(e.words().map(renumber).collect());
+                        (*k, e.excerpt.as_str(), e.facts, doc.into())
                     })
                     .collect(),
             ),
@@ -367,7 +360,7 @@ impl Words {
     fn renumbering(&self, used: &[(u64, &Entry)]) -> Option<Vec<u32>> {
         let mut referenced = vec![false; self.strings.len()];
         for (_, e) in used {
-            for (f, s, _) in e.title().chain(e.words()) {
+            for (f, s, _, _) in e.words() {
                 referenced[f as usize] = true;
                 referenced[s as usize] = true;
             }
@@ -401,12 +394,23 @@ mod tests {
     fn an_entry_gives_back_its_words_by_form() {
         let e = Entry::new(
             "x".into(),
-            vec![(7, 7, 1)],
-            vec![(900, 3, 2), (5, 5, 1), (70000, 70001, 300)],
+            9,
+            &[
+                (900, 3, 2, false),
+                (5, 5, 1, true),
+                (70000, 70001, 300, false),
+            ],
         );
         let words: Vec<_> = e.words().collect();
-        assert_eq!(words, [(5, 5, 1), (900, 3, 2), (70000, 70001, 300)]);
-        assert_eq!(e.title().collect::<Vec<_>>(), [(7, 7, 1)]);
+        assert_eq!(
+            words,
+            [
+                (5, 5, 1, true),
+                (900, 3, 2, false),
+                (70000, 70001, 300, false)
+            ]
+        );
+        assert_eq!(e.facts, 9);
     }
 
     #[test]
@@ -415,14 +419,18 @@ mod tests {
         let path = path(dir.path());
         let mut words = Words::default();
         let id = |w: &mut Words, s: &str| w.strings.intern(&Arc::from(s));
-        let old: Vec<(u32, u32, u32)> = ["weg", "oud", "verouderd", "voorbij", "vergeten"]
+        let old: Vec<(u32, u32, u32, bool)> = ["weg", "oud", "verouderd", "voorbij", "vergeten"]
             .iter()
-            .map(|s| (id(&mut words, s), id(&mut words, s), 1))
+            .map(|s| (id(&mut words, s), id(&mut words, s), 1, false))
             .collect();
         let (f, s) = (id(&mut words, "aanvallen"), id(&mut words, "aanval"));
         let title = (id(&mut words, "vraag"), id(&mut words, "vrag"));
-        words.insert(1, Entry::new("old".into(), vec![], old));
-        let kept = Entry::new("kept".into(), vec![(title.0, title.1, 1)], vec![(f, s, 3)]);
+        words.insert(1, Entry::new("old".into(), 0, &old));
+        let kept = Entry::new(
+            "kept".into(),
+            7,
+            &[(title.0, title.1, 1, true), (f, s, 3, false)],
+        );
         words.insert(2, kept);
         for used in [&[1u64, 2][..], &[2]] {
             words.used = used.iter().copied().collect();
@@ -430,17 +438,19 @@ mod tests {
             let back = Words::load(&path);
             assert_eq!(back.entries.get(1).is_some(), used.contains(&1));
             let e = back.entries.get(2).unwrap();
-            assert_eq!(e.excerpt, "kept");
-            let got: Vec<(&str, &str, u32)> = e
+            assert_eq!((e.excerpt.as_str(), e.facts), ("kept", 7));
+            let mut got: Vec<(&str, &str, u32, bool)> = e
                 .words()
-                .map(|(f, s, c)| (back.strings.get(f), back.strings.get(s), c))
+                .map(|(f, s, c, t)| (back.strings.get(f), back.strings.get(s), c, t))
                 .collect();
-            assert_eq!(got, [("aanvallen", "aanval", 3)]);
-            let title: Vec<(&str, &str, u32)> = e
-                .title()
-                .map(|(f, s, c)| (back.strings.get(f), back.strings.get(s), c))
-                .collect();
-            assert_eq!(title, [("vraag", "vrag", 1)]);
+            got.sort();
+            assert_eq!(
+                got,
+                [
+                    ("aanvallen", "aanval", 3, false),
+                    ("vraag", "vrag", 1, true)
+                ]
+            );
             // Once most strings are no longer used, the others are dropped.
             let strings = if used.contains(&1) { 9 } else { 4 };
             assert_eq!(back.strings.len(), strings);

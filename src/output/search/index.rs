@@ -118,15 +118,17 @@ impl Doc {
         }
     }
 
-    /// Numbers and adds `words`; returns their `(form, stem, tf)` numbers.
-    pub fn push_words(&mut self, strings: &mut Interner, words: &DocWords) -> Vec<(u32, u32, u32)> {
-        let mut out = Vec::with_capacity(words.forms.len());
+    /// Numbers and adds `words`.
+    pub fn push_words(&mut self, strings: &mut Interner, words: &DocWords) {
         for ((form, stem), tf, in_title) in &words.forms {
             let (f, s) = (strings.intern(form), strings.intern(stem));
             self.push(f, s, *tf, *in_title);
-            out.push((f, s, *tf));
         }
-        out
+    }
+
+    /// The document's words, `(form, stem, tf, in title)`, each form once.
+    pub fn words(&self) -> &[(u32, u32, u32, bool)] {
+        &self.words
     }
 }
 
@@ -162,12 +164,13 @@ pub struct Index {
 }
 
 impl Index {
-    /// Adds the next document.
-    pub fn add(&mut self, words: &Doc) {
+    /// Adds the next document: its words `(form, stem, tf, in title)`, each form once, in any
+    /// order (see [`Doc`]).
+    pub fn add(&mut self, words: &[(u32, u32, u32, bool)]) {
         let doc = self.docs;
         self.docs += 1;
-        let mut hits: Vec<(u32, u32, bool)> = Vec::with_capacity(words.words.len());
-        for &(form, stem, tf, in_title) in &words.words {
+        let mut hits: Vec<(u32, u32, bool)> = Vec::with_capacity(words.len());
+        for &(form, stem, tf, in_title) in words {
             let mut s = *slot(&mut self.forms, form);
             if s == NONE {
                 let st = slot(&mut self.stems, stem);
@@ -230,7 +233,7 @@ mod tests {
                 doc.push_words(&mut strings, &DocWords::of(title, true, stem));
                 doc.push_words(&mut strings, &DocWords::of(text, false, stem));
             });
-            index.add(&doc);
+            index.add(doc.words());
         }
         let table = table.read().unwrap();
         let id = |s: &str| (0..table.len() as u32).find(|&k| table.get(k) == s);

@@ -133,41 +133,59 @@ pub fn bundle(site: &Site, cache: bool) -> Result<(Files, Saving)> {
 /// now, or `None` when taken from the cache.
 type Fresh = Vec<(u64, Option<Entry>)>;
 
-/// A document as read in parallel: what [`docs::read`] gives, with its words.
+/// A document as read in parallel: what [`docs::read`] gives, with the hash of its facts and,
+/// unless the words cache has its document, its words.
 struct Parsed {
     key: u64,
     read: docs::Read,
-    /// `None` when the words cache has the title's words.
-    title: Option<DocWords>,
-    facts: DocWords,
-    body: Option<DocWords>,
+    facts: u64,
+    words: Option<Made>,
 }
 
-/// Reads a batch of documents in parallel, the cached bodies from `words`.
+/// The words of a document read now, by part: the title's first (a form takes the stem of its
+/// first part), then the body's and the facts'.
+struct Made {
+    title: DocWords,
+    body: DocWords,
+    facts: DocWords,
+}
+
+/// Reads a batch of documents in parallel. A document in the words cache, made with the same
+/// facts, is not read nor stemmed again; one whose facts moved without its file (the ministry
+/// table changed) is read whole.
 fn read_batch(site: &Site, l: usize, batch: &[QIdx], cache: &Entries) -> Vec<Result<Parsed>> {
     batch
         .par_iter()
         .map(|&i| {
             let q = site.library.question(i);
             let cached = cache.get(q.file_hash);
-            let read = docs::read(site, l, i, cached.map(|e| e.excerpt.as_str()))?;
-            let (title, facts, body) = words::with_stemmer(&q.lang, |stem| {
-                (
-                    cached
-                        .is_none()
-                        .then(|| DocWords::of(&read.title, true, stem)),
-                    DocWords::of_lines(&q.lang, &read.facts, stem),
-                    read.body
-                        .as_ref()
-                        .map(|(b, _)| DocWords::of(b, false, stem)),
-                )
+            let mut read = docs::read(site, l, i, cached.map(|e| e.excerpt.as_str()))?;
+            let facts = xxhash_rust::xxh3::xxh3_64(read.facts.as_bytes());
+            match cached {
+                Some(e) if e.facts == facts => {
+                    return Ok(Parsed {
+                        key: q.file_hash,
+                        read,
+                        facts,
+                        words: None,
+                    })
+                }
+                Some(_) => read = docs::read(site, l, i, None)?,
+                None => {}
+            }
+            let words = words::with_stemmer(&q.lang, |stem| Made {
+                title: DocWords::of(&read.title, true, stem),
+                body: match &read.body {
+                    Some((text, _)) => DocWords::of(text, false, stem),
+                    None => DocWords { forms: Vec::new() },
+                },
+                facts: DocWords::of_lines(&q.lang, &read.facts, stem),
             });
             Ok(Parsed {
                 key: q.file_hash,
                 read,
-                title,
                 facts,
-                body,
+                words: Some(words),
             })
         })
         .collect()
@@ -203,36 +221,31 @@ fn language(
             || {
                 let mut fresh = Vec::new();
                 let mut d = index::Doc::default();
+                let mut kept = Vec::new();
                 for r in read {
                     let doc = n;
                     n += 1;
                     match r {
                         Ok(p) => {
-                            d.clear();
-                            // Title first: a form takes the stem of its first part.
-                            match (&p.title, &p.body, entries.get(p.key)) {
-                                (Some(title), Some(body), _) => {
-                                    let title = d.push_words(strings, title);
-                                    let body = d.push_words(strings, body);
+                            match &p.words {
+                                Some(made) => {
+                                    d.clear();
+                                    d.push_words(strings, &made.title);
+                                    d.push_words(strings, &made.body);
+                                    d.push_words(strings, &made.facts);
+                                    index.add(d.words());
                                     let excerpt = p.read.body.map(|b| b.1).unwrap_or_default();
-                                    let entry = Entry::new(excerpt, title, body);
+                                    let entry = Entry::new(excerpt, p.facts, d.words());
                                     fresh.push((p.key, Some(entry)));
                                 }
-                                (None, None, Some(e)) => {
-                                    for (f, s, tf) in e.title() {
-                                        d.push(f, s, tf, true);
-                                    }
-                                    for (f, s, tf) in e.words() {
-                                        d.push(f, s, tf, false);
-                                    }
+                                None => {
+                                    let e = entries.get(p.key).expect("read from the cache");
+                                    kept.clear();
+                                    kept.extend(e.words());
+                                    index.add(&kept);
                                     fresh.push((p.key, None));
                                 }
-                                _ => {
-                                    unreachable!("a document read without the words cache's entry")
-                                }
                             }
-                            d.push_words(strings, &p.facts);
-                            index.add(&d);
                             records.push(p.read.record);
                             for (f, value) in p.read.facets {
                                 let list = facets[f].entry(value).or_default();
