@@ -8,16 +8,14 @@
 //! Like the build cache it is never a source of truth: a missing, unreadable or foreign file is
 //! an empty cache, and an entry is only ever found by the hash of the bytes it was made from.
 
-use std::borrow::Cow;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, RwLock};
 
 use rustc_hash::{FxHashMap, FxHashSet};
-use serde::{Deserialize, Serialize};
 
 /// Bumped whenever the layout or the meaning of an entry changes.
-const FORMAT: u32 = 4;
+const FORMAT: u32 = 5;
 
 /// The file, in the site's cache folder.
 pub fn path(root: &Path) -> PathBuf {
@@ -209,59 +207,88 @@ pub struct Words {
     pub bodies_read: usize,
 }
 
-/// The file: this, encoded, then the xxh3 of those bytes (a file cut short or garbled is an
-/// empty cache, so entries need no check of their own).
-#[derive(Deserialize)]
-struct Saved {
-    format: u32,
-    binary: u64,
-    strings: Vec<String>,
-    entries: Vec<(u64, String, u64, Vec<u8>)>,
+/// The file, each number a varint unless said: [`FORMAT`] and the binary's digest (`u32` and
+/// `u64`, little-endian), the counts of strings and entries, each string (its length, its
+/// bytes), each entry (its key and facts hash, `u64` little-endian, then its excerpt and its
+/// words, each as length and bytes), and last the xxh3 of all that (a file cut short or garbled
+/// is an empty cache, so entries need no check of their own). Written and read by hand, with no
+/// copy of an entry on the way: the file is saved again after every edit.
+struct Reader<'a> {
+    bytes: &'a [u8],
+    at: usize,
 }
 
-/// An entry as written: its key, excerpt, facts hash and words.
-type SavedEntry<'a> = (u64, &'a str, u64, Cow<'a, [u8]>);
+impl<'a> Reader<'a> {
+    fn take(&mut self, n: usize) -> Option<&'a [u8]> {
+        let end = self.at.checked_add(n).filter(|&e| e <= self.bytes.len())?;
+        let taken = &self.bytes[self.at..end];
+        self.at = end;
+        Some(taken)
+    }
 
-/// [`Saved`] as written, borrowing what it can from the cache in memory.
-#[derive(Serialize)]
-struct ToSave<'a> {
-    format: u32,
-    binary: u64,
-    strings: Vec<Cow<'a, str>>,
-    entries: Vec<SavedEntry<'a>>,
+    fn u64(&mut self) -> Option<u64> {
+        Some(u64::from_le_bytes(self.take(8)?.try_into().ok()?))
+    }
+
+    fn varint(&mut self) -> Option<usize> {
+        (self.at < self.bytes.len()).then_some(())?;
+        usize::try_from(read_varint(self.bytes, &mut self.at)).ok()
+    }
+
+    fn str(&mut self) -> Option<&'a str> {
+        let n = self.varint()?;
+        std::str::from_utf8(self.take(n)?).ok()
+    }
+
+    fn bytes(&mut self) -> Option<&'a [u8]> {
+        let n = self.varint()?;
+        self.take(n)
+    }
+}
+
+fn push_bytes(out: &mut Vec<u8>, bytes: &[u8]) {
+    varint(out, bytes.len() as u64);
+    out.extend_from_slice(bytes);
 }
 
 impl Words {
     /// The cache saved at `path`, or an empty one.
     pub fn load(path: &Path) -> Words {
-        let mut words = Words::default();
         let Ok(bytes) = std::fs::read(path) else {
-            return words;
+            return Words::default();
         };
         let Some((payload, sum)) = bytes.split_last_chunk::<8>() else {
-            return words;
+            return Words::default();
         };
         if xxhash_rust::xxh3::xxh3_64(payload).to_le_bytes() != *sum {
-            return words;
-        }
-        let Ok((saved, _)): Result<(Saved, usize), _> =
-            bincode::serde::decode_from_slice(payload, bincode::config::standard())
-        else {
-            return words;
-        };
-        drop(bytes);
-        if saved.format != FORMAT || saved.binary != super::binary_digest() {
-            return words;
-        }
-        let n = saved.strings.len() as u32;
-        for s in saved.strings {
-            words.strings.intern(&Arc::from(s));
-        }
-        if words.strings.len() as u32 != n {
             return Words::default();
         }
-        words.entries.0.reserve(saved.entries.len());
-        for (key, excerpt, facts, doc) in saved.entries {
+        Words::decode(payload).unwrap_or_default()
+    }
+
+    /// The cache from a file's bytes, its checksum checked.
+    fn decode(payload: &[u8]) -> Option<Words> {
+        let mut r = Reader {
+            bytes: payload,
+            at: 0,
+        };
+        let format = u32::from_le_bytes(r.take(4)?.try_into().ok()?);
+        if format != FORMAT || r.u64()? != super::binary_digest() {
+            return None;
+        }
+        let (strings, entries) = (r.varint()?, r.varint()?);
+        let mut words = Words::default();
+        for _ in 0..strings {
+            words.strings.intern(&Arc::from(r.str()?));
+        }
+        if words.strings.len() != strings {
+            return None;
+        }
+        words.entries.0.reserve(entries);
+        for _ in 0..entries {
+            let (key, facts) = (r.u64()?, r.u64()?);
+            let excerpt = r.str()?.to_string();
+            let doc = r.bytes()?.to_vec();
             let entry = Entry {
                 excerpt,
                 facts,
@@ -269,7 +296,7 @@ impl Words {
             };
             words.entries.0.insert(key, entry);
         }
-        words
+        (r.at == payload.len()).then_some(words)
     }
 
     /// Marks `key` as used by this build.
@@ -309,40 +336,40 @@ impl Words {
         let number = (dropped * 10 > self.entries.0.len())
             .then(|| self.renumbering(&used))
             .flatten();
-        let (strings, entries): (Vec<Cow<str>>, Vec<SavedEntry>) = match number {
-            None => (
-                (0..self.strings.len() as u32)
-                    .map(|k| Cow::Borrowed(self.strings.get(k)))
-                    .collect(),
-                (used.iter())
-                    .map(|(k, e)| (*k, e.excerpt.as_str(), e.facts, e.doc[..].into()))
-                    .collect(),
-            ),
-            Some(number) => (
-                (number.iter().enumerate())
-                    .filter(|(_, n)| **n != u32::MAX)
-                    .map(|(k, _)| Cow::Borrowed(self.strings.get(k as u32)))
-                    .collect(),
-                (used.iter())
-                    .map(|(k, e)| {
-                        let renumber = |(f, s, c, t): (u32, u32, u32, bool)| {
-                            (number[f as usize], number[s as usize], c, t)
-                        };
-                        let doc = encode(e.words().map(renumber).collect());
-                        (*k, e.excerpt.as_str(), e.facts, doc.into())
-                    })
-                    .collect(),
-            ),
-        };
-        let saved = ToSave {
-            format: FORMAT,
-            binary: super::binary_digest(),
-            strings,
-            entries,
-        };
-        let mut bytes = bincode::serde::encode_to_vec(&saved, bincode::config::standard())
-            .map_err(std::io::Error::other)?;
-        drop(saved);
+        let size = self
+            .strings
+            .strings
+            .iter()
+            .map(|s| s.len() + 2)
+            .sum::<usize>()
+            + used
+                .iter()
+                .map(|(_, e)| e.excerpt.len() + e.doc.len() + 24)
+                .sum::<usize>();
+        let mut bytes = Vec::with_capacity(size + 64);
+        bytes.extend_from_slice(&FORMAT.to_le_bytes());
+        bytes.extend_from_slice(&super::binary_digest().to_le_bytes());
+        let kept = |k: usize| number.as_ref().is_none_or(|n| n[k] != u32::MAX);
+        let strings = (0..self.strings.len()).filter(|&k| kept(k)).count();
+        varint(&mut bytes, strings as u64);
+        varint(&mut bytes, used.len() as u64);
+        for k in (0..self.strings.len()).filter(|&k| kept(k)) {
+            push_bytes(&mut bytes, self.strings.get(k as u32).as_bytes());
+        }
+        for (key, e) in &used {
+            bytes.extend_from_slice(&key.to_le_bytes());
+            bytes.extend_from_slice(&e.facts.to_le_bytes());
+            push_bytes(&mut bytes, e.excerpt.as_bytes());
+            match &number {
+                None => push_bytes(&mut bytes, &e.doc),
+                Some(number) => {
+                    let renumber = |(f, s, c, t): (u32, u32, u32, bool)| {
+                        (number[f as usize], number[s as usize], c, t)
+                    };
+                    push_bytes(&mut bytes, &encode(e.words().map(renumber).collect()));
+                }
+            }
+        }
         let sum = xxhash_rust::xxh3::xxh3_64(&bytes);
         bytes.extend_from_slice(&sum.to_le_bytes());
         let dir = path.parent().expect("the cache lives in a folder");
@@ -465,6 +492,13 @@ mod tests {
         assert!(Words::load(&path).entries.get(2).is_none());
         std::fs::write(&path, &bytes).unwrap();
         assert!(Words::load(&path).entries.get(2).is_some());
+        // A well-summed file that does not parse is an empty cache too.
+        let mut payload = bytes[..bytes.len() - 8].to_vec();
+        payload.push(0);
+        assert!(Words::decode(&payload).is_none(), "a byte too many");
+        payload.truncate(payload.len() - 2);
+        assert!(Words::decode(&payload).is_none(), "a byte too few");
+        assert!(Words::decode(&bytes[..bytes.len() - 8]).is_some());
         // A file from another format or binary is an empty cache.
         std::fs::write(&path, b"garbage").unwrap();
         assert!(Words::load(&path).entries.get(2).is_none());
