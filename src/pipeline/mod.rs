@@ -233,9 +233,11 @@ pub fn build(opts: &BuildOptions) -> Result<BuildSummary> {
         c.load_previous();
         c.take_listing()
     });
-    // Questions parsed by the last build, for a build that reads the content again.
+    // Questions parsed by the last build, for a build that reads the content again (`serve`
+    // keeps its own in memory).
     let saved = cache
         .as_ref()
+        .filter(|_| opts.memo.is_none())
         .map(|_| SavedQuestions::load(&opts.root, &config.languages));
     phase(started, "cache");
     let (site, theme, stamps) = load_site_stamped(opts, config, saved.as_ref(), listing)?;
