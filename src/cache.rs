@@ -233,10 +233,21 @@ impl State {
     }
 }
 
+/// Whether the site's cache folder is one the build may read and write: a real folder, or none
+/// yet. A link there (a pull request may carry one) could lead the cache's writes out of the
+/// site, so the build then runs without the cache.
+pub fn folder_usable(root: &Path) -> bool {
+    match std::fs::symlink_metadata(root.join(DIR)) {
+        Ok(meta) => meta.is_dir(),
+        Err(e) => e.kind() == std::io::ErrorKind::NotFound,
+    }
+}
+
 /// A `.gitignore` inside the cache folder keeps it out of commits without touching the site's own.
+/// One already there, even a link, is left alone.
 fn ignore_file(dir: &Path) -> std::io::Result<()> {
     let path = dir.join(".gitignore");
-    if !path.exists() {
+    if std::fs::symlink_metadata(&path).is_err() {
         std::fs::write(path, "*\n")?;
     }
     Ok(())

@@ -453,3 +453,26 @@ fn an_alias_over_a_kept_file_is_refused_on_a_cached_rebuild() {
     );
     assert!(d[0].message.contains("/api/questions/7-1.json"), "{d:#?}");
 }
+
+/// A site whose `.quaestor-cache` is a link out of it: the build writes nothing there and builds
+/// without the cache, saying so.
+#[test]
+fn a_linked_cache_folder_is_not_written_through() {
+    let site = Site::standard();
+    site.write("quaestor.toml", &format!("{CONFIG}search = true\n"));
+    let away = outside();
+    let before: Vec<_> = std::fs::read_dir(away.path()).unwrap().collect();
+    symlink(away.path(), site.root().join(".quaestor-cache")).unwrap();
+    for _ in 0..2 {
+        let (ok, printed) = run("build", site.root());
+        assert!(ok, "{printed}");
+        assert!(
+            printed.contains(".quaestor-cache is not a folder"),
+            "{printed}"
+        );
+        assert!(!printed.contains(SECRET), "{printed}");
+        assert!(site.root().join("output/index.html").is_file());
+        let after: Vec<_> = std::fs::read_dir(away.path()).unwrap().collect();
+        assert_eq!(after.len(), before.len(), "files written out of the site");
+    }
+}

@@ -52,9 +52,17 @@ pub struct Cache {
 }
 
 impl Cache {
-    /// Opens the cache for `opts`; `None` when the inputs cannot even be hashed (the build then
-    /// runs in full and reports what is wrong).
+    /// Opens the cache for `opts`; `None` when the cache folder is not a folder of the site (a
+    /// link) or the inputs cannot even be hashed (the build then runs in full and reports what
+    /// is wrong).
     pub fn open(opts: &BuildOptions, config: &Config) -> Option<Cache> {
+        if !cache::folder_usable(&opts.root) {
+            eprintln!(
+                "warning: {} is not a folder (a link?): building without the build cache",
+                opts.root.join(cache::DIR).display()
+            );
+            return None;
+        }
         let started = SystemTime::now();
         let output = std::path::absolute(opts.output_dir()).ok()?;
         let as_of = super::effective_as_of(opts, config).to_string();

@@ -366,7 +366,7 @@ fn full(
             ),
             // From the library, once the pages are out: a site whose pages failed gets no index.
             Make::SearchBundle if problems.lock().unwrap().is_empty() => {
-                match search::bundle(site, opts.cache) {
+                match search::bundle(site, record) {
                     Ok((bundle, saving)) => {
                         words_saving = Some(saving);
                         others.extend(
