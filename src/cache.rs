@@ -243,6 +243,33 @@ pub fn folder_usable(root: &Path) -> bool {
     }
 }
 
+/// Writes `bytes` and their xxh3 beside `path` in the cache folder, then renames the file into
+/// place: a reader sees the whole file or the one before, and [`read_summed`] refuses one cut
+/// short or garbled, so what the file holds needs no check of its own.
+fn write_summed(path: &Path, mut bytes: Vec<u8>) -> std::io::Result<()> {
+    let sum = xxhash_rust::xxh3::xxh3_64(&bytes);
+    bytes.extend_from_slice(&sum.to_le_bytes());
+    let dir = path.parent().expect("the cache lives in a folder");
+    std::fs::create_dir_all(dir)?;
+    ignore_file(dir)?;
+    let tmp = path.with_extension(format!("tmp{}", std::process::id()));
+    let mut f = std::fs::File::create(&tmp)?;
+    f.write_all(&bytes)?;
+    drop(f);
+    std::fs::rename(&tmp, path)
+}
+
+/// The bytes [`write_summed`] wrote at `path`, without their checksum, when it holds.
+fn read_summed(path: &Path) -> Option<Vec<u8>> {
+    let mut bytes = std::fs::read(path).ok()?;
+    let (payload, sum) = bytes.split_last_chunk::<8>()?;
+    if xxhash_rust::xxh3::xxh3_64(payload).to_le_bytes() != *sum {
+        return None;
+    }
+    bytes.truncate(bytes.len() - 8);
+    Some(bytes)
+}
+
 /// A `.gitignore` inside the cache folder keeps it out of commits without touching the site's own.
 /// One already there, even a link, is left alone.
 fn ignore_file(dir: &Path) -> std::io::Result<()> {

@@ -9,7 +9,6 @@
 //! taken for a file whose stamp is the one it was read with, trusted as the build cache trusts
 //! stamps ([`Stamp::trusted`]).
 
-use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::time::SystemTime;
 
@@ -73,29 +72,23 @@ fn key(languages: &[String]) -> u64 {
 impl Saved {
     /// The questions saved in the site at `root` for these languages, or none.
     pub fn load(root: &Path, languages: &[String]) -> Saved {
-        std::fs::read(path(root))
-            .ok()
+        super::read_summed(&path(root))
             .and_then(|bytes| Saved::decode(bytes, key(languages)))
             .unwrap_or_default()
     }
 
-    /// The file's bytes, checked: its checksum, format and key.
+    /// The file's bytes without their checksum, checked: format, key and slots.
     fn decode(mut bytes: Vec<u8>, key: u64) -> Option<Saved> {
-        let (payload, sum) = bytes.split_last_chunk::<8>()?;
-        if xxhash_rust::xxh3::xxh3_64(payload).to_le_bytes() != *sum {
-            return None;
-        }
         let (head, len): (Head, usize) =
-            bincode::serde::decode_from_slice(payload, bincode::config::standard()).ok()?;
+            bincode::serde::decode_from_slice(&bytes, bincode::config::standard()).ok()?;
         if head.format != FORMAT || head.key != key {
             return None;
         }
-        let data_len = payload.len() - len;
+        let data_len = bytes.len() - len;
         let fits = |s: &Slot| s.start.checked_add(u64::from(s.len)) <= Some(data_len as u64);
         if !head.slots.iter().all(fits) || !head.slots.is_sorted_by_key(|s| s.path) {
             return None;
         }
-        bytes.truncate(bytes.len() - 8);
         bytes.drain(..len);
         Some(Saved {
             slots: head.slots,
@@ -181,17 +174,7 @@ impl Saved {
             bytes.extend_from_slice(part);
         }
         drop(parts);
-        let sum = xxhash_rust::xxh3::xxh3_64(&bytes);
-        bytes.extend_from_slice(&sum.to_le_bytes());
-        let path = path(root);
-        let dir = path.parent().expect("the cache lives in a folder");
-        std::fs::create_dir_all(dir)?;
-        super::ignore_file(dir)?;
-        let tmp = path.with_extension(format!("tmp{}", std::process::id()));
-        let mut f = std::fs::File::create(&tmp)?;
-        f.write_all(&bytes)?;
-        drop(f);
-        std::fs::rename(&tmp, path)
+        super::write_summed(&path(root), bytes)
     }
 }
 

@@ -8,7 +8,6 @@
 //! Like the build cache it is never a source of truth: a missing, unreadable or foreign file is
 //! an empty cache, and an entry is only ever found by the hash of the bytes it was made from.
 
-use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, RwLock};
 
@@ -254,19 +253,12 @@ fn push_bytes(out: &mut Vec<u8>, bytes: &[u8]) {
 impl Words {
     /// The cache saved at `path`, or an empty one.
     pub fn load(path: &Path) -> Words {
-        let Ok(bytes) = std::fs::read(path) else {
-            return Words::default();
-        };
-        let Some((payload, sum)) = bytes.split_last_chunk::<8>() else {
-            return Words::default();
-        };
-        if xxhash_rust::xxh3::xxh3_64(payload).to_le_bytes() != *sum {
-            return Words::default();
-        }
-        Words::decode(payload).unwrap_or_default()
+        super::read_summed(path)
+            .and_then(|payload| Words::decode(&payload))
+            .unwrap_or_default()
     }
 
-    /// The cache from a file's bytes, its checksum checked.
+    /// The cache from a file's bytes without their checksum.
     fn decode(payload: &[u8]) -> Option<Words> {
         let mut r = Reader {
             bytes: payload,
@@ -370,16 +362,7 @@ impl Words {
                 }
             }
         }
-        let sum = xxhash_rust::xxh3::xxh3_64(&bytes);
-        bytes.extend_from_slice(&sum.to_le_bytes());
-        let dir = path.parent().expect("the cache lives in a folder");
-        std::fs::create_dir_all(dir)?;
-        super::ignore_file(dir)?;
-        let tmp = path.with_extension(format!("tmp{}", std::process::id()));
-        let mut f = std::fs::File::create(&tmp)?;
-        f.write_all(&bytes)?;
-        drop(f);
-        std::fs::rename(&tmp, path)
+        super::write_summed(path, bytes)
     }
 
     /// New numbers for the strings `used` refers to, in their old order (`u32::MAX` for the
