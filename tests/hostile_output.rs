@@ -278,11 +278,11 @@ fn generated(n: u32) -> Site {
 
 const BUSY: &str = "another quaestor build is writing";
 
-#[test]
-fn a_build_of_a_locked_output_fails() {
+/// A built site whose output another build holds (the returned lock), with a question added
+/// since: the next build has a page to write.
+fn locked_with_a_new_question() -> (Site, std::fs::File) {
     let site = Site::standard();
     site.build().unwrap();
-    let before = tree(&site.out());
     let lock = std::fs::File::create(quaestor::output::folder::lock_path(&site.out())).unwrap();
     lock.try_lock().unwrap();
     site.add(
@@ -290,6 +290,13 @@ fn a_build_of_a_locked_output_fails() {
         "nl",
         &question("7-9", "nl", "Nieuw", &["x"], "2023-02-01", None),
     );
+    (site, lock)
+}
+
+#[test]
+fn a_build_of_a_locked_output_fails() {
+    let (site, lock) = locked_with_a_new_question();
+    let before = tree(&site.out());
     let o = quaestor(site.root(), &["build", "--root", "."]);
     let err = stderr(&o);
     assert!(!o.status.success());
@@ -309,15 +316,7 @@ fn a_build_of_a_locked_output_fails() {
 fn a_lock_released_within_a_moment_does_not_fail_the_build() {
     // As when a program that built in-process starts a child: the child holds the lock until it
     // runs its own program.
-    let site = Site::standard();
-    site.build().unwrap();
-    let lock = std::fs::File::create(quaestor::output::folder::lock_path(&site.out())).unwrap();
-    lock.try_lock().unwrap();
-    site.add(
-        "7-9",
-        "nl",
-        &question("7-9", "nl", "Nieuw", &["x"], "2023-02-01", None),
-    );
+    let (site, lock) = locked_with_a_new_question();
     let release = std::thread::spawn(move || {
         std::thread::sleep(std::time::Duration::from_millis(200));
         drop(lock);
