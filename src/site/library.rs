@@ -3,6 +3,7 @@
 
 use std::collections::{BTreeMap, HashMap};
 
+use rayon::prelude::*;
 use rustc_hash::FxHashMap;
 
 use chrono::Datelike;
@@ -149,8 +150,9 @@ impl Library {
             g.versions
                 .sort_by_key(|(l, _)| languages.iter().position(|x| x == l));
         }
+        // The languages are indexed at once, each on a core: a whole archive's take a while.
         let langs = languages
-            .iter()
+            .par_iter()
             .map(|lang| {
                 // Every question once per language: its version in that language, else the one
                 // shown at its neutral address, so every language lists and counts the same ids.
