@@ -223,7 +223,7 @@ impl State {
             .map_err(std::io::Error::other)?;
         f.flush()?;
         drop(f);
-        std::fs::rename(&tmp, path)
+        crate::replace::replace(&tmp, path)
     }
 
     /// Marks the state dirty on disk before the output folder is touched in place.
@@ -256,7 +256,7 @@ fn write_summed(path: &Path, mut bytes: Vec<u8>) -> std::io::Result<()> {
     let mut f = std::fs::File::create(&tmp)?;
     f.write_all(&bytes)?;
     drop(f);
-    std::fs::rename(&tmp, path)
+    crate::replace::replace(&tmp, path)
 }
 
 /// The bytes [`write_summed`] wrote at `path`, without their checksum, when it holds.

@@ -17,6 +17,7 @@ pub mod init;
 pub mod output;
 pub mod pipeline;
 pub mod render;
+pub mod replace;
 pub mod report;
 pub mod serve;
 pub mod sha256;

@@ -141,7 +141,7 @@ impl Staging {
     /// so a reader (or a kill) sees either the old or the new site, never neither.
     pub fn commit(self) -> Result<()> {
         if self.output.exists() {
-            if exchange(&self.staging, &self.output).is_ok() {
+            if crate::replace::exchange(&self.staging, &self.output).is_ok() {
                 let _ = fs::remove_dir_all(&self.staging);
                 return Ok(());
             }
@@ -195,7 +195,7 @@ fn replace(target: &Path, bytes: &[u8]) -> Result<()> {
     let name = target.file_name().unwrap_or_default().to_string_lossy();
     let tmp = target.with_file_name(format!(".{name}.tmp-{}-{n}", std::process::id()));
     fs::write(&tmp, bytes)
-        .and_then(|()| fs::rename(&tmp, target))
+        .and_then(|()| crate::replace::replace(&tmp, target))
         .map_err(|e| {
             let _ = fs::remove_file(&tmp);
             Error::io("write", target, e)
@@ -219,20 +219,6 @@ fn same_bytes(path: &Path, bytes: &[u8]) -> bool {
         }
         _ => false,
     }
-}
-
-#[cfg(target_os = "linux")]
-fn exchange(a: &Path, b: &Path) -> io::Result<()> {
-    use rustix::fs::{renameat_with, RenameFlags, CWD};
-    renameat_with(CWD, a, CWD, b, RenameFlags::EXCHANGE).map_err(io::Error::from)
-}
-
-#[cfg(not(target_os = "linux"))]
-fn exchange(_: &Path, _: &Path) -> io::Result<()> {
-    Err(io::Error::new(
-        io::ErrorKind::Unsupported,
-        "no atomic exchange",
-    ))
 }
 
 /// Updates an existing output folder file by file, for incremental builds. Each file is written
