@@ -1,6 +1,8 @@
 //! Accountability views: open and overdue lists (site-wide and per ministry, member and party),
 //! statistics blocks and the statistics page with its charts.
 
+use std::borrow::Cow;
+
 use serde::Serialize;
 use tera::Context;
 
@@ -67,27 +69,33 @@ fn rate(t: &Strings, share: Option<f64>, part: usize, whole: usize) -> String {
 
 impl Renderer<'_> {
     /// Open (or overdue) questions of a scope, longest waiting first.
-    pub(super) fn waiting(&self, l: usize, overdue: bool, scope: Scope) -> Vec<QIdx> {
+    pub(super) fn waiting(&self, l: usize, overdue: bool, scope: Scope) -> Cow<'_, [QIdx]> {
         let index = &self.lib.langs[l];
-        let source: &[QIdx] = match scope {
-            Scope::Site => &index.questions,
-            Scope::Term { kind, term } => &index.term(kind, term as usize).questions,
+        let list = |source: &[QIdx]| {
+            let mut out: Vec<QIdx> = source
+                .iter()
+                .copied()
+                .filter(|&q| {
+                    let s = self.site.standings[q as usize];
+                    if overdue {
+                        s.is_overdue()
+                    } else {
+                        s.is_open()
+                    }
+                })
+                .collect();
+            // Lists are newest first; the longest wait is the oldest question.
+            out.reverse();
+            out
         };
-        let mut out: Vec<QIdx> = source
-            .iter()
-            .copied()
-            .filter(|&q| {
-                let s = self.site.standings[q as usize];
-                if overdue {
-                    s.is_overdue()
-                } else {
-                    s.is_open()
-                }
-            })
-            .collect();
-        // Lists are newest first; the longest wait is the oldest question.
-        out.reverse();
-        out
+        match scope {
+            Scope::Site => Cow::Borrowed(
+                self.site_waiting[l][usize::from(overdue)].get_or_init(|| list(&index.questions)),
+            ),
+            Scope::Term { kind, term } => {
+                Cow::Owned(list(&index.term(kind, term as usize).questions))
+            }
+        }
     }
 
     pub(super) fn plan_accountability(&self, lang: u8, jobs: &mut Vec<Job>) {

@@ -151,6 +151,9 @@ pub struct Renderer<'a> {
     /// What the open-data page lists, known once the data files are made (see
     /// [`Renderer::set_data_page`]).
     pub(super) data_page: OnceLock<crate::site::published::DataPageFiles>,
+    /// By language, the site-wide open and overdue lists, made once: each of their pages (a
+    /// hundred at 50,000 questions) needs its list for its digest and its render.
+    pub(super) site_waiting: Vec<[OnceLock<Vec<QIdx>>; 2]>,
 }
 
 #[derive(Serialize)]
@@ -257,6 +260,7 @@ impl<'a> Renderer<'a> {
             templates: theme.templates.keys().cloned().collect(),
             jsonld: theme.mentions("jsonld"),
             data_page: OnceLock::new(),
+            site_waiting: site.langs.iter().map(|_| Default::default()).collect(),
         })
     }
 
