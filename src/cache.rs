@@ -24,6 +24,7 @@ use crate::content::listing::{Kind, Listing, Stamp};
 
 mod outputs;
 pub mod questions;
+pub mod records;
 pub mod search;
 pub use outputs::{outputs_unchanged, record_outputs, recorded_output, OutputFile};
 

@@ -276,7 +276,11 @@ fn an_interrupted_update_is_followed_by_a_full_build() {
         .unwrap()
         .flatten()
         .map(|e| e.path())
-        .find(|f| f.extension().is_some_and(|e| e == "bin"))
+        // The build state, not one of the cache's other files (parsed questions, search).
+        .find(|f| {
+            let name = f.file_name().unwrap().to_string_lossy();
+            name.starts_with("build-") && name.ends_with(".bin")
+        })
         .unwrap();
     let mut s = quaestor::cache::State::load(&state).unwrap();
     s.mark_dirty(&state).unwrap();

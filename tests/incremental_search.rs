@@ -41,15 +41,20 @@ fn ids_with(out: &Path, lang: &str, form: &str) -> BTreeSet<String> {
     ids
 }
 
-/// Builds with the real binary into `output` (the cache on unless `--no-cache` is in `more`);
-/// returns what it reported on stderr with phase timings on.
+/// Builds with the real binary into `output` (the cache on unless `--no-cache` is in `more`, as
+/// of 2026-12-01 unless `more` gives `--as-of`); returns what it reported on stderr with phase
+/// timings on.
 fn build(root: &Path, output: &str, more: &[&str]) -> String {
+    let as_of: &[&str] = match more.contains(&"--as-of") {
+        true => &[],
+        false => &["--as-of", "2026-12-01"],
+    };
     let out = Command::new(env!("CARGO_BIN_EXE_quaestor"))
         .args(["build", "--root"])
         .arg(root)
         .arg("--output")
         .arg(root.join(output))
-        .args(["--as-of", "2026-12-01"])
+        .args(as_of)
         .args(more)
         .env("QUAESTOR_TIMINGS", "1")
         .output()
@@ -165,5 +170,47 @@ fn a_ministry_renamed_in_the_data_is_found_by_its_new_name_though_no_file_change
     assert_eq!(ids_with(&out, "nl", "landsverdediging"), all);
 
     build(site.root(), "full", &["--no-cache"]);
+    assert!(tree(&out) == tree(&site.root().join("full")));
+}
+
+/// The record the client shows for question `id` in `lang`'s index.
+fn record_of(out: &Path, lang: &str, id: &str) -> Value {
+    let dir = out.join("search-index").join(lang);
+    let meta = json(&dir.join("meta.json"));
+    let chunks = (meta["docs"].as_u64().unwrap()).div_ceil(meta["chunk"].as_u64().unwrap());
+    (0..chunks)
+        .flat_map(|k| {
+            json(&dir.join(format!("d/{k}.json")))
+                .as_array()
+                .unwrap()
+                .clone()
+        })
+        .find(|r| r["i"] == id)
+        .unwrap_or_else(|| panic!("no record of {id}"))
+}
+
+#[test]
+fn a_question_past_its_deadline_shows_as_overdue_in_the_results_though_no_file_changed() {
+    let site = Site::standard();
+    site.write("quaestor.toml", &format!("{CONFIG}search = true\n"));
+    site.add("7-3", "nl", &body_with("okapiwoord"));
+    let out = site.root().join("output");
+    // Asked 2023-01-13, to be answered by 2023-03-02.
+    build(site.root(), "output", &["--as-of", "2023-02-01"]);
+    let before = record_of(&out, "nl", "7-3")["s"].clone();
+    // A month after its deadline, its record is made again: the as-of date is an input.
+    let report = build(site.root(), "output", &["--as-of", "2023-04-01"]);
+    assert!(
+        report.contains("search index: 0 of 6 question files read"),
+        "{report}"
+    );
+    let after = record_of(&out, "nl", "7-3")["s"].clone();
+    assert_ne!(before, after);
+
+    build(
+        site.root(),
+        "full",
+        &["--no-cache", "--as-of", "2023-04-01"],
+    );
     assert!(tree(&out) == tree(&site.root().join("full")));
 }

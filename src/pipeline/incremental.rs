@@ -466,10 +466,10 @@ fn update(
                 None => more.extend(compared(previous, &mut files, path, Cow::Borrowed(b))),
             },
             // From the library: the index of a site where a page changed is made again.
-            Make::SearchBundle if !rendered.is_empty() => match search
-                .take()
-                .map_or_else(|| search::bundle(site, true), search::Pending::wait)
-            {
+            Make::SearchBundle if !rendered.is_empty() => match search.take().map_or_else(
+                || search::bundle(site, Some(cache.global)),
+                search::Pending::wait,
+            ) {
                 Ok((bundle, saving)) => {
                     words_saving = Some(saving);
                     for (rel, bytes) in bundle {

@@ -246,7 +246,7 @@ pub fn build(opts: &BuildOptions) -> Result<BuildSummary> {
     phase(started, "renderer");
     let Some(cache) = cache else {
         let outputs = outputs::plan(&renderer, &site, &theme, &Previous::off())?;
-        return full(opts, &site, &theme, &renderer, &outputs, false, started).map(|(s, _)| s);
+        return full(opts, &site, &theme, &renderer, &outputs, None, started).map(|(s, _)| s);
     };
     let structure = site.digests().structure;
     // An update remakes the search index from the library alone: it is made on its own thread
@@ -254,7 +254,7 @@ pub fn build(opts: &BuildOptions) -> Result<BuildSummary> {
     // the pages, so that the two are never held in memory at once.
     let search_early = site.outputs.search && cache.will_update(structure);
     std::thread::scope(|scope| {
-        let search = search_early.then(|| search::Pending::start(scope, &site));
+        let search = search_early.then(|| search::Pending::start(scope, &site, cache.global));
         let previous = Previous::new(
             cache.previous_files(structure),
             cache.global,
@@ -277,8 +277,9 @@ pub fn build(opts: &BuildOptions) -> Result<BuildSummary> {
                 }
                 incremental::Outcome::Failed(e) => return Err(e),
                 incremental::Outcome::Full(cache) => {
+                    let global = Some(cache.global);
                     let (summary, mut record) =
-                        full(opts, &site, &theme, &renderer, &outputs, true, started)?;
+                        full(opts, &site, &theme, &renderer, &outputs, global, started)?;
                     record.structure = structure;
                     let written = std::mem::take(&mut record.hashes);
                     (summary, *cache, incremental::full_state(record), written)
@@ -303,15 +304,16 @@ pub fn build(opts: &BuildOptions) -> Result<BuildSummary> {
 /// its bytes.
 type Made<'a> = (Cow<'a, str>, Option<u64>, Cow<'a, [u8]>);
 
-/// A full build through the staging folder: every entry of the list written. With `record`, it
-/// also returns what the build cache records.
+/// A full build through the staging folder: every entry of the list written. With `record` (the
+/// build cache's digest of the inputs, when the cache is on), it also returns what the build
+/// cache records.
 fn full(
     opts: &BuildOptions,
     site: &Site,
     theme: &ThemeFiles,
     renderer: &Renderer<'_>,
     outputs: &Outputs,
-    record: bool,
+    record: Option<u64>,
     started: Instant,
 ) -> Result<(BuildSummary, incremental::Record)> {
     let staging = Staging::begin(&opts.output_dir())?;
@@ -320,7 +322,7 @@ fn full(
     let dest = render::ToStaging {
         staging: &staging,
         outputs,
-        record,
+        record: record.is_some(),
         recorded: Mutex::new(HashMap::new()),
         links: Mutex::new(Vec::new()),
     };
@@ -394,7 +396,7 @@ fn full(
             if let Err(e) = staging.write(rel, bytes) {
                 keep(e, &mut problems.lock().unwrap());
             }
-            record.then(|| {
+            record.is_some().then(|| {
                 let digest = digest.unwrap_or_else(|| xxhash_rust::xxh3::xxh3_64(bytes));
                 (rel.to_string(), digest)
             })
@@ -409,7 +411,7 @@ fn full(
             let bytes = crate::output::data::record_file(site, n)
                 .and_then(|bytes| staging.write(rel, &bytes).map(|()| bytes));
             match bytes {
-                Ok(bytes) => record.then(|| {
+                Ok(bytes) => record.is_some().then(|| {
                     let digest = digest.unwrap_or_else(|| xxhash_rust::xxh3::xxh3_64(&bytes));
                     (rel.to_string(), digest)
                 }),

@@ -130,17 +130,18 @@ fn add_form(
 }
 
 /// `d/<k>.json` files: arrays of `chunk` records each.
-pub fn chunks(records: &[Vec<u8>], chunk: usize) -> Vec<Vec<u8>> {
+pub fn chunks<R: AsRef<[u8]>>(records: &[R], chunk: usize) -> Vec<Vec<u8>> {
     records
         .chunks(chunk)
         .map(|part| {
-            let mut out = Vec::with_capacity(part.iter().map(|r| r.len() + 1).sum::<usize>() + 2);
+            let mut out =
+                Vec::with_capacity(part.iter().map(|r| r.as_ref().len() + 1).sum::<usize>() + 2);
             out.push(b'[');
             for (k, r) in part.iter().enumerate() {
                 if k > 0 {
                     out.push(b',');
                 }
-                out.extend_from_slice(r);
+                out.extend_from_slice(r.as_ref());
             }
             out.push(b']');
             out

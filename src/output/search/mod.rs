@@ -20,6 +20,7 @@ use rayon::prelude::*;
 use rustc_hash::FxHashMap;
 
 use self::index::DocWords;
+use crate::cache::records::{self, Records};
 use crate::cache::search::{Entries, Entry, Interner, Strings, Words};
 use crate::site::library::QIdx;
 
@@ -64,9 +65,13 @@ impl Drop for Saving {
 pub struct Pending<'scope>(std::thread::ScopedJoinHandle<'scope, Result<(Files, Saving)>>);
 
 impl<'scope> Pending<'scope> {
-    /// Starts [`bundle`] with the words cache on.
-    pub fn start<'env>(scope: &'scope std::thread::Scope<'scope, 'env>, site: &'env Site) -> Self {
-        Pending(scope.spawn(move || bundle(site, true)))
+    /// Starts [`bundle`] with the caches on (`global`: the build cache's digest of the inputs).
+    pub fn start<'env>(
+        scope: &'scope std::thread::Scope<'scope, 'env>,
+        site: &'env Site,
+        global: u64,
+    ) -> Self {
+        Pending(scope.spawn(move || bundle(site, Some(global))))
     }
 
     /// The bundle, once made.
@@ -78,29 +83,41 @@ impl<'scope> Pending<'scope> {
 }
 
 /// Every file of the search bundle, as (site-relative path, bytes), sorted by path. The same
-/// library gives the same bytes whatever the thread count. With `cache` (the build cache is on),
-/// bodies whose file is unchanged since the words cache was saved are not read again, and the
-/// words cache is saved anew, on its own thread (see [`Saving`]); the bytes are those of a build
-/// without it.
-pub fn bundle(site: &Site, cache: bool) -> Result<(Files, Saving)> {
+/// library gives the same bytes whatever the thread count. With `global` (the build cache is on,
+/// and this is its digest of the build's inputs), bodies whose file is unchanged since the words
+/// cache was saved are not read again, the records and facet values of unchanged documents come
+/// from the records cache, and both caches are saved anew, on a thread of their own (see
+/// [`Saving`]); the bytes are those of a build without them.
+pub fn bundle(site: &Site, global: Option<u64>) -> Result<(Files, Saving)> {
     let started = Instant::now();
-    let path = cache.then(|| crate::cache::search::path(&site.root));
-    let mut words = path.as_deref().map(Words::load).unwrap_or_default();
+    let root = &site.root;
+    let paths = global.map(|_| (crate::cache::search::path(root), records::path(root)));
+    let (mut words, records) = match &paths {
+        Some((w, r)) => rayon::join(|| Words::load(w), || Records::load(r)),
+        None => Default::default(),
+    };
     crate::timings::phase(started, "search index: cache loaded");
+    let keys = global.map(|g| (g, site.digests().structure));
     // The languages are merged at once, each on its own thread: merging is the part that does
     // not split across threads, and after one edit it is nearly all the work.
     let strings = RwLock::new(std::mem::take(&mut words.strings));
-    let entries = &words.entries;
-    let made: Vec<Result<(Files, Fresh)>> = (0..site.language_count())
+    let caches = Caches {
+        words: &words.entries,
+        records: &records,
+        keys,
+    };
+    let made: Vec<Result<(Files, Fresh, Shown)>> = (0..site.language_count())
         .into_par_iter()
-        .map(|l| language(site, l, &strings, entries, started))
+        .map(|l| language(site, l, &strings, &caches, started))
         .collect();
     words.strings = strings
         .into_inner()
         .expect("no thread panics holding the table");
     let mut files = Files::new();
+    let mut used_records = Vec::new();
+    let mut made_records = FxHashMap::default();
     for made in made {
-        let (made, fresh) = made?;
+        let (made, fresh, shown) = made?;
         files.extend(made);
         for (key, entry) in fresh {
             match entry {
@@ -108,20 +125,28 @@ pub fn bundle(site: &Site, cache: bool) -> Result<(Files, Saving)> {
                 None => words.touch(key),
             }
         }
+        for (key, entry) in shown {
+            used_records.push(key);
+            if let Some(e) = entry {
+                made_records.insert(key, e);
+            }
+        }
     }
     files.sort_by(|a, b| a.0.cmp(&b.0));
-    let saving = match path {
-        Some(path) => {
+    let saving = match paths {
+        Some((words_path, records_path)) => {
             crate::timings::phase(
                 started,
                 &format!(
-                    "search index: {} of {} question files read",
+                    "search index: {} of {} question files read, {} records made",
                     words.bodies_read,
-                    words.used()
+                    words.used(),
+                    made_records.len()
                 ),
             );
             Saving(Some(std::thread::spawn(move || {
-                let _ = words.save(&path);
+                let _ = words.save(&words_path);
+                let _ = records.save(&records_path, used_records, &made_records);
             })))
         }
         None => Saving(None),
@@ -129,15 +154,33 @@ pub fn bundle(site: &Site, cache: bool) -> Result<(Files, Saving)> {
     Ok((files, saving))
 }
 
+/// What the caches give a language's index: the words cache's entries, the records cache, and
+/// the digests its keys are made from (`None` without the build cache).
+struct Caches<'c> {
+    words: &'c Entries,
+    records: &'c Records,
+    keys: Option<(u64, u64)>,
+}
+
 /// The words cache's entries a language's index used, by file hash: made from a body read
 /// now, or `None` when taken from the cache.
 type Fresh = Vec<(u64, Option<Entry>)>;
 
-/// A document as read in parallel: what [`docs::read`] gives, with the hash of its facts and,
-/// unless the words cache has its document, its words.
-struct Parsed {
+/// Likewise for the records cache: each document's key, with its entry when made now.
+type Shown = Vec<(u64, Option<Vec<u8>>)>;
+
+/// A document's record and facet values: from the records cache, or made now.
+enum Record<'c> {
+    Cached(records::Cached<'c>),
+    Made(docs::Read),
+}
+
+/// A document as read in parallel: its record and facet values, the hash of its facts, its key in
+/// the records cache, and, unless the words cache has its document, its words.
+struct Parsed<'c> {
     key: u64,
-    read: docs::Read,
+    record_key: Option<u64>,
+    record: Record<'c>,
     facts: u64,
     words: Option<Made>,
 }
@@ -151,21 +194,42 @@ struct Made {
 }
 
 /// Reads a batch of documents in parallel. A document in the words cache, made with the same
-/// facts, is not read nor stemmed again; one whose facts moved without its file (the ministry
-/// table changed) is read whole.
-fn read_batch(site: &Site, l: usize, batch: &[QIdx], cache: &Entries) -> Vec<Result<Parsed>> {
+/// facts, is not read nor stemmed again, and one in the records cache has its record and facet
+/// values from there; one whose facts moved without its file (the ministry table changed) is
+/// read whole.
+fn read_batch<'c>(
+    site: &Site,
+    l: usize,
+    batch: &[QIdx],
+    caches: &Caches<'c>,
+) -> Vec<Result<Parsed<'c>>> {
     batch
         .par_iter()
         .map(|&i| {
             let q = site.library.question(i);
-            let cached = cache.get(q.file_hash);
+            let cached = caches.words.get(q.file_hash);
+            let record_key = caches
+                .keys
+                .map(|(global, structure)| records::key(global, structure, l, q.file_hash));
+            if let (Some(e), Some(r)) = (cached, record_key.and_then(|k| caches.records.get(k))) {
+                if e.facts == r.facts {
+                    return Ok(Parsed {
+                        key: q.file_hash,
+                        record_key,
+                        facts: r.facts,
+                        record: Record::Cached(r),
+                        words: None,
+                    });
+                }
+            }
             let mut read = docs::read(site, l, i, cached.map(|e| e.excerpt.as_str()))?;
             let facts = xxhash_rust::xxh3::xxh3_64(read.facts.as_bytes());
             match cached {
                 Some(e) if e.facts == facts => {
                     return Ok(Parsed {
                         key: q.file_hash,
-                        read,
+                        record_key,
+                        record: Record::Made(read),
                         facts,
                         words: None,
                     })
@@ -183,7 +247,8 @@ fn read_batch(site: &Site, l: usize, batch: &[QIdx], cache: &Entries) -> Vec<Res
             });
             Ok(Parsed {
                 key: q.file_hash,
-                read,
+                record_key,
+                record: Record::Made(read),
                 facts,
                 words: Some(words),
             })
@@ -191,27 +256,52 @@ fn read_batch(site: &Site, l: usize, batch: &[QIdx], cache: &Entries) -> Vec<Res
         .collect()
 }
 
-/// The bundle of language `l`, with the words cache's entries it used.
-fn language(
+/// One facet's values: by label, each rank it came with (one, but for a theme whose label leaves
+/// out what the rank orders by) and its documents.
+type Values = FxHashMap<String, Vec<(i64, Vec<u32>)>>;
+
+/// Files document `doc` under a facet's value, once.
+fn file_under(values: &mut Values, rank: i64, label: &str, doc: u32) {
+    if !values.contains_key(label) {
+        values.insert(label.to_string(), Vec::new());
+    }
+    let ranks = values.get_mut(label).expect("inserted above");
+    match ranks.iter_mut().find(|(r, _)| *r == rank) {
+        Some((_, docs)) => {
+            if docs.last() != Some(&doc) {
+                docs.push(doc);
+            }
+        }
+        None => ranks.push((rank, vec![doc])),
+    }
+}
+
+/// The bundle of language `l`, with the caches' entries it used.
+fn language<'c>(
     site: &Site,
     l: usize,
     strings: &RwLock<Strings>,
-    entries: &Entries,
+    caches: &Caches<'c>,
     started: Instant,
-) -> Result<(Files, Fresh)> {
+) -> Result<(Files, Fresh, Shown)> {
     let (lang, _, t) = site.language(l);
     let order = docs::order(site, lang);
     let mut index = index::Index::default();
-    let mut records: Vec<Vec<u8>> = Vec::with_capacity(order.len());
-    let mut facets: Vec<FxHashMap<docs::Value, Vec<u32>>> = vec![FxHashMap::default(); 8];
+    let mut records: Vec<std::borrow::Cow<'c, [u8]>> = Vec::with_capacity(order.len());
+    let mut facets: Vec<Values> = vec![Values::default(); docs::FACETS.len()];
     let mut problems: Vec<Diagnostic> = Vec::new();
     let mut n = 0u32;
     let mut used = Fresh::with_capacity(order.len());
+    let mut shown = Shown::with_capacity(if caches.keys.is_some() {
+        order.len()
+    } else {
+        0
+    });
     let mut strings_seen = Interner::new(strings);
     let mut batches = order.chunks(BATCH);
     let mut read = batches
         .next()
-        .map(|b| read_batch(site, l, b, entries))
+        .map(|b| read_batch(site, l, b, caches))
         .unwrap_or_default();
     // Each batch is merged on one thread while the next is read on the others.
     while !read.is_empty() {
@@ -225,43 +315,69 @@ fn language(
                 for r in read {
                     let doc = n;
                     n += 1;
-                    match r {
-                        Ok(p) => {
-                            match &p.words {
-                                Some(made) => {
-                                    d.clear();
-                                    d.push_words(strings, &made.title);
-                                    d.push_words(strings, &made.body);
-                                    d.push_words(strings, &made.facts);
-                                    index.add(d.words());
-                                    let excerpt = p.read.body.map(|b| b.1).unwrap_or_default();
-                                    let entry = Entry::new(excerpt, p.facts, d.words());
-                                    fresh.push((p.key, Some(entry)));
-                                }
-                                None => {
-                                    let e = entries.get(p.key).expect("read from the cache");
-                                    kept.clear();
-                                    kept.extend(e.words());
-                                    index.add(&kept);
-                                    fresh.push((p.key, None));
-                                }
+                    let p = match r {
+                        Ok(p) => p,
+                        Err(Error::Invalid(mut d)) => {
+                            problems.append(&mut d);
+                            continue;
+                        }
+                        Err(e) => {
+                            problems.push(Diagnostic::new("(site)", e.to_string()));
+                            continue;
+                        }
+                    };
+                    match &p.words {
+                        Some(made) => {
+                            d.clear();
+                            d.push_words(strings, &made.title);
+                            d.push_words(strings, &made.body);
+                            d.push_words(strings, &made.facts);
+                            index.add(d.words());
+                            let excerpt = match &p.record {
+                                Record::Made(read) => read.body.as_ref().map(|b| b.1.clone()),
+                                Record::Cached(_) => None,
+                            };
+                            let entry = Entry::new(excerpt.unwrap_or_default(), p.facts, d.words());
+                            fresh.push((p.key, Some(entry)));
+                        }
+                        None => {
+                            let e = caches.words.get(p.key).expect("read from the cache");
+                            kept.clear();
+                            kept.extend(e.words());
+                            index.add(&kept);
+                            fresh.push((p.key, None));
+                        }
+                    }
+                    match p.record {
+                        Record::Cached(r) => {
+                            for (f, rank, label) in r.facets() {
+                                file_under(&mut facets[f], rank, label, doc);
                             }
-                            records.push(p.read.record);
-                            for (f, value) in p.read.facets {
-                                let list = facets[f].entry(value).or_default();
-                                if list.last() != Some(&doc) {
-                                    list.push(doc);
-                                }
+                            records.push(std::borrow::Cow::Borrowed(r.record));
+                            if let Some(k) = p.record_key {
+                                shown.push((k, None));
                             }
                         }
-                        Err(Error::Invalid(mut d)) => problems.append(&mut d),
-                        Err(e) => problems.push(Diagnostic::new("(site)", e.to_string())),
+                        Record::Made(read) => {
+                            for (f, v) in &read.facets {
+                                file_under(&mut facets[*f], v.rank, &v.label, doc);
+                            }
+                            if let Some(k) = p.record_key {
+                                let values = read.facets.iter();
+                                let values = values.map(|(f, v)| (*f, v.rank, v.label.as_str()));
+                                shown.push((
+                                    k,
+                                    Some(records::encode(p.facts, &read.record, values)),
+                                ));
+                            }
+                            records.push(std::borrow::Cow::Owned(read.record));
+                        }
                     }
                 }
                 fresh
             },
             || {
-                next.map(|b| read_batch(site, l, b, entries))
+                next.map(|b| read_batch(site, l, b, caches))
                     .unwrap_or_default()
             },
         );
@@ -285,7 +401,15 @@ fn language(
     }
     let mut labels = Vec::new();
     for ((key, string), values) in docs::FACETS.iter().zip(facets) {
-        let mut values: Vec<(docs::Value, Vec<u32>)> = values.into_iter().collect();
+        let mut values: Vec<(docs::Value, Vec<u32>)> = values
+            .into_iter()
+            .flat_map(|(label, ranks)| {
+                ranks.into_iter().map(move |(rank, docs)| {
+                    let label = label.clone();
+                    (docs::Value { rank, label }, docs)
+                })
+            })
+            .collect();
         values.sort_by(|a, b| a.0.sort_key().cmp(&b.0.sort_key()));
         let values: Vec<(String, Vec<u32>)> =
             values.into_iter().map(|(v, d)| (v.label, d)).collect();
@@ -296,5 +420,5 @@ fn language(
         format!("{dir}/meta.json"),
         bundle::meta(lang, records.len(), CHUNK, &firsts, &labels),
     ));
-    Ok((out, used))
+    Ok((out, used, shown))
 }

@@ -1,0 +1,243 @@
+//! The search index's cache of document records, `.quaestor-cache/search-records.bin`: for each
+//! document of a language's index, what the client shows of it (its record, as JSON) and the
+//! facet values it is filed under, with the hash of its facts. A build after an edit takes them
+//! from here for every unchanged document instead of making labels, status and JSON again for
+//! 100,000 documents.
+//!
+//! An entry is found only by a key made of everything its record is made from (see [`key`]), so
+//! a stale entry is never found. Like the other caches it is never a source of truth: a missing,
+//! unreadable or foreign file is an empty cache.
+
+use std::path::{Path, PathBuf};
+
+use rustc_hash::FxHashMap;
+use xxhash_rust::xxh3::Xxh3;
+
+/// Bumped whenever the layout or the meaning of an entry changes.
+const FORMAT: u32 = 1;
+
+/// The file, in the site's cache folder.
+pub fn path(root: &Path) -> PathBuf {
+    root.join(super::DIR).join("search-records.bin")
+}
+
+/// The key of a document's entry: the build's global digest (binary, configuration, theme,
+/// `data/`, options and as-of date), the digest of the term tables (term names), the index's
+/// language and the hash of the question file: all a record, its facets and its facts are made
+/// from.
+pub fn key(global: u64, structure: u64, language: usize, file: u64) -> u64 {
+    let mut h = Xxh3::new();
+    for n in [global, structure, language as u64, file] {
+        h.update(&n.to_le_bytes());
+    }
+    h.digest()
+}
+
+/// A document's entry: the hash of its facts text, its record and its facet values, each
+/// `(facet position, rank, label)`.
+pub struct Cached<'a> {
+    pub facts: u64,
+    pub record: &'a [u8],
+    facets: &'a [u8],
+}
+
+impl<'a> Cached<'a> {
+    /// The facet values, as they were given to [`encode`].
+    pub fn facets(&self) -> impl Iterator<Item = (usize, i64, &'a str)> + 'a {
+        let bytes = self.facets;
+        let mut at = 0;
+        std::iter::from_fn(move || {
+            if at >= bytes.len() {
+                return None;
+            }
+            let facet = bytes[at] as usize;
+            at += 1;
+            let z = read_varint(bytes, &mut at)?;
+            let rank = ((z >> 1) as i64) ^ -((z & 1) as i64);
+            let label = take(bytes, &mut at)?;
+            Some((facet, rank, std::str::from_utf8(label).ok()?))
+        })
+    }
+}
+
+/// An entry's bytes: the facts hash (`u64`, little-endian), the record (its length, its bytes),
+/// then each facet value (its position, its rank zigzag-encoded, its label's length and bytes),
+/// every length and rank a varint.
+pub fn encode<'l>(
+    facts: u64,
+    record: &[u8],
+    facets: impl Iterator<Item = (usize, i64, &'l str)>,
+) -> Vec<u8> {
+    let mut out = Vec::with_capacity(record.len() + 128);
+    out.extend_from_slice(&facts.to_le_bytes());
+    varint(&mut out, record.len() as u64);
+    out.extend_from_slice(record);
+    for (facet, rank, label) in facets {
+        out.push(facet as u8);
+        varint(&mut out, ((rank << 1) ^ (rank >> 63)) as u64);
+        varint(&mut out, label.len() as u64);
+        out.extend_from_slice(label.as_bytes());
+    }
+    out
+}
+
+fn decode(entry: &[u8]) -> Option<Cached<'_>> {
+    let facts = u64::from_le_bytes(entry.get(..8)?.try_into().ok()?);
+    let mut at = 8;
+    let record = take(entry, &mut at)?;
+    Some(Cached {
+        facts,
+        record,
+        facets: &entry[at..],
+    })
+}
+
+/// The entries of the last build's file, by key.
+#[derive(Default)]
+pub struct Records {
+    bytes: Vec<u8>,
+    at: FxHashMap<u64, (usize, usize)>,
+}
+
+impl Records {
+    /// The file at `path`, or no entries when there is none or it is not one this build wrote.
+    pub fn load(path: &Path) -> Records {
+        super::read_summed(path)
+            .and_then(Records::index)
+            .unwrap_or_default()
+    }
+
+    /// The file: [`FORMAT`] (`u32`, little-endian), the count of entries, then each entry's key
+    /// (`u64`, little-endian) and bytes (their length, a varint, then [`encode`]'s bytes).
+    fn index(bytes: Vec<u8>) -> Option<Records> {
+        if u32::from_le_bytes(bytes.get(..4)?.try_into().ok()?) != FORMAT {
+            return None;
+        }
+        let mut at = 4;
+        let count = read_varint(&bytes, &mut at)? as usize;
+        let mut index = FxHashMap::with_capacity_and_hasher(count, Default::default());
+        for _ in 0..count {
+            let key = u64::from_le_bytes(bytes.get(at..at + 8)?.try_into().ok()?);
+            at += 8;
+            let len = read_varint(&bytes, &mut at)? as usize;
+            let end = at.checked_add(len).filter(|&e| e <= bytes.len())?;
+            index.insert(key, (at, len));
+            at = end;
+        }
+        (at == bytes.len()).then_some(Records { bytes, at: index })
+    }
+
+    /// The entry of `key`, if the file has one.
+    pub fn get(&self, key: u64) -> Option<Cached<'_>> {
+        let &(at, len) = self.at.get(&key)?;
+        decode(&self.bytes[at..at + len])
+    }
+
+    /// Writes the entries of `used` (keys, each once), from this file or from `made` (entries
+    /// made by this build), beside `path`, then swaps the file into place. Nothing is written
+    /// when the file would hold the same entries.
+    pub fn save(
+        &self,
+        path: &Path,
+        mut used: Vec<u64>,
+        made: &FxHashMap<u64, Vec<u8>>,
+    ) -> std::io::Result<()> {
+        used.sort_unstable();
+        if made.is_empty() && used.len() == self.at.len() {
+            return Ok(());
+        }
+        let entry = |k: &u64| -> Option<&[u8]> {
+            match made.get(k) {
+                Some(e) => Some(e),
+                None => self.at.get(k).map(|&(at, len)| &self.bytes[at..at + len]),
+            }
+        };
+        let entries: Vec<(u64, &[u8])> = used
+            .iter()
+            .filter_map(|k| entry(k).map(|e| (*k, e)))
+            .collect();
+        let size: usize = entries.iter().map(|(_, e)| e.len() + 13).sum();
+        let mut bytes = Vec::with_capacity(size + 16);
+        bytes.extend_from_slice(&FORMAT.to_le_bytes());
+        varint(&mut bytes, entries.len() as u64);
+        for (key, e) in entries {
+            bytes.extend_from_slice(&key.to_le_bytes());
+            varint(&mut bytes, e.len() as u64);
+            bytes.extend_from_slice(e);
+        }
+        super::write_summed(path, bytes)
+    }
+}
+
+fn take<'a>(bytes: &'a [u8], at: &mut usize) -> Option<&'a [u8]> {
+    let len = read_varint(bytes, at)? as usize;
+    let end = at.checked_add(len).filter(|&e| e <= bytes.len())?;
+    let out = &bytes[*at..end];
+    *at = end;
+    Some(out)
+}
+
+fn varint(out: &mut Vec<u8>, mut n: u64) {
+    while n >= 0x80 {
+        out.push((n as u8) | 0x80);
+        n >>= 7;
+    }
+    out.push(n as u8);
+}
+
+fn read_varint(bytes: &[u8], at: &mut usize) -> Option<u64> {
+    let mut n = 0u64;
+    for shift in (0..64).step_by(7) {
+        let b = *bytes.get(*at)?;
+        *at += 1;
+        n |= u64::from(b & 0x7f) << shift;
+        if b < 0x80 {
+            return Some(n);
+        }
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn entries_are_found_by_their_key_and_kept_only_while_used() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = path(dir.path());
+        let facets = [
+            (0, -2024, "2024"),
+            (3, 0, "Anne Dupont"),
+            (7, 0, "sécurité"),
+        ];
+        let a = key(1, 2, 0, 30);
+        let b = key(1, 2, 1, 30);
+        assert_ne!(a, b, "each language has its own entry");
+        let mut made = FxHashMap::default();
+        made.insert(a, encode(9, br#"{"t":"Water"}"#, facets.iter().copied()));
+        made.insert(b, encode(8, br#"{"t":"Eau"}"#, std::iter::empty()));
+        Records::default().save(&path, vec![a, b], &made).unwrap();
+
+        let back = Records::load(&path);
+        let got = back.get(a).unwrap();
+        assert_eq!((got.facts, got.record), (9, &br#"{"t":"Water"}"#[..]));
+        assert_eq!(got.facets().collect::<Vec<_>>(), facets);
+        assert_eq!(back.get(b).unwrap().facets().count(), 0);
+        assert!(back.get(key(1, 3, 0, 30)).is_none(), "other term names");
+
+        // Saved again with only `a` used: `b` is dropped.
+        back.save(&path, vec![a], &FxHashMap::default()).unwrap();
+        let again = Records::load(&path);
+        assert!(again.get(a).is_some() && again.get(b).is_none());
+
+        // A file cut short or garbled is an empty cache.
+        let bytes = std::fs::read(&path).unwrap();
+        std::fs::write(&path, &bytes[..bytes.len() - 1]).unwrap();
+        assert!(Records::load(&path).get(a).is_none());
+        let mut flipped = bytes.clone();
+        flipped[bytes.len() / 2] ^= 1;
+        std::fs::write(&path, &flipped).unwrap();
+        assert!(Records::load(&path).get(a).is_none());
+    }
+}
