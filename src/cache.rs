@@ -244,20 +244,60 @@ pub fn folder_usable(root: &Path) -> bool {
     }
 }
 
-/// Writes `bytes` and their xxh3 beside `path` in the cache folder, then renames the file into
+/// Writes `bytes` and their xxh3 beside `path` in the cache folder, then swaps the file into
 /// place: a reader sees the whole file or the one before, and [`read_summed`] refuses one cut
 /// short or garbled, so what the file holds needs no check of its own.
-fn write_summed(path: &Path, mut bytes: Vec<u8>) -> std::io::Result<()> {
-    let sum = xxhash_rust::xxh3::xxh3_64(&bytes);
-    bytes.extend_from_slice(&sum.to_le_bytes());
-    let dir = path.parent().expect("the cache lives in a folder");
-    std::fs::create_dir_all(dir)?;
-    ignore_file(dir)?;
-    let tmp = path.with_extension(format!("tmp{}", std::process::id()));
-    let mut f = std::fs::File::create(&tmp)?;
-    f.write_all(&bytes)?;
-    drop(f);
-    crate::replace::replace(&tmp, path)
+fn write_summed(path: &Path, bytes: Vec<u8>) -> std::io::Result<()> {
+    let mut file = Summed::create(path)?;
+    file.write(&bytes)?;
+    file.finish()
+}
+
+/// A file [`write_summed`] writes, written piece by piece: the search caches are 70 MB each at
+/// 50,000 questions, saved while the build still holds its output, so they are never held whole.
+struct Summed {
+    tmp: PathBuf,
+    path: PathBuf,
+    file: std::io::BufWriter<std::fs::File>,
+    sum: Xxh3,
+}
+
+impl Summed {
+    fn create(path: &Path) -> std::io::Result<Summed> {
+        let dir = path.parent().expect("the cache lives in a folder");
+        std::fs::create_dir_all(dir)?;
+        ignore_file(dir)?;
+        let tmp = path.with_extension(format!("tmp{}", std::process::id()));
+        let file = std::io::BufWriter::with_capacity(1 << 20, std::fs::File::create(&tmp)?);
+        Ok(Summed {
+            tmp,
+            path: path.to_path_buf(),
+            file,
+            sum: Xxh3::new(),
+        })
+    }
+
+    fn write(&mut self, bytes: &[u8]) -> std::io::Result<()> {
+        self.sum.update(bytes);
+        self.file.write_all(bytes)
+    }
+
+    /// Writes what `buffer` holds once it passed a megabyte, and empties it.
+    fn spill(&mut self, buffer: &mut Vec<u8>) -> std::io::Result<()> {
+        if buffer.len() >= 1 << 20 {
+            self.write(buffer)?;
+            buffer.clear();
+        }
+        Ok(())
+    }
+
+    /// Ends the file with its sum and swaps it into place.
+    fn finish(mut self) -> std::io::Result<()> {
+        let sum = self.sum.digest();
+        self.file.write_all(&sum.to_le_bytes())?;
+        self.file.into_inner().map_err(|e| e.into_error())?;
+        crate::replace::replace(&self.tmp, &self.path)
+    }
 }
 
 /// The bytes [`write_summed`] wrote at `path`, without their checksum, when it holds.

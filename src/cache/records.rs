@@ -81,6 +81,11 @@ pub fn encode<'l>(
     out
 }
 
+/// The record in an entry [`encode`] made.
+pub fn record(entry: &[u8]) -> &[u8] {
+    decode(entry).expect("an entry made by encode").record
+}
+
 fn decode(entry: &[u8]) -> Option<Cached<'_>> {
     let facts = u64::from_le_bytes(entry.get(..8)?.try_into().ok()?);
     let mut at = 8;
@@ -156,16 +161,18 @@ impl Records {
             .iter()
             .filter_map(|k| entry(k).map(|e| (*k, e)))
             .collect();
-        let size: usize = entries.iter().map(|(_, e)| e.len() + 13).sum();
-        let mut bytes = Vec::with_capacity(size + 16);
+        let mut file = super::Summed::create(path)?;
+        let mut bytes = Vec::with_capacity(2 << 20);
         bytes.extend_from_slice(&FORMAT.to_le_bytes());
         varint(&mut bytes, entries.len() as u64);
         for (key, e) in entries {
             bytes.extend_from_slice(&key.to_le_bytes());
             varint(&mut bytes, e.len() as u64);
             bytes.extend_from_slice(e);
+            file.spill(&mut bytes)?;
         }
-        super::write_summed(path, bytes)
+        file.write(&bytes)?;
+        file.finish()
     }
 }
 

@@ -328,17 +328,8 @@ impl Words {
         let number = (dropped * 10 > self.entries.0.len())
             .then(|| self.renumbering(&used))
             .flatten();
-        let size = self
-            .strings
-            .strings
-            .iter()
-            .map(|s| s.len() + 2)
-            .sum::<usize>()
-            + used
-                .iter()
-                .map(|(_, e)| e.excerpt.len() + e.doc.len() + 24)
-                .sum::<usize>();
-        let mut bytes = Vec::with_capacity(size + 64);
+        let mut file = super::Summed::create(path)?;
+        let mut bytes = Vec::with_capacity(2 << 20);
         bytes.extend_from_slice(&FORMAT.to_le_bytes());
         bytes.extend_from_slice(&super::binary_digest().to_le_bytes());
         let kept = |k: usize| number.as_ref().is_none_or(|n| n[k] != u32::MAX);
@@ -347,6 +338,7 @@ impl Words {
         varint(&mut bytes, used.len() as u64);
         for k in (0..self.strings.len()).filter(|&k| kept(k)) {
             push_bytes(&mut bytes, self.strings.get(k as u32).as_bytes());
+            file.spill(&mut bytes)?;
         }
         for (key, e) in &used {
             bytes.extend_from_slice(&key.to_le_bytes());
@@ -361,8 +353,10 @@ impl Words {
                     push_bytes(&mut bytes, &encode(e.words().map(renumber).collect()));
                 }
             }
+            file.spill(&mut bytes)?;
         }
-        super::write_summed(path, bytes)
+        file.write(&bytes)?;
+        file.finish()
     }
 
     /// New numbers for the strings `used` refers to, in their old order (`u32::MAX` for the

@@ -145,7 +145,9 @@ pub fn bundle(site: &Site, global: Option<u64>) -> Result<(Files, Saving)> {
                 ),
             );
             Saving(Some(std::thread::spawn(move || {
+                // One after the other, each freed once saved: the build is still writing.
                 let _ = words.save(&words_path);
+                drop(words);
                 let _ = records.save(&records_path, used_records, &made_records);
             })))
         }
@@ -168,6 +170,27 @@ type Fresh = Vec<(u64, Option<Entry>)>;
 
 /// Likewise for the records cache: each document's key, with its entry when made now.
 type Shown = Vec<(u64, Option<Vec<u8>>)>;
+
+/// A document's record as the index keeps it until its chunk is made, with what the records
+/// cache is to keep: the record itself is in the cache's entry, never held twice.
+enum Kept<'c> {
+    /// From the records cache, under its key.
+    Cached(u64, &'c [u8]),
+    /// Made now, with the records cache's entry holding it, under its key.
+    Entry(u64, Vec<u8>),
+    /// Made now, without the cache.
+    Made(Vec<u8>),
+}
+
+impl AsRef<[u8]> for Kept<'_> {
+    fn as_ref(&self) -> &[u8] {
+        match self {
+            Kept::Cached(_, record) => record,
+            Kept::Entry(_, entry) => records::record(entry),
+            Kept::Made(record) => record,
+        }
+    }
+}
 
 /// A document's record and facet values: from the records cache, or made now.
 enum Record<'c> {
@@ -287,16 +310,11 @@ fn language<'c>(
     let (lang, _, t) = site.language(l);
     let order = docs::order(site, lang);
     let mut index = index::Index::default();
-    let mut records: Vec<std::borrow::Cow<'c, [u8]>> = Vec::with_capacity(order.len());
+    let mut records: Vec<Kept<'c>> = Vec::with_capacity(order.len());
     let mut facets: Vec<Values> = vec![Values::default(); docs::FACETS.len()];
     let mut problems: Vec<Diagnostic> = Vec::new();
     let mut n = 0u32;
     let mut used = Fresh::with_capacity(order.len());
-    let mut shown = Shown::with_capacity(if caches.keys.is_some() {
-        order.len()
-    } else {
-        0
-    });
     let mut strings_seen = Interner::new(strings);
     let mut batches = order.chunks(BATCH);
     let mut read = batches
@@ -353,24 +371,24 @@ fn language<'c>(
                             for (f, rank, label) in r.facets() {
                                 file_under(&mut facets[f], rank, label, doc);
                             }
-                            records.push(std::borrow::Cow::Borrowed(r.record));
-                            if let Some(k) = p.record_key {
-                                shown.push((k, None));
-                            }
+                            records.push(match p.record_key {
+                                Some(k) => Kept::Cached(k, r.record),
+                                None => Kept::Made(r.record.to_vec()),
+                            });
                         }
                         Record::Made(read) => {
                             for (f, v) in &read.facets {
                                 file_under(&mut facets[*f], v.rank, &v.label, doc);
                             }
-                            if let Some(k) = p.record_key {
-                                let values = read.facets.iter();
-                                let values = values.map(|(f, v)| (*f, v.rank, v.label.as_str()));
-                                shown.push((
-                                    k,
-                                    Some(records::encode(p.facts, &read.record, values)),
-                                ));
-                            }
-                            records.push(std::borrow::Cow::Owned(read.record));
+                            records.push(match p.record_key {
+                                Some(k) => {
+                                    let values = read.facets.iter();
+                                    let values =
+                                        values.map(|(f, v)| (*f, v.rank, v.label.as_str()));
+                                    Kept::Entry(k, records::encode(p.facts, &read.record, values))
+                                }
+                                None => Kept::Made(read.record),
+                            });
                         }
                     }
                 }
@@ -420,5 +438,13 @@ fn language<'c>(
         format!("{dir}/meta.json"),
         bundle::meta(lang, records.len(), CHUNK, &firsts, &labels),
     ));
+    let shown = records
+        .into_iter()
+        .filter_map(|k| match k {
+            Kept::Cached(key, _) => Some((key, None)),
+            Kept::Entry(key, entry) => Some((key, Some(entry))),
+            Kept::Made(_) => None,
+        })
+        .collect();
     Ok((out, used, shown))
 }
