@@ -22,6 +22,7 @@ use xxhash_rust::xxh3::Xxh3;
 
 use crate::content::listing::{Kind, Listing, Stamp};
 
+mod codec;
 mod outputs;
 pub mod questions;
 pub mod records;

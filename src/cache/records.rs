@@ -13,6 +13,8 @@ use std::path::{Path, PathBuf};
 use rustc_hash::FxHashMap;
 use xxhash_rust::xxh3::Xxh3;
 
+use super::codec::{push_bytes, unzigzag, varint, zigzag, Reader};
+
 /// Bumped whenever the layout or the meaning of an entry changes.
 const FORMAT: u32 = 1;
 
@@ -44,18 +46,11 @@ pub struct Cached<'a> {
 impl<'a> Cached<'a> {
     /// The facet values, as they were given to [`encode`].
     pub fn facets(&self) -> impl Iterator<Item = (usize, i64, &'a str)> + 'a {
-        let bytes = self.facets;
-        let mut at = 0;
+        let mut r = Reader::new(self.facets);
         std::iter::from_fn(move || {
-            if at >= bytes.len() {
-                return None;
-            }
-            let facet = bytes[at] as usize;
-            at += 1;
-            let z = read_varint(bytes, &mut at)?;
-            let rank = ((z >> 1) as i64) ^ -((z & 1) as i64);
-            let label = take(bytes, &mut at)?;
-            Some((facet, rank, std::str::from_utf8(label).ok()?))
+            let facet = *r.take(1)?.first()? as usize;
+            let rank = unzigzag(r.varint()? as u64);
+            Some((facet, rank, r.str()?))
         })
     }
 }
@@ -70,13 +65,11 @@ pub fn encode<'l>(
 ) -> Vec<u8> {
     let mut out = Vec::with_capacity(record.len() + 128);
     out.extend_from_slice(&facts.to_le_bytes());
-    varint(&mut out, record.len() as u64);
-    out.extend_from_slice(record);
+    push_bytes(&mut out, record);
     for (facet, rank, label) in facets {
         out.push(facet as u8);
-        varint(&mut out, ((rank << 1) ^ (rank >> 63)) as u64);
-        varint(&mut out, label.len() as u64);
-        out.extend_from_slice(label.as_bytes());
+        varint(&mut out, zigzag(rank));
+        push_bytes(&mut out, label.as_bytes());
     }
     out
 }
@@ -87,13 +80,13 @@ pub fn record(entry: &[u8]) -> &[u8] {
 }
 
 fn decode(entry: &[u8]) -> Option<Cached<'_>> {
-    let facts = u64::from_le_bytes(entry.get(..8)?.try_into().ok()?);
-    let mut at = 8;
-    let record = take(entry, &mut at)?;
+    let mut r = Reader::new(entry);
+    let facts = r.u64()?;
+    let record = r.bytes()?;
     Some(Cached {
         facts,
         record,
-        facets: &entry[at..],
+        facets: &entry[r.at..],
     })
 }
 
@@ -115,21 +108,19 @@ impl Records {
     /// The file: [`FORMAT`] (`u32`, little-endian), the count of entries, then each entry's key
     /// (`u64`, little-endian) and bytes (their length, a varint, then [`encode`]'s bytes).
     fn index(bytes: Vec<u8>) -> Option<Records> {
-        if u32::from_le_bytes(bytes.get(..4)?.try_into().ok()?) != FORMAT {
+        let mut r = Reader::new(&bytes);
+        if u32::from_le_bytes(r.take(4)?.try_into().ok()?) != FORMAT {
             return None;
         }
-        let mut at = 4;
-        let count = read_varint(&bytes, &mut at)? as usize;
+        let count = r.varint()?;
         let mut index = FxHashMap::with_capacity_and_hasher(count, Default::default());
         for _ in 0..count {
-            let key = u64::from_le_bytes(bytes.get(at..at + 8)?.try_into().ok()?);
-            at += 8;
-            let len = read_varint(&bytes, &mut at)? as usize;
-            let end = at.checked_add(len).filter(|&e| e <= bytes.len())?;
-            index.insert(key, (at, len));
-            at = end;
+            let key = r.u64()?;
+            let entry = r.bytes()?;
+            index.insert(key, (r.at - entry.len(), entry.len()));
         }
-        (at == bytes.len()).then_some(Records { bytes, at: index })
+        r.done().then_some(())?;
+        Some(Records { bytes, at: index })
     }
 
     /// The entry of `key`, if the file has one.
@@ -167,42 +158,12 @@ impl Records {
         varint(&mut bytes, entries.len() as u64);
         for (key, e) in entries {
             bytes.extend_from_slice(&key.to_le_bytes());
-            varint(&mut bytes, e.len() as u64);
-            bytes.extend_from_slice(e);
+            push_bytes(&mut bytes, e);
             file.spill(&mut bytes)?;
         }
         file.write(&bytes)?;
         file.finish()
     }
-}
-
-fn take<'a>(bytes: &'a [u8], at: &mut usize) -> Option<&'a [u8]> {
-    let len = read_varint(bytes, at)? as usize;
-    let end = at.checked_add(len).filter(|&e| e <= bytes.len())?;
-    let out = &bytes[*at..end];
-    *at = end;
-    Some(out)
-}
-
-fn varint(out: &mut Vec<u8>, mut n: u64) {
-    while n >= 0x80 {
-        out.push((n as u8) | 0x80);
-        n >>= 7;
-    }
-    out.push(n as u8);
-}
-
-fn read_varint(bytes: &[u8], at: &mut usize) -> Option<u64> {
-    let mut n = 0u64;
-    for shift in (0..64).step_by(7) {
-        let b = *bytes.get(*at)?;
-        *at += 1;
-        n |= u64::from(b & 0x7f) << shift;
-        if b < 0x80 {
-            return Some(n);
-        }
-    }
-    None
 }
 
 #[cfg(test)]

@@ -13,6 +13,8 @@ use std::sync::{Arc, RwLock};
 
 use rustc_hash::{FxHashMap, FxHashSet};
 
+use super::codec::{push_bytes, read_varint, unzigzag, varint, zigzag, Reader};
+
 /// Bumped whenever the layout or the meaning of an entry changes.
 const FORMAT: u32 = 5;
 
@@ -55,7 +57,7 @@ fn encode(mut words: Vec<(u32, u32, u32, bool)>) -> Vec<u8> {
     for (form, stem, count, in_title) in words {
         varint(&mut bytes, u64::from(form - last));
         let d = i64::from(stem) - i64::from(form);
-        varint(&mut bytes, ((d << 1) ^ (d >> 63)) as u64);
+        varint(&mut bytes, zigzag(d));
         varint(&mut bytes, u64::from(count) << 1 | u64::from(in_title));
         last = form;
     }
@@ -70,34 +72,11 @@ fn decode(bytes: &[u8]) -> impl Iterator<Item = (u32, u32, u32, bool)> + '_ {
             return None;
         }
         let form = last + read_varint(bytes, &mut at) as u32;
-        let z = read_varint(bytes, &mut at) as i64;
-        let stem = (i64::from(form) + ((z >> 1) ^ -(z & 1))) as u32;
+        let stem = (i64::from(form) + unzigzag(read_varint(bytes, &mut at))) as u32;
         let count = read_varint(bytes, &mut at);
         last = form;
         Some((form, stem, (count >> 1) as u32, count & 1 == 1))
     })
-}
-
-fn varint(out: &mut Vec<u8>, mut n: u64) {
-    while n >= 0x80 {
-        out.push((n as u8) | 0x80);
-        n >>= 7;
-    }
-    out.push(n as u8);
-}
-
-fn read_varint(bytes: &[u8], at: &mut usize) -> u64 {
-    let mut n = 0u64;
-    let mut shift = 0;
-    while let Some(&b) = bytes.get(*at) {
-        *at += 1;
-        n |= u64::from(b & 0x7f) << shift;
-        if b < 0x80 {
-            break;
-        }
-        shift += 7;
-    }
-    n
 }
 
 /// Forms and stems by number.
@@ -206,50 +185,12 @@ pub struct Words {
     pub bodies_read: usize,
 }
 
-/// The file, each number a varint unless said: [`FORMAT`] and the binary's digest (`u32` and
-/// `u64`, little-endian), the counts of strings and entries, each string (its length, its
-/// bytes), each entry (its key and facts hash, `u64` little-endian, then its excerpt and its
-/// words, each as length and bytes), and last the xxh3 of all that (a file cut short or garbled
-/// is an empty cache, so entries need no check of their own). Written and read by hand, with no
-/// copy of an entry on the way: the file is saved again after every edit.
-struct Reader<'a> {
-    bytes: &'a [u8],
-    at: usize,
-}
-
-impl<'a> Reader<'a> {
-    fn take(&mut self, n: usize) -> Option<&'a [u8]> {
-        let end = self.at.checked_add(n).filter(|&e| e <= self.bytes.len())?;
-        let taken = &self.bytes[self.at..end];
-        self.at = end;
-        Some(taken)
-    }
-
-    fn u64(&mut self) -> Option<u64> {
-        Some(u64::from_le_bytes(self.take(8)?.try_into().ok()?))
-    }
-
-    fn varint(&mut self) -> Option<usize> {
-        (self.at < self.bytes.len()).then_some(())?;
-        usize::try_from(read_varint(self.bytes, &mut self.at)).ok()
-    }
-
-    fn str(&mut self) -> Option<&'a str> {
-        let n = self.varint()?;
-        std::str::from_utf8(self.take(n)?).ok()
-    }
-
-    fn bytes(&mut self) -> Option<&'a [u8]> {
-        let n = self.varint()?;
-        self.take(n)
-    }
-}
-
-fn push_bytes(out: &mut Vec<u8>, bytes: &[u8]) {
-    varint(out, bytes.len() as u64);
-    out.extend_from_slice(bytes);
-}
-
+// The file, each number a varint unless said: [`FORMAT`] and the binary's digest (`u32` and
+// `u64`, little-endian), the counts of strings and entries, each string (its length, its
+// bytes), each entry (its key and facts hash, `u64` little-endian, then its excerpt and its
+// words, each as length and bytes), and last the xxh3 of all that (a file cut short or garbled
+// is an empty cache, so entries need no check of their own). Written and read by hand, with no
+// copy of an entry on the way: the file is saved again after every edit.
 impl Words {
     /// The cache saved at `path`, or an empty one.
     pub fn load(path: &Path) -> Words {
@@ -260,10 +201,7 @@ impl Words {
 
     /// The cache from a file's bytes without their checksum.
     fn decode(payload: &[u8]) -> Option<Words> {
-        let mut r = Reader {
-            bytes: payload,
-            at: 0,
-        };
+        let mut r = Reader::new(payload);
         let format = u32::from_le_bytes(r.take(4)?.try_into().ok()?);
         if format != FORMAT || r.u64()? != super::binary_digest() {
             return None;
@@ -288,7 +226,7 @@ impl Words {
             };
             words.entries.0.insert(key, entry);
         }
-        (r.at == payload.len()).then_some(words)
+        r.done().then_some(words)
     }
 
     /// Marks `key` as used by this build.
