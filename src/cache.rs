@@ -22,7 +22,8 @@ use xxhash_rust::xxh3::Xxh3;
 
 use crate::content::listing::{Kind, Listing, Stamp};
 
-mod codec;
+pub(crate) mod codec;
+pub mod merged;
 mod outputs;
 pub mod questions;
 pub mod records;

@@ -214,3 +214,110 @@ fn a_question_past_its_deadline_shows_as_overdue_in_the_results_though_no_file_c
     );
     assert!(tree(&out) == tree(&site.root().join("full")));
 }
+
+/// How many documents each language's index had patched from the last build's, by the build's
+/// report: `[nl, fr]`, 0 for an index merged in full.
+fn patched(report: &str) -> [usize; 2] {
+    let count = |lang: &str| {
+        let line = format!("search index: {lang}: merged (");
+        let (_, rest) = report
+            .split_once(&line)
+            .unwrap_or_else(|| panic!("{report}"));
+        rest.split_once(' ').unwrap().0.parse().unwrap()
+    };
+    [count("nl"), count("fr")]
+}
+
+#[test]
+fn edits_patch_the_index_of_the_last_build_and_it_stays_that_of_a_full_build() {
+    let site = Site::standard();
+    site.write("quaestor.toml", &format!("{CONFIG}search = true\n"));
+    site.add("7-3", "nl", &body_with("okapiwoord"));
+    let out = site.root().join("output");
+    let first = build(site.root(), "output", &[]);
+    assert_eq!(patched(&first), [0, 0], "nothing to patch yet");
+    let same_as_full = |round: &str| {
+        let full = site.root().join("full");
+        let _ = std::fs::remove_dir_all(&full);
+        build(site.root(), "full", &["--no-cache"]);
+        let (a, b) = (tree(&out), tree(&full));
+        assert_eq!(a.len(), b.len(), "{round}");
+        for ((path, x), (other, y)) in a.iter().zip(&b) {
+            assert!(
+                path == other && x == y,
+                "{round}: {path} differs from a full build"
+            );
+        }
+    };
+
+    // A word only one document had goes, another comes; the French question's title moves.
+    site.add("7-3", "nl", &body_with("zebrawoord"));
+    site.add(
+        "7-1",
+        "fr",
+        &question(
+            "7-1",
+            "fr",
+            "Question sur l'élève",
+            &["espionnage"],
+            "2023-01-11",
+            Some("2023-03-08"),
+        ),
+    );
+    let report = build(site.root(), "output", &[]);
+    // The Dutch index patched. The French one holds the Dutch versions of the questions it has
+    // no French version of, stemmed as Dutch, so its forms have more than one stem and which
+    // document comes first decides: it is merged in full.
+    assert_eq!(patched(&report)[0], 1, "{report}");
+    assert!(ids_with(&out, "nl", "okapiwoord").is_empty());
+    assert_eq!(
+        ids_with(&out, "fr", "zebrawoord"),
+        BTreeSet::from(["7-3".into()])
+    );
+    assert_eq!(
+        ids_with(&out, "fr", "eleve"),
+        BTreeSet::from(["7-1".into()])
+    );
+    same_as_full("new and gone words");
+
+    // A keyword dropped from one question: its facet value loses a document.
+    site.add(
+        "7-2",
+        "nl",
+        &question(
+            "7-2",
+            "nl",
+            "Vraag nummer 2",
+            &["spionage"],
+            "2023-01-12",
+            None,
+        ),
+    );
+    let report = build(site.root(), "output", &[]);
+    assert_eq!(patched(&report)[0], 1, "{report}");
+    same_as_full("a keyword dropped");
+
+    // A question moved to another date moves in the order: merged in full.
+    site.add(
+        "7-4",
+        "nl",
+        &question(
+            "7-4",
+            "nl",
+            "Vraag nummer 4",
+            &["spionage", "Israël"],
+            "2023-01-02",
+            None,
+        ),
+    );
+    let report = build(site.root(), "output", &[]);
+    assert_eq!(patched(&report), [0, 0], "{report}");
+    same_as_full("a date moved");
+
+    // A lost or garbled index file is merged in full, with the same result.
+    site.add("7-3", "nl", &body_with("okapiwoord"));
+    site.write(".quaestor-cache/search-index.bin", "garbage");
+    let report = build(site.root(), "output", &[]);
+    assert_eq!(patched(&report), [0, 0], "{report}");
+    same_as_full("a garbled index file");
+}

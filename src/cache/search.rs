@@ -114,6 +114,17 @@ impl Strings {
     pub fn is_empty(&self) -> bool {
         self.strings.is_empty()
     }
+
+    /// A hash of the first `n` strings, or `None` when there are fewer: what numbers made with
+    /// this table mean (a saved table keeps them unless it drops strings, see [`Words::save`]).
+    pub fn digest(&self, n: usize) -> Option<u64> {
+        let mut h = xxhash_rust::xxh3::Xxh3::new();
+        for s in self.strings.get(..n)? {
+            h.update(&(s.len() as u64).to_le_bytes());
+            h.update(s.as_bytes());
+        }
+        Some(h.digest())
+    }
 }
 
 /// Strings seen by one thread before it forgets them: bounds the memory of each view.

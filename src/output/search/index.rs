@@ -8,6 +8,7 @@ use std::sync::Arc;
 use rustc_hash::FxHashMap;
 
 use super::words::{self, FormStem};
+use crate::cache::codec::{varint, Reader};
 use crate::cache::search::{Interner, Strings};
 
 /// Term frequencies are capped here: the weight byte keeps the title flag above them.
@@ -142,16 +143,18 @@ pub struct Postings {
 /// No number yet.
 const NONE: u32 = u32::MAX;
 
-/// `v[k]`, grown with [`NONE`] as needed.
-fn slot(v: &mut Vec<u32>, k: u32) -> &mut u32 {
+/// `v[k]`, grown with `fill` as needed.
+fn slot<T: Clone>(v: &mut Vec<T>, k: u32, fill: T) -> &mut T {
     let k = k as usize;
     if k >= v.len() {
-        v.resize(k + 1, NONE);
+        v.resize(k + 1, fill);
     }
     &mut v[k]
 }
 
-/// The index being built: documents must be added in ascending order.
+/// The index being built: documents must be added in ascending order. A build after an edit
+/// may then patch it, taking a document's words out and putting its new ones in (see
+/// [`Index::remove`]), with the same result as adding every document again.
 #[derive(Default)]
 pub struct Index {
     /// Form (string number) → stem number, [`NONE`] when not seen. A form keeps the stem of the
@@ -159,45 +162,196 @@ pub struct Index {
     pub forms: Vec<u32>,
     /// Stem string number → stem number, or [`NONE`].
     stems: Vec<u32>,
+    /// Stem number → its string number.
+    stem_strings: Vec<u32>,
+    /// Form → how many documents have it: a form no document has is not in the index.
+    df: Vec<u32>,
+    /// Form → whether some document gave it another stem than the one it keeps: which document
+    /// comes first then decides, and a patch cannot tell.
+    mixed: Vec<bool>,
     pub postings: Vec<Postings>,
     docs: u32,
 }
 
+/// A document's postings, `(stem number, weight)` ascending, from its words: the counts of a
+/// stem's forms summed, the title flag of any. `None` when a form has no stem.
+fn hits(forms: &[u32], words: &[(u32, u32, u32, bool)]) -> Option<Vec<(u32, u8)>> {
+    let mut hits: Vec<(u32, u32, bool)> = Vec::with_capacity(words.len());
+    for &(form, _, tf, in_title) in words {
+        let s = *forms.get(form as usize).filter(|&&s| s != NONE)?;
+        hits.push((s, tf, in_title));
+    }
+    hits.sort_unstable_by_key(|h| h.0);
+    let mut out = Vec::with_capacity(hits.len());
+    let mut k = 0;
+    while k < hits.len() {
+        let (s, mut tf, mut in_title) = hits[k];
+        k += 1;
+        while k < hits.len() && hits[k].0 == s {
+            tf += hits[k].1;
+            in_title |= hits[k].2;
+            k += 1;
+        }
+        out.push((
+            s,
+            tf.min(TF_CAP) as u8 + if in_title { IN_TITLE } else { 0 },
+        ));
+    }
+    Some(out)
+}
+
 impl Index {
+    /// Gives `form` a stem number when it has none, its stem being `stem` (a string number);
+    /// counts the document and notes a stem other than the one the form keeps.
+    fn take_form(&mut self, form: u32, stem: u32) {
+        let s = *slot(&mut self.forms, form, NONE);
+        if s == NONE {
+            let st = slot(&mut self.stems, stem, NONE);
+            if *st == NONE {
+                *st = self.postings.len() as u32;
+                self.postings.push(Postings::default());
+                self.stem_strings.push(stem);
+            }
+            self.forms[form as usize] = *st;
+        } else if self.stem_strings[s as usize] != stem {
+            *slot(&mut self.mixed, form, false) = true;
+        }
+        *slot(&mut self.df, form, 0) += 1;
+    }
+
     /// Adds the next document: its words `(form, stem, tf, in title)`, each form once, in any
     /// order (see [`Doc`]).
     pub fn add(&mut self, words: &[(u32, u32, u32, bool)]) {
         let doc = self.docs;
         self.docs += 1;
-        let mut hits: Vec<(u32, u32, bool)> = Vec::with_capacity(words.len());
-        for &(form, stem, tf, in_title) in words {
-            let mut s = *slot(&mut self.forms, form);
-            if s == NONE {
-                let st = slot(&mut self.stems, stem);
-                if *st == NONE {
-                    *st = self.postings.len() as u32;
-                    self.postings.push(Postings::default());
-                }
-                s = *st;
-                self.forms[form as usize] = s;
-            }
-            hits.push((s, tf, in_title));
+        for &(form, stem, _, _) in words {
+            self.take_form(form, stem);
         }
-        hits.sort_unstable_by_key(|h| h.0);
-        let mut k = 0;
-        while k < hits.len() {
-            let (s, mut tf, mut in_title) = hits[k];
-            k += 1;
-            while k < hits.len() && hits[k].0 == s {
-                tf += hits[k].1;
-                in_title |= hits[k].2;
-                k += 1;
-            }
+        let hits = hits(&self.forms, words).expect("every form was just given a stem");
+        for (s, weight) in hits {
             let p = &mut self.postings[s as usize];
             p.docs.push(doc);
-            p.weights
-                .push(tf.min(TF_CAP) as u8 + if in_title { IN_TITLE } else { 0 });
+            p.weights.push(weight);
         }
+    }
+
+    /// Whether `words` can be taken out of or put into the index without moving any form to
+    /// another stem: each form is new, or only ever seen with the stem these words give it.
+    pub fn patchable(&self, words: &[(u32, u32, u32, bool)]) -> bool {
+        words.iter().all(|&(form, stem, _, _)| {
+            match self.forms.get(form as usize).filter(|&&s| s != NONE) {
+                None => true,
+                Some(&s) => {
+                    !self.mixed.get(form as usize).copied().unwrap_or(false)
+                        && self.stem_strings[s as usize] == stem
+                }
+            }
+        })
+    }
+
+    /// Takes document `doc`'s words (as they were added) out; `None` when the index does not
+    /// hold them, and it is then to be made again.
+    pub fn remove(&mut self, doc: u32, words: &[(u32, u32, u32, bool)]) -> Option<()> {
+        for (s, _) in hits(&self.forms, words)? {
+            let p = &mut self.postings[s as usize];
+            let at = p.docs.binary_search(&doc).ok()?;
+            p.docs.remove(at);
+            p.weights.remove(at);
+        }
+        for &(form, _, _, _) in words {
+            let df = self.df.get_mut(form as usize)?;
+            *df = df.checked_sub(1)?;
+            if *df == 0 {
+                self.forms[form as usize] = NONE;
+            }
+        }
+        Some(())
+    }
+
+    /// Puts document `doc`'s words in where it has none: what [`Index::add`] would have added
+    /// for it in its place. `None` when it has some, and the index is then to be made again.
+    pub fn insert(&mut self, doc: u32, words: &[(u32, u32, u32, bool)]) -> Option<()> {
+        (doc < self.docs).then_some(())?;
+        for &(form, stem, _, _) in words {
+            self.take_form(form, stem);
+        }
+        for (s, weight) in hits(&self.forms, words)? {
+            let p = &mut self.postings[s as usize];
+            let at = p.docs.binary_search(&doc).err()?;
+            p.docs.insert(at, doc);
+            p.weights.insert(at, weight);
+        }
+        Some(())
+    }
+
+    /// How many documents the index numbers.
+    pub fn len(&self) -> u32 {
+        self.docs
+    }
+
+    /// The index as the build cache keeps it (see [`Index::decode`]): the documents' count,
+    /// each stem's string number and postings (document deltas, then weights), and per form its
+    /// stem (plus one, 0 for none), document count and mixed flag; every number a varint.
+    pub fn encode(&self, out: &mut Vec<u8>) {
+        varint(out, u64::from(self.docs));
+        varint(out, self.postings.len() as u64);
+        for (p, &string) in self.postings.iter().zip(&self.stem_strings) {
+            varint(out, u64::from(string));
+            varint(out, p.docs.len() as u64);
+            let mut last = 0;
+            for &d in &p.docs {
+                varint(out, u64::from(d - last));
+                last = d;
+            }
+            out.extend_from_slice(&p.weights);
+        }
+        varint(out, self.forms.len() as u64);
+        for (f, &s) in self.forms.iter().enumerate() {
+            varint(out, if s == NONE { 0 } else { u64::from(s) + 1 });
+            varint(out, u64::from(self.df.get(f).copied().unwrap_or(0)));
+            out.push(u8::from(self.mixed.get(f).copied().unwrap_or(false)));
+        }
+    }
+
+    /// The index [`Index::encode`] wrote, or `None` when the bytes do not make one.
+    pub fn decode(r: &mut Reader<'_>) -> Option<Index> {
+        let docs = u32::try_from(r.varint()?).ok()?;
+        let stems = r.varint()?;
+        let mut index = Index {
+            docs,
+            ..Index::default()
+        };
+        index.postings.reserve(stems.min(r.bytes.len()));
+        for s in 0..stems {
+            let string = u32::try_from(r.varint()?).ok()?;
+            let n = r.varint()?;
+            let mut p = Postings {
+                docs: Vec::with_capacity(n.min(r.bytes.len())),
+                weights: Vec::new(),
+            };
+            let mut last = 0u32;
+            for _ in 0..n {
+                last = last.checked_add(u32::try_from(r.varint()?).ok()?)?;
+                (last < docs).then_some(())?;
+                p.docs.push(last);
+            }
+            p.weights = r.take(n)?.to_vec();
+            let st = slot(&mut index.stems, string, NONE);
+            (*st == NONE).then_some(())?;
+            *st = s as u32;
+            index.stem_strings.push(string);
+            index.postings.push(p);
+        }
+        let forms = r.varint()?;
+        index.forms.reserve(forms.min(r.bytes.len()));
+        for _ in 0..forms {
+            let s = r.varint()?;
+            (s <= stems).then_some(())?;
+            index.forms.push(if s == 0 { NONE } else { (s - 1) as u32 });
+            index.df.push(u32::try_from(r.varint()?).ok()?);
+            index.mixed.push(*r.take(1)?.first()? == 1);
+        }
+        Some(index)
     }
 
     /// The forms with their stems, in the order the client compares them. The table is only
@@ -242,6 +396,76 @@ mod tests {
         let p = &index.postings[s as usize];
         assert_eq!(p.docs, [0, 1]);
         assert_eq!(p.weights, [4 + IN_TITLE, 1]);
+    }
+
+    /// Each form with its stem string and its stem's postings: what the bundle encodes.
+    fn view(index: &Index) -> Vec<(u32, u32, Vec<u32>, Vec<u8>)> {
+        (index.forms.iter().enumerate())
+            .filter(|(_, &s)| s != NONE)
+            .map(|(f, &s)| {
+                let p = &index.postings[s as usize];
+                let stem = index.stem_strings[s as usize];
+                (f as u32, stem, p.docs.clone(), p.weights.clone())
+            })
+            .collect()
+    }
+
+    #[test]
+    fn a_patched_index_is_the_index_of_its_documents() {
+        // Documents of pseudo-random words: form `f` has stem `100 + f / 3`.
+        let mut seed = 7u64;
+        let mut next = move |n: u64| {
+            seed = seed
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            (seed >> 33) % n
+        };
+        let doc = |next: &mut dyn FnMut(u64) -> u64| {
+            let mut words: Vec<(u32, u32, u32, bool)> = Vec::new();
+            for _ in 0..next(12) {
+                let f = next(40) as u32;
+                if words.iter().all(|w| w.0 != f) {
+                    words.push((f, 100 + f / 3, 1 + next(20) as u32, next(4) == 0));
+                }
+            }
+            words
+        };
+        let mut docs: Vec<_> = (0..30).map(|_| doc(&mut next)).collect();
+        let mut index = Index::default();
+        for d in &docs {
+            index.add(d);
+        }
+        for round in 0..60 {
+            let k = next(30) as usize;
+            let new = if round % 7 == 0 {
+                Vec::new()
+            } else {
+                doc(&mut next)
+            };
+            assert!(index.patchable(&docs[k]) && index.patchable(&new));
+            index.remove(k as u32, &docs[k]).unwrap();
+            index.insert(k as u32, &new).unwrap();
+            docs[k] = new;
+            let mut whole = Index::default();
+            for d in &docs {
+                whole.add(d);
+            }
+            assert_eq!(view(&index), view(&whole), "round {round}");
+        }
+        // Words the index does not hold are not taken out, nor a document's put in twice.
+        let k = docs.iter().position(|d| !d.is_empty()).unwrap();
+        assert!(index.insert(k as u32, &docs[k]).is_none());
+        assert!(Index::default().remove(0, &docs[k]).is_none());
+    }
+
+    #[test]
+    fn a_form_seen_with_two_stems_is_not_patched() {
+        let mut index = Index::default();
+        index.add(&[(1, 10, 1, false)]);
+        index.add(&[(1, 11, 1, false)]);
+        assert!(!index.patchable(&[(1, 10, 1, false)]));
+        assert!(!index.patchable(&[(2, 12, 1, false), (1, 11, 1, false)]));
+        assert!(index.patchable(&[(2, 12, 1, false)]));
     }
 
     #[test]

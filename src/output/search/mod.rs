@@ -11,6 +11,7 @@
 mod bundle;
 mod docs;
 mod index;
+mod patch;
 pub mod words;
 
 use std::sync::RwLock;
@@ -20,6 +21,7 @@ use rayon::prelude::*;
 use rustc_hash::FxHashMap;
 
 use self::index::DocWords;
+use crate::cache::merged;
 use crate::cache::records::{self, Records};
 use crate::cache::search::{Entries, Entry, Interner, Strings, Words};
 use crate::site::library::QIdx;
@@ -91,13 +93,28 @@ impl<'scope> Pending<'scope> {
 pub fn bundle(site: &Site, global: Option<u64>) -> Result<(Files, Saving)> {
     let started = Instant::now();
     let root = &site.root;
-    let paths = global.map(|_| (crate::cache::search::path(root), records::path(root)));
-    let (mut words, records) = match &paths {
-        Some((w, r)) => rayon::join(|| Words::load(w), || Records::load(r)),
+    let paths = global.map(|_| {
+        let merged = crate::cache::merged::path(root);
+        (
+            crate::cache::search::path(root),
+            records::path(root),
+            merged,
+        )
+    });
+    let (mut words, (records, merged)) = match &paths {
+        Some((w, r, m)) => rayon::join(
+            || Words::load(w),
+            || rayon::join(|| Records::load(r), || merged::Saved::load(m)),
+        ),
         None => Default::default(),
     };
     crate::timings::phase(started, "search index: cache loaded");
     let keys = global.map(|g| (g, site.digests().structure));
+    // Patched only from indexes made with the same inputs and string numbers.
+    let merged = merged.filter(|m| {
+        keys == Some((m.made.global, m.made.structure))
+            && words.strings.digest(m.made.strings) == Some(m.made.strings_hash)
+    });
     // The languages are merged at once, each on its own thread: merging is the part that does
     // not split across threads, and after one edit it is nearly all the work.
     let strings = RwLock::new(std::mem::take(&mut words.strings));
@@ -106,19 +123,30 @@ pub fn bundle(site: &Site, global: Option<u64>) -> Result<(Files, Saving)> {
         records: &records,
         keys,
     };
-    let made: Vec<Result<(Files, Fresh, Shown)>> = (0..site.language_count())
+    let made: Vec<Result<Language>> = (0..site.language_count())
         .into_par_iter()
-        .map(|l| language(site, l, &strings, &caches, started))
+        .map(|l| {
+            let saved = merged.as_ref().and_then(|m| m.section(l));
+            language(site, l, &strings, &caches, saved, started)
+        })
         .collect();
+    drop(merged);
     words.strings = strings
         .into_inner()
         .expect("no thread panics holding the table");
     let mut files = Files::new();
     let mut used_records = Vec::new();
     let mut made_records = FxHashMap::default();
+    let mut states = Vec::new();
     for made in made {
-        let (made, fresh, shown) = made?;
+        let Language {
+            files: made,
+            fresh,
+            shown,
+            merged,
+        } = made?;
         files.extend(made);
+        states.push(merged);
         for (key, entry) in fresh {
             match entry {
                 Some(e) => words.insert(key, e),
@@ -134,7 +162,7 @@ pub fn bundle(site: &Site, global: Option<u64>) -> Result<(Files, Saving)> {
     }
     files.sort_by(|a, b| a.0.cmp(&b.0));
     let saving = match paths {
-        Some((words_path, records_path)) => {
+        Some((words_path, records_path, merged_path)) => {
             crate::timings::phase(
                 started,
                 &format!(
@@ -144,11 +172,19 @@ pub fn bundle(site: &Site, global: Option<u64>) -> Result<(Files, Saving)> {
                     made_records.len()
                 ),
             );
+            let made = merged::Made {
+                global: keys.map_or(0, |k| k.0),
+                structure: keys.map_or(0, |k| k.1),
+                strings: words.strings.len(),
+                strings_hash: words.strings.digest(words.strings.len()).unwrap_or(0),
+            };
             Saving(Some(std::thread::spawn(move || {
                 // One after the other, each freed once saved: the build is still writing.
                 let _ = words.save(&words_path);
                 drop(words);
                 let _ = records.save(&records_path, used_records, &made_records);
+                drop((records, made_records));
+                let _ = merged::save(&merged_path, made, &states);
             })))
         }
         None => Saving(None),
@@ -299,23 +335,100 @@ fn file_under(values: &mut Values, rank: i64, label: &str, doc: u32) {
     }
 }
 
-/// The bundle of language `l`, with the caches' entries it used.
-fn language<'c>(
+/// What a language's index gives the bundle: its files, the caches' entries it used and, with
+/// the cache on, its merged index as the build cache keeps it.
+struct Language {
+    files: Files,
+    fresh: Fresh,
+    shown: Shown,
+    merged: Option<Vec<u8>>,
+}
+
+/// A language's index before it is encoded: the records in document order, the caches'
+/// entries used, the merged index with its facets, and how many documents were patched (see
+/// [`patch`]; 0 when merged in full).
+struct Built<'c> {
+    records: Vec<Kept<'c>>,
+    used: Fresh,
+    merged: patch::Merged,
+    patched: usize,
+}
+
+/// A parsed document's words by number, into `words`: the words read now, numbered (with the
+/// words cache's entry made from them), or the cached ones; `None` when the cache lost them.
+fn words_of(
+    p: &Parsed<'_>,
+    strings: &mut Interner<'_>,
+    d: &mut index::Doc,
+    caches: &Caches<'_>,
+    words: &mut Vec<(u32, u32, u32, bool)>,
+) -> Option<Option<Entry>> {
+    words.clear();
+    match &p.words {
+        Some(made) => {
+            d.clear();
+            d.push_words(strings, &made.title);
+            d.push_words(strings, &made.body);
+            d.push_words(strings, &made.facts);
+            words.extend_from_slice(d.words());
+            let excerpt = match &p.record {
+                Record::Made(read) => read.body.as_ref().map(|b| b.1.clone()),
+                Record::Cached(_) => None,
+            };
+            Some(Some(Entry::new(
+                excerpt.unwrap_or_default(),
+                p.facts,
+                d.words(),
+            )))
+        }
+        None => {
+            words.extend(caches.words.get(p.key)?.words());
+            Some(None)
+        }
+    }
+}
+
+impl Record<'_> {
+    /// Calls `f` with each facet value, `(facet position, rank, label)`.
+    fn each_facet(&self, mut f: impl FnMut(usize, i64, &str)) {
+        match self {
+            Record::Cached(r) => r.facets().for_each(|(k, rank, label)| f(k, rank, label)),
+            Record::Made(read) => (read.facets.iter()).for_each(|(k, v)| f(*k, v.rank, &v.label)),
+        }
+    }
+}
+
+/// What the index keeps of a document's record until its chunk is made (see [`Kept`]); `key`:
+/// its key in the records cache, `facts`: the hash of its facts.
+fn kept<'c>(record: Record<'c>, key: Option<u64>, facts: u64) -> Kept<'c> {
+    match (record, key) {
+        (Record::Cached(r), Some(k)) => Kept::Cached(k, r.record),
+        (Record::Cached(r), None) => Kept::Made(r.record.to_vec()),
+        (Record::Made(read), Some(k)) => {
+            let values = read.facets.iter();
+            let values = values.map(|(f, v)| (*f, v.rank, v.label.as_str()));
+            Kept::Entry(k, records::encode(facts, &read.record, values))
+        }
+        (Record::Made(read), None) => Kept::Made(read.record),
+    }
+}
+
+/// The index of language `l` merged from every document of `order` (keyed `keys`), each read
+/// or taken from the caches.
+fn merge<'c>(
     site: &Site,
     l: usize,
-    strings: &RwLock<Strings>,
+    order: &[QIdx],
+    keys: Vec<(u64, u64)>,
+    strings: &mut Interner<'_>,
     caches: &Caches<'c>,
-    started: Instant,
-) -> Result<(Files, Fresh, Shown)> {
-    let (lang, _, t) = site.language(l);
-    let order = docs::order(site, lang);
+) -> Result<Built<'c>> {
     let mut index = index::Index::default();
     let mut records: Vec<Kept<'c>> = Vec::with_capacity(order.len());
     let mut facets: Vec<Values> = vec![Values::default(); docs::FACETS.len()];
     let mut problems: Vec<Diagnostic> = Vec::new();
     let mut n = 0u32;
     let mut used = Fresh::with_capacity(order.len());
-    let mut strings_seen = Interner::new(strings);
     let mut batches = order.chunks(BATCH);
     let mut read = batches
         .next()
@@ -324,12 +437,11 @@ fn language<'c>(
     // Each batch is merged on one thread while the next is read on the others.
     while !read.is_empty() {
         let next = batches.next();
-        let strings = &mut strings_seen;
         let (fresh, next_read) = rayon::join(
             || {
                 let mut fresh = Vec::new();
                 let mut d = index::Doc::default();
-                let mut kept = Vec::new();
+                let mut words = Vec::new();
                 for r in read {
                     let doc = n;
                     n += 1;
@@ -344,53 +456,14 @@ fn language<'c>(
                             continue;
                         }
                     };
-                    match &p.words {
-                        Some(made) => {
-                            d.clear();
-                            d.push_words(strings, &made.title);
-                            d.push_words(strings, &made.body);
-                            d.push_words(strings, &made.facts);
-                            index.add(d.words());
-                            let excerpt = match &p.record {
-                                Record::Made(read) => read.body.as_ref().map(|b| b.1.clone()),
-                                Record::Cached(_) => None,
-                            };
-                            let entry = Entry::new(excerpt.unwrap_or_default(), p.facts, d.words());
-                            fresh.push((p.key, Some(entry)));
-                        }
-                        None => {
-                            let e = caches.words.get(p.key).expect("read from the cache");
-                            kept.clear();
-                            kept.extend(e.words());
-                            index.add(&kept);
-                            fresh.push((p.key, None));
-                        }
-                    }
-                    match p.record {
-                        Record::Cached(r) => {
-                            for (f, rank, label) in r.facets() {
-                                file_under(&mut facets[f], rank, label, doc);
-                            }
-                            records.push(match p.record_key {
-                                Some(k) => Kept::Cached(k, r.record),
-                                None => Kept::Made(r.record.to_vec()),
-                            });
-                        }
-                        Record::Made(read) => {
-                            for (f, v) in &read.facets {
-                                file_under(&mut facets[*f], v.rank, &v.label, doc);
-                            }
-                            records.push(match p.record_key {
-                                Some(k) => {
-                                    let values = read.facets.iter();
-                                    let values =
-                                        values.map(|(f, v)| (*f, v.rank, v.label.as_str()));
-                                    Kept::Entry(k, records::encode(p.facts, &read.record, values))
-                                }
-                                None => Kept::Made(read.record),
-                            });
-                        }
-                    }
+                    let entry = words_of(&p, strings, &mut d, caches, &mut words)
+                        .expect("read from the cache");
+                    index.add(&words);
+                    fresh.push((p.key, entry));
+                    p.record.each_facet(|f, rank, label| {
+                        file_under(&mut facets[f], rank, label, doc);
+                    });
+                    records.push(kept(p.record, p.record_key, p.facts));
                 }
                 fresh
             },
@@ -405,9 +478,52 @@ fn language<'c>(
     if !problems.is_empty() {
         return Err(Error::Invalid(problems));
     }
+    Ok(Built {
+        records,
+        used,
+        merged: patch::Merged {
+            docs: keys,
+            index,
+            facets,
+        },
+        patched: 0,
+    })
+}
+
+/// The bundle of language `l`, with the caches' entries it used and, with the cache on, its
+/// merged index as the next build may patch it. `merged`: the one the last build kept.
+fn language<'c>(
+    site: &Site,
+    l: usize,
+    strings: &RwLock<Strings>,
+    caches: &Caches<'c>,
+    merged: Option<&[u8]>,
+    started: Instant,
+) -> Result<Language> {
+    let (lang, _, t) = site.language(l);
+    let order = docs::order(site, lang);
+    let keys = patch::keys(site, &order);
+    let mut strings_seen = Interner::new(strings);
+    let patched = merged
+        .and_then(patch::Merged::decode)
+        .and_then(|m| patch::apply(site, l, &order, &keys, m, &mut strings_seen, caches));
+    let Built {
+        records,
+        used,
+        merged,
+        patched,
+    } = match patched {
+        Some(built) => built,
+        None => merge(site, l, &order, keys, &mut strings_seen, caches)?,
+    };
+    crate::timings::phase(
+        started,
+        &format!("search index: {lang}: merged ({patched} documents patched)"),
+    );
+    let state = caches.keys.map(|_| merged.encode());
+    let patch::Merged { index, facets, .. } = merged;
     let dir = format!("{BUNDLE_DIR}/{lang}");
     let mut out = Files::new();
-    crate::timings::phase(started, "search index: merged");
     let forms = index.sorted_forms(strings);
     let (firsts, shards) = bundle::shards(&index, &forms);
     drop((index, forms));
@@ -446,5 +562,10 @@ fn language<'c>(
             Kept::Made(_) => None,
         })
         .collect();
-    Ok((out, used, shown))
+    Ok(Language {
+        files: out,
+        fresh: used,
+        shown,
+        merged: state,
+    })
 }
