@@ -62,30 +62,41 @@ pub fn outputs_unchanged(output: &Path, known: &[OutputFile]) -> Option<Vec<(usi
 /// a file recorded before keeps that record's stamp, which the check at the start confirmed:
 /// no `stat` for the hundreds of thousands of files an edit does not touch. A file changed by
 /// hand since then shows a stamp that no longer matches, so the next build reads it.
+/// `before` (the last table, by path as this writes it) is walked beside the sorted files, and
+/// its records are moved, not copied.
 pub fn record_outputs<'a>(
     output: &Path,
     files: impl Iterator<Item = &'a String>,
     written: &HashMap<String, u64>,
-    before: &[OutputFile],
+    mut before: Vec<OutputFile>,
     untouched: bool,
 ) -> Vec<OutputFile> {
     use rayon::prelude::*;
-    let before: HashMap<&str, &OutputFile> = before.iter().map(|f| (f.path.as_str(), f)).collect();
     let mut files: Vec<&String> = files.collect();
-    files.sort_unstable();
-    files
-        .par_iter()
-        .filter_map(|rel| {
-            let recorded = before.get(rel.as_str());
-            let hash = match (written.get(*rel), recorded) {
+    files.par_sort_unstable();
+    if !before.is_sorted_by(|a, b| a.path <= b.path) {
+        before.par_sort_unstable_by(|a, b| a.path.cmp(&b.path));
+    }
+    let mut before = before.into_iter().peekable();
+    let paired: Vec<(&String, Option<OutputFile>)> = files
+        .into_iter()
+        .map(|rel| {
+            while before.next_if(|f| f.path < *rel).is_some() {}
+            (rel, before.next_if(|f| f.path == *rel))
+        })
+        .collect();
+    paired
+        .into_par_iter()
+        .filter_map(|(rel, recorded)| {
+            let hash = match (written.get(rel), recorded) {
                 (Some(h), _) => *h,
-                (None, Some(f)) if untouched => return Some((*f).clone()),
+                (None, Some(f)) if untouched => return Some(f),
                 (None, Some(f)) => f.hash,
                 (None, None) => xxhash_rust::xxh3::xxh3_64(&std::fs::read(output.join(rel)).ok()?),
             };
             let meta = std::fs::symlink_metadata(output.join(rel)).ok()?;
             Some(OutputFile {
-                path: (*rel).clone(),
+                path: rel.clone(),
                 stamp: Stamp::of(&meta),
                 hash,
             })

@@ -191,7 +191,7 @@ impl Cache {
     /// correctness, so failing to save is a warning. `in_place`: the build updated the output in
     /// place, so the files it did not write keep the stamps checked when it began.
     fn save(self, mut state: State, written: &HashMap<String, u64>, in_place: bool) -> u64 {
-        let before = self.previous.as_ref().map_or(&[][..], |s| &s.head.outputs);
+        let before = self.previous.map(|s| s.head.outputs).unwrap_or_default();
         state.head.outputs =
             cache::record_outputs(&self.output, state.files.keys(), written, before, in_place);
         state.head.global = self.global;

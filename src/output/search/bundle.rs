@@ -8,29 +8,47 @@ use super::index::Index;
 /// A shard is cut once its JSON would pass this size; a form is never split.
 const SHARD_BYTES: usize = 48 * 1024;
 
+/// Appends `n` in decimal: postings are mostly one- and two-digit numbers (deltas and weights),
+/// tens of millions of them at 50,000 questions, so those skip the general formatter.
+fn push_number(out: &mut String, n: u32, digits: &mut itoa::Buffer) {
+    if n < 10 {
+        out.push((b'0' + n as u8) as char);
+    } else if n < 100 {
+        out.push((b'0' + (n / 10) as u8) as char);
+        out.push((b'0' + (n % 10) as u8) as char);
+    } else {
+        out.push_str(digits.format(n));
+    }
+}
+
 /// `[a, b - a, c - b, ...]` of ascending numbers.
 fn push_deltas(out: &mut String, numbers: &[u32]) {
     let mut digits = itoa::Buffer::new();
+    out.reserve(numbers.len() * 3 + 2);
     out.push('[');
     let mut last = 0;
     for (k, &n) in numbers.iter().enumerate() {
         if k > 0 {
             out.push(',');
         }
-        out.push_str(digits.format(n - last));
+        push_number(out, n - last, &mut digits);
         last = n;
     }
     out.push(']');
 }
 
-fn push_list<T: itoa::Integer + Copy>(out: &mut String, items: &[T]) {
+fn push_list<T: itoa::Integer + Copy + TryInto<u32>>(out: &mut String, items: &[T]) {
     let mut digits = itoa::Buffer::new();
+    out.reserve(items.len() * 3 + 2);
     out.push('[');
     for (k, &x) in items.iter().enumerate() {
         if k > 0 {
             out.push(',');
         }
-        out.push_str(digits.format(x));
+        match x.try_into() {
+            Ok(n) => push_number(out, n, &mut digits),
+            Err(_) => out.push_str(digits.format(x)),
+        }
     }
     out.push(']');
 }
@@ -197,7 +215,10 @@ mod tests {
     #[test]
     fn deltas_start_absolute() {
         let mut s = String::new();
-        push_deltas(&mut s, &[3, 4, 11]);
-        assert_eq!(s, "[3,1,7]");
+        push_deltas(&mut s, &[3, 4, 11, 111, 1111, 4_000_000_000]);
+        assert_eq!(s, "[3,1,7,100,1000,3999998889]");
+        let mut s = String::new();
+        push_list(&mut s, &[0u8, 9, 10, 99, 100, 255]);
+        assert_eq!(s, "[0,9,10,99,100,255]");
     }
 }
