@@ -68,11 +68,15 @@ pub(super) fn member(data: &[u8], ids: u64) -> Vec<u8> {
     m
 }
 
-/// The members of a file made by [`member`], by their ids' hash; `None` when any part of it is
-/// not as this module writes it (the file is then made anew).
-fn members(file: &[u8]) -> Option<HashMap<u64, Range<usize>>> {
+/// Members by their ids' hash, and their places in file order.
+type Places = (HashMap<u64, Range<usize>>, Vec<Range<usize>>);
+
+/// The members of a file made by [`member`], by their ids' hash, and their places in order;
+/// `None` when any part of it is not as this module writes it (the file is then made anew).
+fn members(file: &[u8]) -> Option<Places> {
     let mut at = 0;
     let mut found = HashMap::new();
+    let mut order = Vec::new();
     while at < file.len() {
         let head = file.get(at..at + HEADER)?;
         let fixed = head[..10] == [0x1f, 0x8b, 8, FEXTRA, 0, 0, 0, 0, 0, 255]
@@ -89,9 +93,10 @@ fn members(file: &[u8]) -> Option<HashMap<u64, Range<usize>>> {
             return None;
         }
         found.insert(ids, at..end);
+        order.push(at..end);
         at = end;
     }
-    Some(found)
+    Some((found, order))
 }
 
 /// A previous bulk file whose members may be copied: read only when the previous build vouches
@@ -99,6 +104,8 @@ fn members(file: &[u8]) -> Option<HashMap<u64, Range<usize>>> {
 pub(super) struct Reusable {
     bytes: Vec<u8>,
     members: HashMap<u64, Range<usize>>,
+    /// The members' places, in order.
+    order: Vec<Range<usize>>,
 }
 
 impl Reusable {
@@ -107,12 +114,16 @@ impl Reusable {
         if !previous.active() {
             return None;
         }
-        let bytes = previous.file(rel)?;
+        let bytes = previous.file_with_room(rel, ROOM)?;
         if !previous.vouches(rel, xxhash_rust::xxh3::xxh3_64(&bytes)) {
             return None;
         }
-        let members = members(&bytes)?;
-        Some(Reusable { bytes, members })
+        let (members, order) = members(&bytes)?;
+        Some(Reusable {
+            bytes,
+            members,
+            order,
+        })
     }
 
     /// The previous member of the block whose ids hash to `ids`.
@@ -129,6 +140,81 @@ pub(super) fn join(members: Vec<Cow<'_, [u8]>>) -> Vec<u8> {
         file.extend_from_slice(&m);
     }
     file
+}
+
+/// Spare room read with a previous file, for the members patched into it to grow without the
+/// file being copied to a larger buffer: a block's JSON is about a megabyte before compression.
+const ROOM: usize = 4 << 20;
+
+/// Members made anew beyond this count are joined into a new file rather than put into the
+/// previous one: each moves the rest of the file.
+const PATCHED_MEMBERS: usize = 8;
+
+/// How a bulk file is made from its members: the previous file with a few members replaced in
+/// place (after an edit: 160 MB at 50,000 questions neither allocated nor copied again), or
+/// the members joined.
+pub(super) enum Assembly {
+    /// The previous file's member ranges to replace, in order, with their new members.
+    Patch(Vec<(Range<usize>, Vec<u8>)>),
+    Joined(Vec<u8>),
+}
+
+impl Assembly {
+    /// Patched when every member is either the previous file's member at the same place
+    /// (borrowed from it) or new, and few are new; else joined.
+    pub(super) fn of(members: Vec<Cow<'_, [u8]>>, previous: Option<&Reusable>) -> Assembly {
+        match previous.and_then(|p| replaced(&members, p)) {
+            Some(ranges) => {
+                let new = members.into_iter().filter_map(|m| match m {
+                    Cow::Owned(bytes) => Some(bytes),
+                    Cow::Borrowed(_) => None,
+                });
+                Assembly::Patch(ranges.into_iter().zip(new).collect())
+            }
+            None => Assembly::Joined(join(members)),
+        }
+    }
+
+    /// The file, from `previous` (the file [`Assembly::of`] was given) when patched.
+    pub(super) fn file(self, previous: Option<Reusable>) -> Vec<u8> {
+        match (self, previous) {
+            (Assembly::Joined(file), _) => file,
+            (Assembly::Patch(parts), Some(previous)) => {
+                let mut file = previous.bytes;
+                for (range, bytes) in parts.into_iter().rev() {
+                    file.splice(range, bytes);
+                }
+                file
+            }
+            (Assembly::Patch(_), None) => unreachable!("a patch is planned from a previous file"),
+        }
+    }
+}
+
+/// The previous file's ranges of the members made anew, when the others are its own members at
+/// the same places and there are few of them.
+fn replaced(members: &[Cow<'_, [u8]>], previous: &Reusable) -> Option<Vec<Range<usize>>> {
+    if members.len() != previous.order.len() {
+        return None;
+    }
+    let mut ranges = Vec::new();
+    for (m, range) in members.iter().zip(&previous.order) {
+        match m {
+            Cow::Borrowed(b) => {
+                let there = &previous.bytes[range.clone()];
+                if !std::ptr::eq(b.as_ptr(), there.as_ptr()) || b.len() != there.len() {
+                    return None;
+                }
+            }
+            Cow::Owned(_) => {
+                ranges.push(range.clone());
+                if ranges.len() > PATCHED_MEMBERS {
+                    return None;
+                }
+            }
+        }
+    }
+    Some(ranges)
 }
 
 #[cfg(test)]
@@ -155,7 +241,11 @@ mod tests {
             Cow::Borrowed(&c[..]),
         ]);
         assert_eq!(gunzip(&file), "first block\ntroisième\n".as_bytes());
-        let found = members(&file).unwrap();
+        let (found, order) = members(&file).unwrap();
+        assert_eq!(
+            order,
+            [found[&1].clone(), found[&2].clone(), found[&3].clone()]
+        );
         assert_eq!(found.len(), 3);
         assert_eq!(&file[found[&3].clone()], &c[..]);
         assert_eq!(&file[found[&2].clone()], &b[..]);
@@ -164,6 +254,53 @@ mod tests {
         let mut foreign = a.clone();
         foreign[4] = 1;
         assert!(members(&foreign).is_none());
+    }
+
+    #[test]
+    fn a_file_with_a_few_members_made_anew_is_the_previous_one_patched() {
+        let blocks: Vec<Vec<u8>> = (0..5u64)
+            .map(|k| member(format!("block {k}\n").repeat(k as usize + 1).as_bytes(), k))
+            .collect();
+        let file = join(blocks.iter().map(|m| Cow::Borrowed(&m[..])).collect());
+        let (found, order) = members(&file).unwrap();
+        let previous = Reusable {
+            bytes: file.clone(),
+            members: found,
+            order,
+        };
+        // Blocks 1 and 3 made anew, one longer and one shorter; the others copied.
+        let new = [member(b"longer block one\n", 1), member(b"", 3)];
+        let planned: Vec<Cow<[u8]>> = vec![
+            Cow::Borrowed(previous.member(0).unwrap()),
+            Cow::Owned(new[0].clone()),
+            Cow::Borrowed(previous.member(2).unwrap()),
+            Cow::Owned(new[1].clone()),
+            Cow::Borrowed(previous.member(4).unwrap()),
+        ];
+        let expected = join(planned.clone());
+        let assembly = Assembly::of(planned, Some(&previous));
+        assert!(matches!(assembly, Assembly::Patch(ref parts) if parts.len() == 2));
+        assert_eq!(assembly.file(Some(previous)), expected);
+        assert_eq!(
+            gunzip(&expected),
+            b"block 0\nlonger block one\nblock 2\nblock 2\nblock 2\nblock 4\nblock 4\nblock 4\nblock 4\nblock 4\n"
+        );
+
+        // Members out of their places, or a member more, are joined into a new file.
+        let (found, order) = members(&file).unwrap();
+        let previous = Reusable {
+            bytes: file.clone(),
+            members: found,
+            order,
+        };
+        let swapped: Vec<Cow<[u8]>> = [1, 0, 2, 3, 4]
+            .iter()
+            .map(|&k| Cow::Borrowed(previous.member(k).unwrap()))
+            .collect();
+        let expected = join(swapped.clone());
+        let assembly = Assembly::of(swapped, Some(&previous));
+        assert!(matches!(assembly, Assembly::Joined(_)));
+        assert_eq!(assembly.file(Some(previous)), expected);
     }
 
     #[test]

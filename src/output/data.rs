@@ -18,7 +18,7 @@ use crate::site::library::{Group, TaxonomyKind};
 use crate::site::published::{paths, DataPageFiles};
 use crate::site::Site;
 
-use super::bulk::{ids_hash, join, member, Reusable, BLOCK};
+use super::bulk::{ids_hash, member, Assembly, Reusable, BLOCK};
 
 /// The bulk files, gzip: one JSON record a line, and one CSV row per question and language.
 pub const JSONL: &str = "questions.jsonl.gz";
@@ -317,8 +317,11 @@ pub fn files<Page: Send>(
     let mut header = String::new();
     csv_row(&mut header, CSV_COLUMNS);
     csv.insert(0, Cow::Owned(member(header.as_bytes(), no_ids)));
-    let (jsonl, csv) = (join(jsonl), join(csv));
-    drop(reusable);
+    let (jsonl, csv) = (
+        Assembly::of(jsonl, reusable.0.as_ref()),
+        Assembly::of(csv, reusable.1.as_ref()),
+    );
+    let (jsonl, csv) = (jsonl.file(reusable.0), csv.file(reusable.1));
     let kinds = [
         TaxonomyKind::Members,
         TaxonomyKind::Ministries,
