@@ -3,8 +3,8 @@
 //! `.quaestor-cache/search-index.bin`), and a build whose documents are the same questions in
 //! the same order takes each changed document's old words and facet values out and puts its
 //! new ones in. The result is what merging every document gives; anything that could make it
-//! differ (the order moved, a cache entry missing, a form whose stem depends on which document
-//! comes first) leaves the index to be merged in full.
+//! differ (the order moved, a cache entry missing, a changed document that decides which stem a
+//! form takes) leaves the index to be merged in full.
 
 use std::hash::Hasher;
 
@@ -203,9 +203,9 @@ pub(super) fn apply<'c>(
         old.extend(caches.words.get(before)?.words());
         let old_record = caches.records.get(record_key(before))?;
         let entry = words_of(&parsed, strings, &mut d, caches, &mut new)?;
-        (merged.index.patchable(&old)).then_some(())?;
+        (merged.index.removable(doc, &old)).then_some(())?;
         merged.index.remove(doc, &old)?;
-        (merged.index.patchable(&new)).then_some(())?;
+        (merged.index.insertable(doc, &new)).then_some(())?;
         merged.index.insert(doc, &new)?;
         // A value given twice (a keyword repeated) was filed once.
         let mut values: Vec<(usize, i64, &str)> = old_record.facets().collect();
