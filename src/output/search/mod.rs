@@ -319,18 +319,22 @@ fn read_batch<'c>(
 /// out what the rank orders by) and its documents.
 type Values = FxHashMap<String, Vec<(i64, Vec<u32>)>>;
 
-/// Files document `doc` under a facet's value, once.
+/// Files document `doc` under a facet's value, in document order, once.
 fn file_under(values: &mut Values, rank: i64, label: &str, doc: u32) {
     if !values.contains_key(label) {
         values.insert(label.to_string(), Vec::new());
     }
     let ranks = values.get_mut(label).expect("inserted above");
     match ranks.iter_mut().find(|(r, _)| *r == rank) {
-        Some((_, docs)) => {
-            if docs.last() != Some(&doc) {
-                docs.push(doc);
+        // In document order: after the last when merging, anywhere when patching.
+        Some((_, docs)) => match docs.last() {
+            Some(&last) if last >= doc => {
+                if let Err(at) = docs.binary_search(&doc) {
+                    docs.insert(at, doc);
+                }
             }
-        }
+            _ => docs.push(doc),
+        },
         None => ranks.push((rank, vec![doc])),
     }
 }

@@ -9,7 +9,7 @@
 use std::hash::Hasher;
 
 use super::index::{Doc, Index};
-use super::{kept, read_batch, words_of, Built, Caches, Fresh, Values};
+use super::{file_under, kept, read_batch, words_of, Built, Caches, Fresh, Values};
 use crate::cache::codec::{push_bytes, unzigzag, varint, zigzag, Reader};
 use crate::cache::records;
 use crate::site::library::QIdx;
@@ -129,22 +129,6 @@ fn unfile(values: &mut Values, rank: i64, label: &str, doc: u32) -> Option<()> {
     Some(())
 }
 
-/// Files document `doc` under a facet's value, in document order, once.
-fn file_at(values: &mut Values, rank: i64, label: &str, doc: u32) {
-    if !values.contains_key(label) {
-        values.insert(label.to_string(), Vec::new());
-    }
-    let ranks = values.get_mut(label).expect("inserted above");
-    match ranks.iter_mut().find(|(r, _)| *r == rank) {
-        Some((_, docs)) => {
-            if let Err(at) = docs.binary_search(&doc) {
-                docs.insert(at, doc);
-            }
-        }
-        None => ranks.push((rank, vec![doc])),
-    }
-}
-
 /// The index of language `l` with documents `order` (keyed `keys`), made from the last build's
 /// `merged` index by patching the documents that changed since; `None` when it cannot be (see
 /// the module's note) and is to be merged in full.
@@ -218,7 +202,7 @@ pub(super) fn apply<'c>(
         parsed
             .record
             .each_facet(|f, rank, label| match merged.facets.get_mut(f) {
-                Some(values) => file_at(values, rank, label, doc),
+                Some(values) => file_under(values, rank, label, doc),
                 None => filed = None,
             });
         filed?;
@@ -244,9 +228,9 @@ mod tests {
         index.add(&[(1, 2, 3, true), (4, 2, 1, false)]);
         index.add(&[(4, 2, 2, false), (7, 7, 1, false)]);
         let mut facets = vec![Values::default(); super::super::docs::FACETS.len()];
-        file_at(&mut facets[3], 0, "Anne Dupont", 0);
-        file_at(&mut facets[0], -2024, "2024", 1);
-        file_at(&mut facets[0], -2024, "2024", 0);
+        file_under(&mut facets[3], 0, "Anne Dupont", 0);
+        file_under(&mut facets[0], -2024, "2024", 1);
+        file_under(&mut facets[0], -2024, "2024", 0);
         let merged = Merged {
             docs: vec![(10, 20), (11, 21)],
             index,
@@ -272,8 +256,8 @@ mod tests {
     #[test]
     fn a_value_left_without_documents_is_gone() {
         let mut values = Values::default();
-        file_at(&mut values, 0, "x", 3);
-        file_at(&mut values, 0, "x", 1);
+        file_under(&mut values, 0, "x", 3);
+        file_under(&mut values, 0, "x", 1);
         assert_eq!(values["x"], [(0, vec![1, 3])]);
         unfile(&mut values, 0, "x", 3).unwrap();
         unfile(&mut values, 0, "x", 1).unwrap();
