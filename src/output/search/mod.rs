@@ -6,7 +6,8 @@
 //! first, so the date sort needs no data. Memory stays bounded: bodies are read a batch at a
 //! time and postings are a number and a byte each. With the build cache on, each body's words
 //! are kept in the words cache (`cache::search`), so a build after an edit reads only the
-//! changed bodies.
+//! changed bodies, and each language's merged index is kept too, so that build patches it
+//! rather than adding every document again ([`patch`]).
 
 mod bundle;
 mod docs;
@@ -94,12 +95,8 @@ pub fn bundle(site: &Site, global: Option<u64>) -> Result<(Files, Saving)> {
     let started = Instant::now();
     let root = &site.root;
     let paths = global.map(|_| {
-        let merged = crate::cache::merged::path(root);
-        (
-            crate::cache::search::path(root),
-            records::path(root),
-            merged,
-        )
+        let words = crate::cache::search::path(root);
+        (words, records::path(root), merged::path(root))
     });
     let (mut words, (records, merged)) = match &paths {
         Some((w, r, m)) => rayon::join(
