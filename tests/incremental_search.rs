@@ -79,6 +79,26 @@ fn tree(root: &Path) -> Vec<(String, Vec<u8>)> {
     files
 }
 
+/// Builds the site at `root` without the cache into `full` (made anew) and checks that `out`
+/// holds the same files, byte for byte; `round` names the check in a failure.
+fn same_as_without_cache(root: &Path, out: &Path, round: &str) {
+    let full = root.join("full");
+    let _ = std::fs::remove_dir_all(&full);
+    build(root, "full", &["--no-cache"]);
+    let (a, b) = (tree(out), tree(&full));
+    assert_eq!(
+        a.iter().map(|f| &f.0).collect::<Vec<_>>(),
+        b.iter().map(|f| &f.0).collect::<Vec<_>>(),
+        "{round}"
+    );
+    for ((path, x), (_, y)) in a.iter().zip(&b) {
+        assert!(
+            x == y,
+            "{round}: {path} differs from a build without the cache"
+        );
+    }
+}
+
 fn body_with(word: &str) -> String {
     question(
         "7-3",
@@ -126,15 +146,7 @@ fn an_edited_body_is_the_only_one_read_again_and_its_new_word_is_found() {
         assert!(ids_with(&out, lang, "okapiwoord").is_empty());
     }
 
-    build(site.root(), "full", &["--no-cache"]);
-    let (a, b) = (tree(&out), tree(&site.root().join("full")));
-    assert_eq!(
-        a.iter().map(|f| &f.0).collect::<Vec<_>>(),
-        b.iter().map(|f| &f.0).collect::<Vec<_>>()
-    );
-    for ((path, x), (_, y)) in a.iter().zip(&b) {
-        assert!(x == y, "{path} differs from a build without the cache");
-    }
+    same_as_without_cache(site.root(), &out, "an edited body");
 }
 
 #[test]
@@ -236,19 +248,6 @@ fn edits_patch_the_index_of_the_last_build_and_it_stays_that_of_a_full_build() {
     let out = site.root().join("output");
     let first = build(site.root(), "output", &[]);
     assert_eq!(patched(&first), [0, 0], "nothing to patch yet");
-    let same_as_full = |round: &str| {
-        let full = site.root().join("full");
-        let _ = std::fs::remove_dir_all(&full);
-        build(site.root(), "full", &["--no-cache"]);
-        let (a, b) = (tree(&out), tree(&full));
-        assert_eq!(a.len(), b.len(), "{round}");
-        for ((path, x), (other, y)) in a.iter().zip(&b) {
-            assert!(
-                path == other && x == y,
-                "{round}: {path} differs from a full build"
-            );
-        }
-    };
 
     // A word only one document had goes, another comes; the French question's title moves.
     site.add("7-3", "nl", &body_with("zebrawoord"));
@@ -277,7 +276,7 @@ fn edits_patch_the_index_of_the_last_build_and_it_stays_that_of_a_full_build() {
         ids_with(&out, "fr", "eleve"),
         BTreeSet::from(["7-1".into()])
     );
-    same_as_full("new and gone words");
+    same_as_without_cache(site.root(), &out, "new and gone words");
 
     // A keyword dropped from one question: its facet value loses a document.
     site.add(
@@ -294,7 +293,7 @@ fn edits_patch_the_index_of_the_last_build_and_it_stays_that_of_a_full_build() {
     );
     let report = build(site.root(), "output", &[]);
     assert_eq!(patched(&report), [1, 1], "{report}");
-    same_as_full("a keyword dropped");
+    same_as_without_cache(site.root(), &out, "a keyword dropped");
 
     // A question moved to another date moves in the order: merged in full.
     site.add(
@@ -311,12 +310,12 @@ fn edits_patch_the_index_of_the_last_build_and_it_stays_that_of_a_full_build() {
     );
     let report = build(site.root(), "output", &[]);
     assert_eq!(patched(&report), [0, 0], "{report}");
-    same_as_full("a date moved");
+    same_as_without_cache(site.root(), &out, "a date moved");
 
     // A lost or garbled index file is merged in full, with the same result.
     site.add("7-3", "nl", &body_with("okapiwoord"));
     site.write(".quaestor-cache/search-index.bin", "garbage");
     let report = build(site.root(), "output", &[]);
     assert_eq!(patched(&report), [0, 0], "{report}");
-    same_as_full("a garbled index file");
+    same_as_without_cache(site.root(), &out, "a garbled index file");
 }

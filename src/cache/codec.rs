@@ -1,6 +1,6 @@
-//! The pieces the hand-written cache files (search words, search records) are written and read
-//! with: LEB128 varints, zigzag for signed numbers, length-prefixed bytes, and a reader that
-//! refuses to run past the end.
+//! The pieces the hand-written cache files (search words, search records, merged search
+//! indexes) are written and read with: LEB128 varints, zigzag for signed numbers,
+//! length-prefixed bytes, and a reader that refuses to run past the end.
 
 /// Appends `n` as a varint: seven bits a byte, low bits first.
 pub fn varint(out: &mut Vec<u8>, mut n: u64) {

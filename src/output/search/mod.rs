@@ -225,17 +225,17 @@ impl AsRef<[u8]> for Kept<'_> {
     }
 }
 
-/// A document's record and facet values: from the records cache, or made now.
+/// A document's record and facet values: from the records cache, under its key, or made now,
+/// with the key the records cache is to keep it under (`None` without the build cache).
 enum Record<'c> {
-    Cached(records::Cached<'c>),
-    Made(docs::Read),
+    Cached(u64, records::Cached<'c>),
+    Made(docs::Read, Option<u64>),
 }
 
-/// A document as read in parallel: its record and facet values, the hash of its facts, its key in
-/// the records cache, and, unless the words cache has its document, its words.
+/// A document as read in parallel: its record and facet values, the hash of its facts, and,
+/// unless the words cache has its document, its words.
 struct Parsed<'c> {
     key: u64,
-    record_key: Option<u64>,
     record: Record<'c>,
     facts: u64,
     words: Option<Made>,
@@ -267,13 +267,13 @@ fn read_batch<'c>(
             let record_key = caches
                 .keys
                 .map(|(global, structure)| records::key(global, structure, l, q.file_hash));
-            if let (Some(e), Some(r)) = (cached, record_key.and_then(|k| caches.records.get(k))) {
+            let record = record_key.and_then(|k| Some((k, caches.records.get(k)?)));
+            if let (Some(e), Some((k, r))) = (cached, record) {
                 if e.facts == r.facts {
                     return Ok(Parsed {
                         key: q.file_hash,
-                        record_key,
                         facts: r.facts,
-                        record: Record::Cached(r),
+                        record: Record::Cached(k, r),
                         words: None,
                     });
                 }
@@ -284,8 +284,7 @@ fn read_batch<'c>(
                 Some(e) if e.facts == facts => {
                     return Ok(Parsed {
                         key: q.file_hash,
-                        record_key,
-                        record: Record::Made(read),
+                        record: Record::Made(read, record_key),
                         facts,
                         words: None,
                     })
@@ -303,8 +302,7 @@ fn read_batch<'c>(
             });
             Ok(Parsed {
                 key: q.file_hash,
-                record_key,
-                record: Record::Made(read),
+                record: Record::Made(read, record_key),
                 facts,
                 words: Some(words),
             })
@@ -373,8 +371,8 @@ fn words_of(
             d.push_words(strings, &made.facts);
             words.extend_from_slice(d.words());
             let excerpt = match &p.record {
-                Record::Made(read) => read.body.as_ref().map(|b| b.1.clone()),
-                Record::Cached(_) => None,
+                Record::Made(read, _) => read.body.as_ref().map(|b| b.1.clone()),
+                Record::Cached(..) => None,
             };
             Some(Some(Entry::new(
                 excerpt.unwrap_or_default(),
@@ -393,24 +391,25 @@ impl Record<'_> {
     /// Calls `f` with each facet value, `(facet position, rank, label)`.
     fn each_facet(&self, mut f: impl FnMut(usize, i64, &str)) {
         match self {
-            Record::Cached(r) => r.facets().for_each(|(k, rank, label)| f(k, rank, label)),
-            Record::Made(read) => (read.facets.iter()).for_each(|(k, v)| f(*k, v.rank, &v.label)),
+            Record::Cached(_, r) => r.facets().for_each(|(k, rank, label)| f(k, rank, label)),
+            Record::Made(read, _) => {
+                (read.facets.iter()).for_each(|(k, v)| f(*k, v.rank, &v.label))
+            }
         }
     }
 }
 
-/// What the index keeps of a document's record until its chunk is made (see [`Kept`]); `key`:
-/// its key in the records cache, `facts`: the hash of its facts.
-fn kept<'c>(record: Record<'c>, key: Option<u64>, facts: u64) -> Kept<'c> {
-    match (record, key) {
-        (Record::Cached(r), Some(k)) => Kept::Cached(k, r.record),
-        (Record::Cached(r), None) => Kept::Made(r.record.to_vec()),
-        (Record::Made(read), Some(k)) => {
+/// What the index keeps of a document's record until its chunk is made (see [`Kept`]); `facts`:
+/// the hash of its facts, kept with a record made now.
+fn kept(record: Record<'_>, facts: u64) -> Kept<'_> {
+    match record {
+        Record::Cached(k, r) => Kept::Cached(k, r.record),
+        Record::Made(read, Some(k)) => {
             let values = read.facets.iter();
             let values = values.map(|(f, v)| (*f, v.rank, v.label.as_str()));
             Kept::Entry(k, records::encode(facts, &read.record, values))
         }
-        (Record::Made(read), None) => Kept::Made(read.record),
+        Record::Made(read, None) => Kept::Made(read.record),
     }
 }
 
@@ -464,7 +463,7 @@ fn merge<'c>(
                     p.record.each_facet(|f, rank, label| {
                         file_under(&mut facets[f], rank, label, doc);
                     });
-                    records.push(kept(p.record, p.record_key, p.facts));
+                    records.push(kept(p.record, p.facts));
                 }
                 fresh
             },

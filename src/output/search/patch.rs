@@ -207,7 +207,7 @@ pub(super) fn apply<'c>(
             });
         filed?;
         used.push((parsed.key, entry));
-        records[n] = Some(kept(parsed.record, parsed.record_key, parsed.facts));
+        records[n] = Some(kept(parsed.record, parsed.facts));
         merged.docs[n].1 = keys[n].1;
     }
     Some(Built {
