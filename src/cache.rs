@@ -163,18 +163,12 @@ impl<'a> Previous<'a> {
 
     /// A file as the previous build wrote it, when this build may rely on it.
     pub fn file(&self, rel: &str) -> Option<Vec<u8>> {
-        self.file_with_room(rel, 0)
+        std::fs::read(self.path_of(rel)?).ok()
     }
 
-    /// [`Previous::file`], in a buffer with `room` bytes to spare: a file patched in place
-    /// then grows without being copied to a larger buffer.
-    pub fn file_with_room(&self, rel: &str, room: usize) -> Option<Vec<u8>> {
-        use std::io::Read;
-        let mut file = std::fs::File::open(self.output.as_ref()?.join(rel)).ok()?;
-        let len = file.metadata().ok()?.len() as usize;
-        let mut bytes = Vec::with_capacity(len + room);
-        file.read_to_end(&mut bytes).ok()?;
-        Some(bytes)
+    /// Where the previous build wrote `rel`, when this build may rely on its files.
+    pub fn path_of(&self, rel: &str) -> Option<PathBuf> {
+        Some(self.output.as_ref()?.join(rel))
     }
 }
 

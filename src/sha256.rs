@@ -5,8 +5,35 @@
 
 /// The lowercase hex SHA-256 of `bytes`, as `sha256sum` prints it.
 pub fn hex(bytes: &[u8]) -> String {
+    to_hex(ring::digest::digest(&ring::digest::SHA256, bytes))
+}
+
+/// SHA-256 of bytes given in parts: a file streamed rather than held.
+pub struct Sha256(ring::digest::Context);
+
+impl Default for Sha256 {
+    fn default() -> Sha256 {
+        Sha256::new()
+    }
+}
+
+impl Sha256 {
+    pub fn new() -> Sha256 {
+        Sha256(ring::digest::Context::new(&ring::digest::SHA256))
+    }
+
+    pub fn update(&mut self, bytes: &[u8]) {
+        self.0.update(bytes);
+    }
+
+    /// The digest in lowercase hex, as [`hex`] gives it.
+    pub fn hex(self) -> String {
+        to_hex(self.0.finish())
+    }
+}
+
+fn to_hex(digest: ring::digest::Digest) -> String {
     const DIGITS: &[u8; 16] = b"0123456789abcdef";
-    let digest = ring::digest::digest(&ring::digest::SHA256, bytes);
     let mut s = String::with_capacity(64);
     for &b in digest.as_ref() {
         s.push(DIGITS[(b >> 4) as usize] as char);
@@ -27,5 +54,10 @@ mod tests {
             super::hex(b"abc"),
             "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
         );
+        let mut parts = super::Sha256::new();
+        parts.update(b"a");
+        parts.update(b"");
+        parts.update(b"bc");
+        assert_eq!(parts.hex(), super::hex(b"abc"));
     }
 }

@@ -1,17 +1,20 @@
 //! The bulk files `questions.jsonl.gz` and `questions.csv.gz`: gzip files made of one member per
 //! block of [`BLOCK`] questions. Concatenated members are one valid gzip file (`gzip -d`, `zcat`,
 //! Python's `gzip`), the blocks compress in parallel, and an incremental build recompresses only
-//! the blocks whose questions changed, copying the other members from the previous file.
+//! the blocks whose questions changed, copying the other members from the previous file as it
+//! writes the new one ([`Splice`]).
 //!
 //! To find those members again, each member's header carries an extra field (as BGZF does): the
 //! member's length and a hash of its block's question ids. Both follow from the output alone, so
 //! a build with the cache writes the same bytes as one without.
 
-use std::borrow::Cow;
 use std::collections::HashMap;
+use std::fs::File;
 use std::hash::Hasher;
-use std::io::Write;
+use std::io::{self, Write};
 use std::ops::Range;
+use std::os::unix::fs::FileExt;
+use std::path::{Path, PathBuf};
 
 use flate2::{write::DeflateEncoder, Compression, Crc};
 
@@ -68,17 +71,36 @@ pub(super) fn member(data: &[u8], ids: u64) -> Vec<u8> {
     m
 }
 
-/// Members by their ids' hash, and their places in file order.
-type Places = (HashMap<u64, Range<usize>>, Vec<Range<usize>>);
+/// Bytes read from a previous file at a time: the file is streamed through this buffer, never
+/// held whole (160 MB at 50,000 questions, which would be fresh memory on every edit).
+const CHUNK: usize = 1 << 20;
 
-/// The members of a file made by [`member`], by their ids' hash, and their places in order;
-/// `None` when any part of it is not as this module writes it (the file is then made anew).
-fn members(file: &[u8]) -> Option<Places> {
+/// Calls `f` with the bytes of `range` of `file`, a chunk at a time.
+fn each_chunk(
+    file: &File,
+    range: Range<u64>,
+    buf: &mut [u8],
+    f: &mut impl FnMut(&[u8]) -> io::Result<()>,
+) -> io::Result<()> {
+    let mut at = range.start;
+    while at < range.end {
+        let n = usize::try_from(range.end - at).map_or(buf.len(), |left| left.min(buf.len()));
+        file.read_exact_at(&mut buf[..n], at)?;
+        f(&buf[..n])?;
+        at += n as u64;
+    }
+    Ok(())
+}
+
+/// The members of a file of `len` bytes made by [`member`], by their ids' hash, read from their
+/// headers alone; `None` when any part of it is not as this module writes it (the file is then
+/// made anew).
+fn members(file: &File, len: u64) -> Option<HashMap<u64, Range<u64>>> {
     let mut at = 0;
     let mut found = HashMap::new();
-    let mut order = Vec::new();
-    while at < file.len() {
-        let head = file.get(at..at + HEADER)?;
+    let mut head = [0u8; HEADER];
+    while at < len {
+        file.read_exact_at(&mut head, at).ok()?;
         let fixed = head[..10] == [0x1f, 0x8b, 8, FEXTRA, 0, 0, 0, 0, 0, 255]
             && head[10..12] == ((4 + SUBFIELD_LEN) as u16).to_le_bytes()
             && head[12..14] == SUBFIELD
@@ -86,26 +108,23 @@ fn members(file: &[u8]) -> Option<Places> {
         if !fixed {
             return None;
         }
-        let len = u64::from_le_bytes(head[16..24].try_into().ok()?) as usize;
+        let size = u64::from_le_bytes(head[16..24].try_into().ok()?);
         let ids = u64::from_le_bytes(head[24..32].try_into().ok()?);
-        let end = at.checked_add(len).filter(|&e| e <= file.len())?;
-        if len < HEADER + TRAILER {
+        if size < (HEADER + TRAILER) as u64 {
             return None;
         }
+        let end = at.checked_add(size).filter(|&e| e <= len)?;
         found.insert(ids, at..end);
-        order.push(at..end);
         at = end;
     }
-    Some((found, order))
+    Some(found)
 }
 
-/// A previous bulk file whose members may be copied: read only when the previous build vouches
-/// for its bytes.
+/// A previous bulk file whose members may be copied: used only when the previous build vouches
+/// for its bytes, which are read once to check that, a chunk at a time.
 pub(super) struct Reusable {
-    bytes: Vec<u8>,
-    members: HashMap<u64, Range<usize>>,
-    /// The members' places, in order.
-    order: Vec<Range<usize>>,
+    path: PathBuf,
+    members: HashMap<u64, Range<u64>>,
 }
 
 impl Reusable {
@@ -114,107 +133,176 @@ impl Reusable {
         if !previous.active() {
             return None;
         }
-        let bytes = previous.file_with_room(rel, ROOM)?;
-        if !previous.vouches(rel, xxhash_rust::xxh3::xxh3_64(&bytes)) {
+        let path = previous.path_of(rel)?;
+        let file = File::open(&path).ok()?;
+        let len = file.metadata().ok()?.len();
+        let mut hash = xxhash_rust::xxh3::Xxh3::new();
+        let mut buf = vec![0; CHUNK];
+        each_chunk(&file, 0..len, &mut buf, &mut |c| {
+            hash.update(c);
+            Ok(())
+        })
+        .ok()?;
+        if !previous.vouches(rel, hash.digest()) {
             return None;
         }
-        let (members, order) = members(&bytes)?;
         Some(Reusable {
-            bytes,
-            members,
-            order,
+            members: members(&file, len)?,
+            path,
         })
     }
 
-    /// The previous member of the block whose ids hash to `ids`.
-    pub(super) fn member(&self, ids: u64) -> Option<&[u8]> {
-        self.members.get(&ids).map(|r| &self.bytes[r.clone()])
+    /// The previous file.
+    pub(super) fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// Where in the previous file the member of the block whose ids hash to `ids` is.
+    pub(super) fn member(&self, ids: u64) -> Option<Part> {
+        self.members.get(&ids).cloned().map(Part::Old)
+    }
+}
+
+/// A member of a bulk file: bytes of the previous file, or made now.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Part {
+    Old(Range<u64>),
+    New(Vec<u8>),
+}
+
+/// A bulk file: made in memory, or spliced from the previous one.
+pub(super) enum BulkFile {
+    Bytes(Vec<u8>),
+    Splice(Splice),
+}
+
+impl BulkFile {
+    /// The file of these members, in order: joined in memory when every one is new (a full
+    /// build), else spliced from `previous`, the file the old ones are in.
+    pub(super) fn of(parts: Vec<Part>, previous: Option<&Reusable>) -> io::Result<BulkFile> {
+        let any_old = parts.iter().any(|p| matches!(p, Part::Old(_)));
+        match previous {
+            Some(previous) if any_old => {
+                Splice::new(previous.path.clone(), parts).map(BulkFile::Splice)
+            }
+            _ if any_old => Err(io::Error::other("a previous member without its file")),
+            _ => Ok(BulkFile::Bytes(join(
+                parts
+                    .into_iter()
+                    .filter_map(|p| match p {
+                        Part::New(bytes) => Some(bytes),
+                        Part::Old(_) => None,
+                    })
+                    .collect(),
+            ))),
+        }
+    }
+
+    /// The lowercase hex SHA-256 of the file's bytes.
+    pub(super) fn sha256(&self) -> String {
+        match self {
+            BulkFile::Bytes(bytes) => crate::sha256::hex(bytes),
+            BulkFile::Splice(s) => s.sha256.clone(),
+        }
     }
 }
 
 /// A file from its members in order, sized once (the members of a large site come to a hundred
 /// megabytes), each member freed as soon as it is copied.
-pub(super) fn join(members: Vec<Cow<'_, [u8]>>) -> Vec<u8> {
-    let mut file = Vec::with_capacity(members.iter().map(|m| m.len()).sum());
+fn join(members: Vec<Vec<u8>>) -> Vec<u8> {
+    let mut file = Vec::with_capacity(members.iter().map(Vec::len).sum());
     for m in members {
         file.extend_from_slice(&m);
     }
     file
 }
 
-/// Spare room read with a previous file, for the members patched into it to grow without the
-/// file being copied to a larger buffer: a block's JSON is about a megabyte before compression.
-const ROOM: usize = 4 << 20;
-
-/// Members made anew beyond this count are joined into a new file rather than put into the
-/// previous one: each moves the rest of the file.
-const PATCHED_MEMBERS: usize = 8;
-
-/// How a bulk file is made from its members: the previous file with a few members replaced in
-/// place (after an edit: 160 MB at 50,000 questions neither allocated nor copied again), or
-/// the members joined.
-pub(super) enum Assembly {
-    /// The previous file's member ranges to replace, in order, with their new members.
-    Patch(Vec<(Range<usize>, Vec<u8>)>),
-    Joined(Vec<u8>),
+/// A bulk file made from the previous one after an edit: the members made anew, and the runs of
+/// the previous file between them, copied from it as the writer writes the new file. Neither
+/// file is ever held in memory; the previous one is read twice through a small buffer, once to
+/// hash the new bytes (for `SHA256SUMS` and the build cache) and once to write them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Splice {
+    source: PathBuf,
+    parts: Vec<Part>,
+    size: u64,
+    /// xxh3 of the file's bytes, which the writer checks the bytes it copies against.
+    hash: u64,
+    sha256: String,
 }
 
-impl Assembly {
-    /// Patched when every member is either the previous file's member at the same place
-    /// (borrowed from it) or new, and few are new; else joined.
-    pub(super) fn of(members: Vec<Cow<'_, [u8]>>, previous: Option<&Reusable>) -> Assembly {
-        match previous.and_then(|p| replaced(&members, p)) {
-            Some(ranges) => {
-                let new = members.into_iter().filter_map(|m| match m {
-                    Cow::Owned(bytes) => Some(bytes),
-                    Cow::Borrowed(_) => None,
-                });
-                Assembly::Patch(ranges.into_iter().zip(new).collect())
+impl Splice {
+    /// Hashes the file that `parts` make, adjacent runs of `source` taken as one.
+    fn new(source: PathBuf, parts: Vec<Part>) -> io::Result<Splice> {
+        let mut merged: Vec<Part> = Vec::with_capacity(parts.len());
+        for part in parts {
+            match (merged.last_mut(), part) {
+                (Some(Part::Old(run)), Part::Old(next)) if run.end == next.start => {
+                    run.end = next.end;
+                }
+                (_, part) => merged.push(part),
             }
-            None => Assembly::Joined(join(members)),
         }
+        let mut splice = Splice {
+            source,
+            parts: merged,
+            size: 0,
+            hash: 0,
+            sha256: String::new(),
+        };
+        let mut hash = xxhash_rust::xxh3::Xxh3::new();
+        let mut sha = crate::sha256::Sha256::new();
+        let mut size = 0;
+        splice.each_chunk(&mut |c| {
+            hash.update(c);
+            sha.update(c);
+            size += c.len() as u64;
+            Ok(())
+        })?;
+        splice.size = size;
+        splice.hash = hash.digest();
+        splice.sha256 = sha.hex();
+        Ok(splice)
     }
 
-    /// The file, from `previous` (the file [`Assembly::of`] was given) when patched.
-    pub(super) fn file(self, previous: Option<Reusable>) -> Vec<u8> {
-        match (self, previous) {
-            (Assembly::Joined(file), _) => file,
-            (Assembly::Patch(parts), Some(previous)) => {
-                let mut file = previous.bytes;
-                for (range, bytes) in parts.into_iter().rev() {
-                    file.splice(range, bytes);
-                }
-                file
-            }
-            (Assembly::Patch(_), None) => unreachable!("a patch is planned from a previous file"),
-        }
+    /// The file's length in bytes.
+    pub fn size(&self) -> u64 {
+        self.size
     }
-}
 
-/// The previous file's ranges of the members made anew, when the others are its own members at
-/// the same places and there are few of them.
-fn replaced(members: &[Cow<'_, [u8]>], previous: &Reusable) -> Option<Vec<Range<usize>>> {
-    if members.len() != previous.order.len() {
-        return None;
+    /// The xxh3 hash of the file's bytes.
+    pub fn hash(&self) -> u64 {
+        self.hash
     }
-    let mut ranges = Vec::new();
-    for (m, range) in members.iter().zip(&previous.order) {
-        match m {
-            Cow::Borrowed(b) => {
-                let there = &previous.bytes[range.clone()];
-                if !std::ptr::eq(b.as_ptr(), there.as_ptr()) || b.len() != there.len() {
-                    return None;
-                }
-            }
-            Cow::Owned(_) => {
-                ranges.push(range.clone());
-                if ranges.len() > PATCHED_MEMBERS {
-                    return None;
-                }
+
+    /// Writes the file; fails when the runs copied from the previous file are no longer the
+    /// bytes hashed when it was planned (that file changed during the build).
+    pub fn write_to(&self, out: &mut impl Write) -> io::Result<()> {
+        let mut hash = xxhash_rust::xxh3::Xxh3::new();
+        self.each_chunk(&mut |c| {
+            hash.update(c);
+            out.write_all(c)
+        })?;
+        if hash.digest() != self.hash {
+            return Err(io::Error::other(format!(
+                "{} changed while the site was being built; build again",
+                self.source.display()
+            )));
+        }
+        Ok(())
+    }
+
+    fn each_chunk(&self, f: &mut impl FnMut(&[u8]) -> io::Result<()>) -> io::Result<()> {
+        let file = File::open(&self.source)?;
+        let mut buf = vec![0; CHUNK];
+        for part in &self.parts {
+            match part {
+                Part::Old(run) => each_chunk(&file, run.clone(), &mut buf, f)?,
+                Part::New(bytes) => f(bytes)?,
             }
         }
+        Ok(())
     }
-    Some(ranges)
 }
 
 #[cfg(test)]
@@ -230,77 +318,116 @@ mod tests {
         out
     }
 
-    #[test]
-    fn members_join_into_one_gzip_file_and_are_found_again() {
-        let a = member(b"first block\n", 1);
-        let b = member(b"", 2);
-        let c = member("troisième\n".as_bytes(), 3);
-        let file = join(vec![
-            Cow::Borrowed(&a[..]),
-            Cow::Borrowed(&b[..]),
-            Cow::Borrowed(&c[..]),
-        ]);
-        assert_eq!(gunzip(&file), "first block\ntroisième\n".as_bytes());
-        let (found, order) = members(&file).unwrap();
-        assert_eq!(
-            order,
-            [found[&1].clone(), found[&2].clone(), found[&3].clone()]
-        );
-        assert_eq!(found.len(), 3);
-        assert_eq!(&file[found[&3].clone()], &c[..]);
-        assert_eq!(&file[found[&2].clone()], &b[..]);
-        // A cut or foreign file is not reused.
-        assert!(members(&file[..file.len() - 1]).is_none());
-        let mut foreign = a.clone();
-        foreign[4] = 1;
-        assert!(members(&foreign).is_none());
+    /// `bytes` as a file in `dir`, and its members.
+    fn previous(dir: &Path, bytes: &[u8]) -> Option<Reusable> {
+        let path = dir.join("previous.gz");
+        std::fs::write(&path, bytes).unwrap();
+        let file = File::open(&path).unwrap();
+        Some(Reusable {
+            members: members(&file, bytes.len() as u64)?,
+            path,
+        })
+    }
+
+    fn spliced(parts: Vec<Part>, previous: &Reusable) -> (Splice, Vec<u8>) {
+        let BulkFile::Splice(splice) = BulkFile::of(parts, Some(previous)).unwrap() else {
+            panic!("a file with previous members is spliced");
+        };
+        let mut written = Vec::new();
+        splice.write_to(&mut written).unwrap();
+        (splice, written)
     }
 
     #[test]
-    fn a_file_with_a_few_members_made_anew_is_the_previous_one_patched() {
+    fn members_join_into_one_gzip_file_and_are_found_again() {
+        let dir = tempfile::tempdir().unwrap();
+        let a = member(b"first block\n", 1);
+        let b = member(b"", 2);
+        let c = member("troisième\n".as_bytes(), 3);
+        let file = join(vec![a.clone(), b.clone(), c.clone()]);
+        assert_eq!(gunzip(&file), "first block\ntroisième\n".as_bytes());
+        let found = previous(dir.path(), &file).unwrap().members;
+        assert_eq!(found.len(), 3);
+        let at = |ids| found[&ids].start as usize..found[&ids].end as usize;
+        assert_eq!(&file[at(1)], &a[..]);
+        assert_eq!(&file[at(2)], &b[..]);
+        assert_eq!(&file[at(3)], &c[..]);
+        // A cut or foreign file is not reused.
+        assert!(previous(dir.path(), &file[..file.len() - 1]).is_none());
+        let mut foreign = a.clone();
+        foreign[4] = 1;
+        assert!(previous(dir.path(), &foreign).is_none());
+    }
+
+    #[test]
+    fn a_file_with_members_made_anew_is_spliced_from_the_previous_one() {
+        let dir = tempfile::tempdir().unwrap();
         let blocks: Vec<Vec<u8>> = (0..5u64)
             .map(|k| member(format!("block {k}\n").repeat(k as usize + 1).as_bytes(), k))
             .collect();
-        let file = join(blocks.iter().map(|m| Cow::Borrowed(&m[..])).collect());
-        let (found, order) = members(&file).unwrap();
-        let previous = Reusable {
-            bytes: file.clone(),
-            members: found,
-            order,
-        };
+        let previous = previous(dir.path(), &join(blocks.clone())).unwrap();
+        let old = |k| previous.member(k).unwrap();
         // Blocks 1 and 3 made anew, one longer and one shorter; the others copied.
         let new = [member(b"longer block one\n", 1), member(b"", 3)];
-        let planned: Vec<Cow<[u8]>> = vec![
-            Cow::Borrowed(previous.member(0).unwrap()),
-            Cow::Owned(new[0].clone()),
-            Cow::Borrowed(previous.member(2).unwrap()),
-            Cow::Owned(new[1].clone()),
-            Cow::Borrowed(previous.member(4).unwrap()),
+        let parts = vec![
+            old(0),
+            Part::New(new[0].clone()),
+            old(2),
+            Part::New(new[1].clone()),
+            old(4),
         ];
-        let expected = join(planned.clone());
-        let assembly = Assembly::of(planned, Some(&previous));
-        assert!(matches!(assembly, Assembly::Patch(ref parts) if parts.len() == 2));
-        assert_eq!(assembly.file(Some(previous)), expected);
+        let expected = join(vec![
+            blocks[0].clone(),
+            new[0].clone(),
+            blocks[2].clone(),
+            new[1].clone(),
+            blocks[4].clone(),
+        ]);
+        let (splice, written) = spliced(parts, &previous);
+        assert_eq!(written, expected);
+        assert_eq!(splice.size(), expected.len() as u64);
+        assert_eq!(splice.hash(), xxhash_rust::xxh3::xxh3_64(&expected));
+        assert_eq!(splice.sha256, crate::sha256::hex(&expected));
         assert_eq!(
-            gunzip(&expected),
+            gunzip(&written),
             b"block 0\nlonger block one\nblock 2\nblock 2\nblock 2\nblock 4\nblock 4\nblock 4\nblock 4\nblock 4\n"
         );
 
-        // Members out of their places, or a member more, are joined into a new file.
-        let (found, order) = members(&file).unwrap();
-        let previous = Reusable {
-            bytes: file.clone(),
-            members: found,
-            order,
+        // Members out of their places, and runs of neighbours copied as one.
+        let parts = vec![old(1), old(0), old(2), old(3), Part::New(new[1].clone())];
+        let (splice, written) = spliced(parts, &previous);
+        let swapped = [1, 0, 2, 3].map(|k| blocks[k].clone());
+        let mut expected = join(swapped.to_vec());
+        expected.extend_from_slice(&new[1]);
+        assert_eq!(written, expected);
+        assert_eq!(splice.parts.len(), 4, "blocks 0, 2 and 3 are one run");
+
+        // Every member new: joined in memory, no previous file needed.
+        let all_new = vec![Part::New(new[0].clone()), Part::New(new[1].clone())];
+        assert!(matches!(
+            BulkFile::of(all_new, None).unwrap(),
+            BulkFile::Bytes(b) if b == join(new.to_vec())
+        ));
+    }
+
+    #[test]
+    fn a_previous_file_changed_before_it_is_copied_fails_the_write() {
+        let dir = tempfile::tempdir().unwrap();
+        let blocks: Vec<Vec<u8>> = (0..3u64).map(|k| member(b"same\n", k)).collect();
+        let file = join(blocks);
+        let previous = previous(dir.path(), &file).unwrap();
+        let parts = vec![previous.member(0).unwrap(), Part::New(member(b"x\n", 9))];
+        let BulkFile::Splice(splice) = BulkFile::of(parts, Some(&previous)).unwrap() else {
+            panic!("spliced");
         };
-        let swapped: Vec<Cow<[u8]>> = [1, 0, 2, 3, 4]
-            .iter()
-            .map(|&k| Cow::Borrowed(previous.member(k).unwrap()))
-            .collect();
-        let expected = join(swapped.clone());
-        let assembly = Assembly::of(swapped, Some(&previous));
-        assert!(matches!(assembly, Assembly::Joined(_)));
-        assert_eq!(assembly.file(Some(previous)), expected);
+        // A byte of the copied member's data, the file's length and headers unchanged.
+        let mut changed = file.clone();
+        changed[HEADER] ^= 1;
+        std::fs::write(dir.path().join("previous.gz"), &changed).unwrap();
+        let err = splice.write_to(&mut Vec::new()).unwrap_err();
+        assert!(err
+            .to_string()
+            .contains("changed while the site was being built"));
     }
 
     #[test]

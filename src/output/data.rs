@@ -3,7 +3,6 @@
 //! question and language), both gzip (see [`super::bulk`]), `api/members.json`, `api/ministries.json`, `api/keywords.json`, a `SHA256SUMS` of
 //! the bulk files, the JSON Schema of a record, and a page documenting them and their licence.
 
-use std::borrow::Cow;
 use std::hash::Hasher;
 
 use rayon::prelude::*;
@@ -12,13 +11,13 @@ use serde_json::{json, Value};
 use super::{Files, Make, Output};
 use crate::cache::Previous;
 use crate::content::{Question, Status};
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::output::escape::csv_row;
 use crate::site::library::{Group, TaxonomyKind};
 use crate::site::published::{paths, DataPageFiles};
 use crate::site::Site;
 
-use super::bulk::{ids_hash, member, Assembly, Reusable, BLOCK};
+use super::bulk::{ids_hash, member, BulkFile, Part, Reusable, BLOCK};
 
 /// The bulk files, gzip: one JSON record a line, and one CSV row per question and language.
 pub const JSONL: &str = "questions.jsonl.gz";
@@ -205,10 +204,10 @@ impl serde::Serialize for Ids<'_> {
 }
 
 /// `sha256sum -c` format, sorted by file name.
-pub fn sha256sums(files: &[(String, Vec<u8>)]) -> Vec<u8> {
+fn sha256sums(files: &[(String, BulkFile)]) -> Vec<u8> {
     let mut lines: Vec<String> = files
         .par_iter()
-        .map(|(name, bytes)| format!("{}  {name}\n", crate::sha256::hex(bytes)))
+        .map(|(name, file)| format!("{}  {name}\n", file.sha256()))
         .collect();
     lines.sort_by(|a, b| a[66..].cmp(&b[66..]));
     lines.concat().into_bytes()
@@ -225,21 +224,21 @@ pub fn record_file(r: &Site, group: usize) -> Result<Vec<u8>> {
 }
 
 /// The members of one block of questions in `questions.jsonl.gz` and `questions.csv.gz`.
-type Members<'p> = (Cow<'p, [u8]>, Cow<'p, [u8]>);
+type Members = (Part, Part);
 
 /// Block `gs` of the bulk files: copied from the previous files when every record in it is kept
 /// and they hold its member, else made and compressed now.
-fn block<'p>(
+fn block(
     r: &Site,
     gs: &[Group],
     kept: &[bool],
-    previous: &'p (Option<Reusable>, Option<Reusable>),
-) -> Result<Members<'p>> {
+    previous: &(Option<Reusable>, Option<Reusable>),
+) -> Result<Members> {
     let ids = ids_hash(gs.iter().map(|g| g.id.as_str()));
     if kept.iter().all(|&k| k) {
         if let (Some(jsonl), Some(csv)) = (&previous.0, &previous.1) {
             if let (Some(j), Some(c)) = (jsonl.member(ids), csv.member(ids)) {
-                return Ok((Cow::Borrowed(j), Cow::Borrowed(c)));
+                return Ok((j, c));
             }
         }
     }
@@ -253,8 +252,8 @@ fn block<'p>(
         }
     }
     Ok((
-        Cow::Owned(member(&lines, ids)),
-        Cow::Owned(member(rows.as_bytes(), ids)),
+        Part::New(member(&lines, ids)),
+        Part::New(member(rows.as_bytes(), ids)),
     ))
 }
 
@@ -296,9 +295,9 @@ pub fn files<Page: Send>(
         })
         .collect();
     let kept: Vec<bool> = out.iter().map(|o| matches!(o.make, Make::Kept)).collect();
-    let reusable = (
-        Reusable::read(previous, JSONL),
-        Reusable::read(previous, CSV),
+    let reusable = rayon::join(
+        || Reusable::read(previous, JSONL),
+        || Reusable::read(previous, CSV),
     );
     let blocks: Vec<Result<Members>> = lib
         .groups
@@ -312,16 +311,20 @@ pub fn files<Page: Send>(
     let (mut jsonl, mut csv): (Vec<_>, Vec<_>) = blocks.into_iter().unzip();
     // An archive with no question still gets a valid (empty) gzip file.
     if jsonl.is_empty() {
-        jsonl.push(Cow::Owned(member(b"", no_ids)));
+        jsonl.push(Part::New(member(b"", no_ids)));
     }
     let mut header = String::new();
     csv_row(&mut header, CSV_COLUMNS);
-    csv.insert(0, Cow::Owned(member(header.as_bytes(), no_ids)));
-    let (jsonl, csv) = (
-        Assembly::of(jsonl, reusable.0.as_ref()),
-        Assembly::of(csv, reusable.1.as_ref()),
+    csv.insert(0, Part::New(member(header.as_bytes(), no_ids)));
+    let spliced = |parts, previous: &Option<Reusable>, rel: &str| {
+        BulkFile::of(parts, previous.as_ref())
+            .map_err(|e| Error::io("read", &previous_path(previous, rel), e))
+    };
+    let (jsonl, csv) = rayon::join(
+        || spliced(jsonl, &reusable.0, JSONL),
+        || spliced(csv, &reusable.1, CSV),
     );
-    let (jsonl, csv) = (jsonl.file(reusable.0), csv.file(reusable.1));
+    let (jsonl, csv) = (jsonl?, csv?);
     let kinds = [
         TaxonomyKind::Members,
         TaxonomyKind::Ministries,
@@ -330,15 +333,18 @@ pub fn files<Page: Send>(
     let indexes: Vec<Vec<u8>> = kinds.par_iter().map(|&k| term_index(r, k)).collect();
     let [members, ministries, keywords]: [Vec<u8>; 3] =
         indexes.try_into().expect("one index per kind");
-    let bulk: Vec<(String, Vec<u8>)> = vec![
+    let bulk: Vec<(String, BulkFile)> = vec![
         (JSONL.to_string(), jsonl),
         (CSV.to_string(), csv),
-        ("api/members.json".to_string(), members),
-        ("api/ministries.json".to_string(), ministries),
-        ("api/keywords.json".to_string(), keywords),
+        ("api/members.json".to_string(), BulkFile::Bytes(members)),
+        (
+            "api/ministries.json".to_string(),
+            BulkFile::Bytes(ministries),
+        ),
+        ("api/keywords.json".to_string(), BulkFile::Bytes(keywords)),
         (
             "api/question.schema.json".to_string(),
-            QUESTION_SCHEMA.as_bytes().to_vec(),
+            BulkFile::Bytes(QUESTION_SCHEMA.as_bytes().to_vec()),
         ),
     ];
     crate::timings::phase(t, "data: csv, indexes");
@@ -347,13 +353,27 @@ pub fn files<Page: Send>(
     let example = example(r, previous, out.first());
     let mut listed: Vec<String> = bulk.iter().map(|(p, _)| p.clone()).collect();
     listed.push("SHA256SUMS".into());
-    out.extend(bulk.into_iter().map(|(p, b)| Output::made(p, b)));
+    out.extend(bulk.into_iter().map(|(path, file)| match file {
+        BulkFile::Bytes(bytes) => Output::made(path, bytes),
+        BulkFile::Splice(splice) => Output {
+            path,
+            digest: None,
+            make: Make::Splice(splice),
+        },
+    }));
     let page = DataPageFiles {
         files: listed,
         example,
         schema: QUESTION_SCHEMA,
     };
     Ok((out, page))
+}
+
+/// The previous file at `rel`, for an error reading it.
+fn previous_path(previous: &Option<Reusable>, rel: &str) -> std::path::PathBuf {
+    previous
+        .as_ref()
+        .map_or_else(|| rel.into(), |p| p.path().to_path_buf())
 }
 
 /// The first record, pretty, for the data page: from this build or the previous one.
@@ -378,7 +398,10 @@ mod tests {
 
     #[test]
     fn checksums_are_sorted_by_file() {
-        let sums = sha256sums(&[("b".into(), b"x".to_vec()), ("a".into(), Vec::new())]);
+        let sums = sha256sums(&[
+            ("b".into(), BulkFile::Bytes(b"x".to_vec())),
+            ("a".into(), BulkFile::Bytes(Vec::new())),
+        ]);
         let text = String::from_utf8(sums).unwrap();
         assert!(text
             .starts_with("e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855  a\n"));

@@ -15,6 +15,7 @@ pub mod search;
 pub mod sitemap;
 pub mod writer;
 
+pub use bulk::Splice;
 pub use writer::{InPlace, Staging};
 
 /// One file a build writes: an entry of the one list the pipeline plans (see
@@ -46,6 +47,9 @@ pub enum Make<Page> {
     Record(usize),
     /// The theme's or site's static file of this path.
     Static,
+    /// A bulk open-data file after an edit: the previous file's unchanged members, copied as it
+    /// is written, around the few made anew (see [`bulk`]).
+    Splice(Splice),
     /// The search index under [`search::BUNDLE_DIR`]: its files come from [`search::bundle`],
     /// made from the library once the pages are rendered.
     SearchBundle,

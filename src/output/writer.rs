@@ -10,6 +10,7 @@ use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::Mutex;
 
+use super::Splice;
 use crate::error::{Error, Result};
 
 static TEMP: AtomicUsize = AtomicUsize::new(0);
@@ -36,7 +37,10 @@ struct Hashes(Mutex<HashMap<String, u64>>);
 
 impl Hashes {
     fn add(&self, rel: &str, bytes: &[u8]) {
-        let hash = xxhash_rust::xxh3::xxh3_64(bytes);
+        self.insert(rel, xxhash_rust::xxh3::xxh3_64(bytes));
+    }
+
+    fn insert(&self, rel: &str, hash: u64) {
         self.0.lock().unwrap().insert(rel.to_string(), hash);
     }
 
@@ -191,10 +195,17 @@ fn safe(rel: &str) -> Result<&str> {
 
 /// Writes `bytes` beside `target` and renames them over it: readers see the old file or the new.
 fn replace(target: &Path, bytes: &[u8]) -> Result<()> {
+    use std::io::Write;
+    replace_with(target, |file| file.write_all(bytes))
+}
+
+/// [`replace`], with the new file's bytes written by `write`.
+fn replace_with(target: &Path, write: impl FnOnce(&mut fs::File) -> io::Result<()>) -> Result<()> {
     let n = TEMP.fetch_add(1, Ordering::Relaxed);
     let name = target.file_name().unwrap_or_default().to_string_lossy();
     let tmp = target.with_file_name(format!(".{name}.tmp-{}-{n}", std::process::id()));
-    fs::write(&tmp, bytes)
+    fs::File::create(&tmp)
+        .and_then(|mut file| write(&mut file))
         .and_then(|()| crate::replace::replace(&tmp, target))
         .map_err(|e| {
             let _ = fs::remove_file(&tmp);
@@ -257,6 +268,15 @@ impl InPlace {
         }
         replace(&target, bytes)?;
         self.hashes.add(rel, bytes);
+        self.written.fetch_add(1, Ordering::Relaxed);
+        Ok(())
+    }
+
+    /// Writes a bulk file spliced from its previous version, which this replaces.
+    pub fn write_splice(&self, rel: &str, splice: &Splice) -> Result<()> {
+        let target = self.target(rel)?;
+        replace_with(&target, |file| splice.write_to(file))?;
+        self.hashes.insert(rel, splice.hash());
         self.written.fetch_add(1, Ordering::Relaxed);
         Ok(())
     }

@@ -29,7 +29,7 @@ use crate::config::Config;
 use crate::content::listing::{path_key, Listing, Stamp};
 use crate::content::Question;
 use crate::error::{Error, Result};
-use crate::output::{links, search, InPlace, Make};
+use crate::output::{links, search, InPlace, Make, Splice};
 use crate::render::theme::ThemeFiles;
 use crate::render::Renderer;
 
@@ -422,6 +422,8 @@ fn update(
         })
         .collect();
     let mut more: Vec<(Cow<'_, str>, Cow<'_, [u8]>)> = Vec::new();
+    // Bulk files, copied from their previous versions as they are written.
+    let mut splices: Vec<(&str, &Splice)> = Vec::new();
     // Held to the end: the words cache is saved while the files are written.
     let mut words_saving: Option<search::Saving> = None;
     for o in list {
@@ -457,6 +459,12 @@ fn update(
                 },
                 Err(e) => keep(e, &mut problems.lock().unwrap()),
             },
+            Make::Splice(splice) => {
+                files.insert(o.path.clone(), splice.hash());
+                if previous.files.get(&o.path) != Some(&splice.hash()) {
+                    splices.push((o.path.as_str(), splice));
+                }
+            }
             Make::Bytes(b) => match o.digest {
                 // Made because its inputs moved (the others are kept).
                 Some(d) => {
@@ -502,7 +510,7 @@ fn update(
         .filter(|f| !files.contains_key(*f))
         .collect();
     gone.sort();
-    if writes.is_empty() && gone.is_empty() {
+    if writes.is_empty() && splices.is_empty() && gone.is_empty() {
         return Ok((files, page_links, 0, 0, HashMap::new()));
     }
     let mut dirty = State {
@@ -517,11 +525,22 @@ fn update(
         .map_err(|e| Error::io("write", &cache.path, e))?;
     let out = InPlace::new(&opts.output_dir());
     let last = crate::output::writer::last_of_each_name(writes.iter().map(|(r, _)| &**r));
-    writes
-        .par_iter()
-        .zip(last)
-        .filter(|(_, last)| *last)
-        .try_for_each(|((rel, bytes), _)| out.write(rel, bytes))?;
+    // The bulk files first: the largest, each written on one thread.
+    let (spliced, written) = rayon::join(
+        || {
+            splices
+                .par_iter()
+                .try_for_each(|(rel, splice)| out.write_splice(rel, splice))
+        },
+        || {
+            writes
+                .par_iter()
+                .zip(last)
+                .filter(|(_, last)| *last)
+                .try_for_each(|((rel, bytes), _)| out.write(rel, bytes))
+        },
+    );
+    spliced.and(written)?;
     for rel in gone {
         out.remove(rel)?;
     }

@@ -357,8 +357,9 @@ fn full(
                 Some(Err(e)) => keep(e, &mut problems.lock().unwrap()),
                 None => {}
             },
-            // Only an in-place update keeps files: a full build plans without a usable cache.
-            Make::Kept => keep(
+            // Only an in-place update keeps files or splices them from the previous ones: a full
+            // build plans without a usable cache.
+            Make::Kept | Make::Splice(_) => keep(
                 Error::io(
                     "keep",
                     Path::new(&o.path),
