@@ -2,10 +2,12 @@
 //! byte for byte what a full build from scratch writes. Each step edits the bundled site the way
 //! a person or the ingester would and compares the two outputs.
 
-use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
+mod common;
+
+use common::tree;
 use quaestor::content::memo::ParseMemo;
 use quaestor::pipeline::{build, BuildOptions, BuildSummary};
 
@@ -107,24 +109,6 @@ impl Portal {
         );
         summary
     }
-}
-
-/// Every file and folder under `root`, folders with empty contents.
-fn tree(root: &Path) -> BTreeMap<String, Vec<u8>> {
-    walkdir::WalkDir::new(root)
-        .min_depth(1)
-        .into_iter()
-        .map(Result::unwrap)
-        .map(|e| {
-            let rel = e.path().strip_prefix(root).unwrap().display().to_string();
-            let bytes = if e.file_type().is_file() {
-                std::fs::read(e.path()).unwrap()
-            } else {
-                b"<dir>".to_vec()
-            };
-            (rel, bytes)
-        })
-        .collect()
 }
 
 #[test]

@@ -142,3 +142,29 @@ fn a_question_added_or_removed_rewrites_the_bulk_files_as_a_fresh_build_would() 
     assert!(!text.contains("\"id\":\"7-5\""));
     assert!(!site.out().join("api/questions/7-5.json").exists());
 }
+
+#[test]
+fn an_update_that_fails_leaves_the_bulk_files_as_they_were_and_no_file_beside_them() {
+    let site = archive(400);
+    site.build().unwrap();
+    let before = tree(&site.out());
+    // A new member for the edited block, written beside the previous bulk files while the
+    // update goes on; the edit's broken link then fails the update.
+    let edited = question(
+        "7-250",
+        "nl",
+        "Vraag 250, herzien",
+        &["spionage"],
+        "2023-01-10",
+        None,
+    )
+    .replace("Text of 7-250.", "Zie [vraag 7-999](/questions/7-999/).");
+    site.add("7-250", "nl", &edited);
+    let e = site.build().unwrap_err();
+    let shown = format!("{e} {:?}", e.diagnostics());
+    assert!(shown.contains("/questions/7-999/"), "{shown}");
+    assert!(
+        tree(&site.out()) == before,
+        "the failed update changed the output"
+    );
+}

@@ -201,16 +201,57 @@ fn replace(target: &Path, bytes: &[u8]) -> Result<()> {
 
 /// [`replace`], with the new file's bytes written by `write`.
 fn replace_with(target: &Path, write: impl FnOnce(&mut fs::File) -> io::Result<()>) -> Result<()> {
-    let n = TEMP.fetch_add(1, Ordering::Relaxed);
-    let name = target.file_name().unwrap_or_default().to_string_lossy();
-    let tmp = target.with_file_name(format!(".{name}.tmp-{}-{n}", std::process::id()));
-    fs::File::create(&tmp)
-        .and_then(|mut file| write(&mut file))
-        .and_then(|()| crate::replace::replace(&tmp, target))
-        .map_err(|e| {
-            let _ = fs::remove_file(&tmp);
-            Error::io("write", target, e)
-        })
+    Staged::beside(target, write)?.rename()
+}
+
+/// A file of the output written beside its place, with the hash of its bytes.
+pub struct StagedFile {
+    rel: String,
+    hash: u64,
+    file: Staged,
+}
+
+/// A file written beside its target under a temporary name, not yet renamed over it; removed if
+/// dropped before.
+struct Staged {
+    tmp: PathBuf,
+    target: PathBuf,
+    renamed: bool,
+}
+
+impl Staged {
+    fn beside(
+        target: &Path,
+        write: impl FnOnce(&mut fs::File) -> io::Result<()>,
+    ) -> Result<Staged> {
+        let n = TEMP.fetch_add(1, Ordering::Relaxed);
+        let name = target.file_name().unwrap_or_default().to_string_lossy();
+        let tmp = target.with_file_name(format!(".{name}.tmp-{}-{n}", std::process::id()));
+        let staged = Staged {
+            tmp,
+            target: target.to_path_buf(),
+            renamed: false,
+        };
+        fs::File::create(&staged.tmp)
+            .and_then(|mut file| write(&mut file))
+            .map_err(|e| Error::io("write", target, e))?;
+        Ok(staged)
+    }
+
+    fn rename(mut self) -> Result<()> {
+        crate::replace::replace(&self.tmp, &self.target)
+            .map_err(|e| Error::io("write", &self.target, e))?;
+        self.renamed = true;
+        Ok(())
+    }
+}
+
+impl Drop for Staged {
+    fn drop(&mut self) {
+        if !self.renamed {
+            let _ = fs::remove_file(&self.tmp);
+        }
+    }
 }
 
 fn absolute(p: &Path) -> PathBuf {
@@ -272,11 +313,21 @@ impl InPlace {
         Ok(())
     }
 
-    /// Writes a bulk file spliced from its previous version, which this replaces.
-    pub fn write_splice(&self, rel: &str, splice: &Splice) -> Result<()> {
+    /// Writes a bulk file spliced from its previous version beside it, to be put in its place
+    /// by [`InPlace::commit`]: the previous file stays until the update is sure to succeed.
+    pub fn stage_splice(&self, rel: &str, splice: &Splice) -> Result<StagedFile> {
         let target = self.target(rel)?;
-        replace_with(&target, |file| splice.write_to(file))?;
-        self.hashes.insert(rel, splice.hash());
+        Ok(StagedFile {
+            rel: rel.to_string(),
+            hash: splice.hash(),
+            file: Staged::beside(&target, |file| splice.write_to(file))?,
+        })
+    }
+
+    /// Puts a staged file in its place.
+    pub fn commit(&self, staged: StagedFile) -> Result<()> {
+        staged.file.rename()?;
+        self.hashes.insert(&staged.rel, staged.hash);
         self.written.fetch_add(1, Ordering::Relaxed);
         Ok(())
     }

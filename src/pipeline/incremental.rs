@@ -350,18 +350,86 @@ pub struct Job<'a> {
     pub outputs: &'a Outputs,
 }
 
+/// Updates the output in place. The bulk files, spliced from their previous versions, are the
+/// largest files of an update (each on one thread): they are written beside their places while
+/// the rest is made, and put in place once the rest is written.
 fn update(
     cache: &Cache,
     previous: &State,
     job: Job<'_>,
-    mut search: Option<search::Pending<'_>>,
+    search: Option<search::Pending<'_>>,
 ) -> Result<Updated> {
+    let bulk: Vec<(&str, &Splice)> = job
+        .outputs
+        .list
+        .iter()
+        .filter_map(|o| match &o.make {
+            Make::Splice(s) if previous.files.get(&o.path) != Some(&s.hash()) => {
+                Some((o.path.as_str(), s))
+            }
+            _ => None,
+        })
+        .collect();
+    let out = InPlace::new(&job.opts.output_dir());
+    // A thread of its own, not the pool's: the rest of the update waits on the search index,
+    // whose work needs the pool's threads.
+    let (staged, rest) = std::thread::scope(|scope| {
+        let staging = scope.spawn(|| {
+            bulk.iter()
+                .map(|(rel, splice)| out.stage_splice(rel, splice))
+                .collect::<Result<Vec<_>>>()
+        });
+        let rest = update_files(cache, previous, job, search, &out, !bulk.is_empty());
+        let staged = staging
+            .join()
+            .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+        (staged, rest)
+    });
+    let (files, links) = rest?;
+    for file in staged? {
+        out.commit(file)?;
+    }
+    Ok((
+        files,
+        links,
+        out.written.load(Ordering::Relaxed),
+        out.removed.load(Ordering::Relaxed),
+        out.hashes(),
+    ))
+}
+
+/// Marks the build cache dirty before the output is touched: an update cut short is followed
+/// by a full build.
+fn mark_dirty(cache: &Cache) -> Result<()> {
+    let mut dirty = State {
+        head: Head {
+            global: cache.global,
+            ..Head::default()
+        },
+        ..State::default()
+    };
+    dirty
+        .mark_dirty(&cache.path)
+        .map_err(|e| Error::io("write", &cache.path, e))
+}
+
+/// Every file of the update but the bulk files: the pages rendered again, the other files made
+/// again, and the files the site no longer has removed. `bulk`: bulk files are to be put in
+/// place after these, so the cache is marked dirty even when nothing else is written.
+fn update_files(
+    cache: &Cache,
+    previous: &State,
+    job: Job<'_>,
+    mut search: Option<search::Pending<'_>>,
+    out: &InPlace,
+    bulk: bool,
+) -> Result<(HashMap<String, u64>, Vec<PageLinks>)> {
     let Job {
-        opts,
         site,
         theme,
         renderer,
         outputs,
+        ..
     } = job;
     let t = Instant::now();
     let list = &outputs.list;
@@ -422,8 +490,6 @@ fn update(
         })
         .collect();
     let mut more: Vec<(Cow<'_, str>, Cow<'_, [u8]>)> = Vec::new();
-    // Bulk files, copied from their previous versions as they are written.
-    let mut splices: Vec<(&str, &Splice)> = Vec::new();
     // Held to the end: the words cache is saved while the files are written.
     let mut words_saving: Option<search::Saving> = None;
     for o in list {
@@ -459,11 +525,9 @@ fn update(
                 },
                 Err(e) => keep(e, &mut problems.lock().unwrap()),
             },
+            // Written by [`update`] meanwhile.
             Make::Splice(splice) => {
                 files.insert(o.path.clone(), splice.hash());
-                if previous.files.get(&o.path) != Some(&splice.hash()) {
-                    splices.push((o.path.as_str(), splice));
-                }
             }
             Make::Bytes(b) => match o.digest {
                 // Made because its inputs moved (the others are kept).
@@ -510,49 +574,22 @@ fn update(
         .filter(|f| !files.contains_key(*f))
         .collect();
     gone.sort();
-    if writes.is_empty() && splices.is_empty() && gone.is_empty() {
-        return Ok((files, page_links, 0, 0, HashMap::new()));
+    if writes.is_empty() && gone.is_empty() && !bulk {
+        return Ok((files, page_links));
     }
-    let mut dirty = State {
-        head: Head {
-            global: cache.global,
-            ..Head::default()
-        },
-        ..State::default()
-    };
-    dirty
-        .mark_dirty(&cache.path)
-        .map_err(|e| Error::io("write", &cache.path, e))?;
-    let out = InPlace::new(&opts.output_dir());
+    mark_dirty(cache)?;
     let last = crate::output::writer::last_of_each_name(writes.iter().map(|(r, _)| &**r));
-    // The bulk files first: the largest, each written on one thread.
-    let (spliced, written) = rayon::join(
-        || {
-            splices
-                .par_iter()
-                .try_for_each(|(rel, splice)| out.write_splice(rel, splice))
-        },
-        || {
-            writes
-                .par_iter()
-                .zip(last)
-                .filter(|(_, last)| *last)
-                .try_for_each(|((rel, bytes), _)| out.write(rel, bytes))
-        },
-    );
-    spliced.and(written)?;
+    writes
+        .par_iter()
+        .zip(last)
+        .filter(|(_, last)| *last)
+        .try_for_each(|((rel, bytes), _)| out.write(rel, bytes))?;
     for rel in gone {
         out.remove(rel)?;
     }
     crate::timings::phase(t, "update: written");
     drop(words_saving);
-    Ok((
-        files,
-        page_links,
-        out.written.load(Ordering::Relaxed),
-        out.removed.load(Ordering::Relaxed),
-        out.hashes(),
-    ))
+    Ok((files, page_links))
 }
 
 /// A file whose bytes the cache compares, recorded with their hash: to be written when they

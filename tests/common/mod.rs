@@ -225,3 +225,21 @@ pub fn parse_atom(xml: &str) -> Vec<(String, String, String, String)> {
     }
     out
 }
+
+/// Every file and folder under `root`, folders with empty contents.
+pub fn tree(root: &Path) -> std::collections::BTreeMap<String, Vec<u8>> {
+    walkdir::WalkDir::new(root)
+        .min_depth(1)
+        .into_iter()
+        .map(Result::unwrap)
+        .map(|e| {
+            let rel = e.path().strip_prefix(root).unwrap().display().to_string();
+            let bytes = if e.file_type().is_file() {
+                std::fs::read(e.path()).unwrap()
+            } else {
+                b"<dir>".to_vec()
+            };
+            (rel, bytes)
+        })
+        .collect()
+}
