@@ -144,11 +144,11 @@ fn a_question_added_or_removed_rewrites_the_bulk_files_as_a_fresh_build_would() 
 }
 
 #[test]
-fn an_update_that_fails_leaves_the_bulk_files_as_they_were_and_no_file_beside_them() {
+fn an_update_that_fails_leaves_the_output_and_the_cache_as_they_were() {
     let site = archive(400);
     site.build().unwrap();
     let before = tree(&site.out());
-    // A new member for the edited block, written beside the previous bulk files while the
+    // A new member for the edited block, the bulk files written beside the output while the
     // update goes on; the edit's broken link then fails the update.
     let edited = question(
         "7-250",
@@ -167,4 +167,26 @@ fn an_update_that_fails_leaves_the_bulk_files_as_they_were_and_no_file_beside_th
         tree(&site.out()) == before,
         "the failed update changed the output"
     );
+    let beside: Vec<String> = std::fs::read_dir(site.root())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.starts_with(".output.bulk-") || n.starts_with(".output.staging-"))
+        .collect();
+    assert!(beside.is_empty(), "left beside the output: {beside:?}");
+
+    // The link mended: the cache still stands, and the update equals a fresh build.
+    site.add(
+        "7-250",
+        "nl",
+        &edited.replace("/questions/7-999/", "/questions/7-2/"),
+    );
+    assert!(site.build().unwrap().incremental, "updated in place");
+    let fresh = site.root().join("fresh");
+    let mut opts = site.opts();
+    opts.output = Some(fresh.clone());
+    opts.cache = false;
+    quaestor::pipeline::build(&opts).unwrap();
+    for f in BULK {
+        assert!(read(&fresh, f) == read(&site.out(), f), "{f}");
+    }
 }

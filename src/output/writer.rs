@@ -49,6 +49,33 @@ impl Hashes {
     }
 }
 
+/// Removes the folders that killed builds left beside `output` (never another live process's:
+/// see [`super::folder::owner_alive`]).
+fn remove_leftovers(output: &Path) {
+    let parent = output.parent().unwrap_or(Path::new("/"));
+    let name = output
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let Ok(entries) = fs::read_dir(parent) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let n = entry.file_name().to_string_lossy().into_owned();
+        let pid = ["staging", "old", BULK]
+            .iter()
+            .find_map(|tag| n.strip_prefix(&format!(".{name}.{tag}-")))
+            .and_then(|pid| pid.parse::<u32>().ok());
+        if pid.is_some_and(|pid| !super::folder::owner_alive(pid)) {
+            let _ = fs::remove_dir_all(entry.path());
+        }
+    }
+}
+
+/// The folder beside the output where an in-place update writes the bulk files before they
+/// are put in place: outside the output, so that a killed build never leaves half a file in it.
+const BULK: &str = "bulk";
+
 fn sibling(output: &Path, tag: &str) -> PathBuf {
     let name = output
         .file_name()
@@ -64,22 +91,7 @@ impl Staging {
         let output = absolute(output);
         let parent = output.parent().unwrap_or(Path::new("/")).to_path_buf();
         fs::create_dir_all(&parent).map_err(|e| Error::io("create", &parent, e))?;
-        let name = output
-            .file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_default();
-        if let Ok(entries) = fs::read_dir(&parent) {
-            for entry in entries.flatten() {
-                let n = entry.file_name().to_string_lossy().into_owned();
-                let pid = n
-                    .strip_prefix(&format!(".{name}.staging-"))
-                    .or_else(|| n.strip_prefix(&format!(".{name}.old-")))
-                    .and_then(|pid| pid.parse::<u32>().ok());
-                if pid.is_some_and(|pid| !super::folder::owner_alive(pid)) {
-                    let _ = fs::remove_dir_all(entry.path());
-                }
-            }
-        }
+        remove_leftovers(&output);
         let staging = sibling(&output, "staging");
         fs::create_dir_all(&staging).map_err(|e| Error::io("create", &staging, e))?;
         Ok(Staging {
@@ -211,8 +223,8 @@ pub struct StagedFile {
     file: Staged,
 }
 
-/// A file written beside its target under a temporary name, not yet renamed over it; removed if
-/// dropped before.
+/// A file written under a temporary name, not yet renamed over its target; removed if dropped
+/// before.
 struct Staged {
     tmp: PathBuf,
     target: PathBuf,
@@ -227,6 +239,15 @@ impl Staged {
         let n = TEMP.fetch_add(1, Ordering::Relaxed);
         let name = target.file_name().unwrap_or_default().to_string_lossy();
         let tmp = target.with_file_name(format!(".{name}.tmp-{}-{n}", std::process::id()));
+        Staged::at(tmp, target, write)
+    }
+
+    /// Written at `tmp`, to be renamed to `target` (on the same file system).
+    fn at(
+        tmp: PathBuf,
+        target: &Path,
+        write: impl FnOnce(&mut fs::File) -> io::Result<()>,
+    ) -> Result<Staged> {
         let staged = Staged {
             tmp,
             target: target.to_path_buf(),
@@ -285,6 +306,7 @@ pub struct InPlace {
 
 impl InPlace {
     pub fn new(output: &Path) -> InPlace {
+        remove_leftovers(output);
         InPlace {
             output: absolute(output),
             written: AtomicUsize::new(0),
@@ -313,14 +335,18 @@ impl InPlace {
         Ok(())
     }
 
-    /// Writes a bulk file spliced from its previous version beside it, to be put in its place
-    /// by [`InPlace::commit`]: the previous file stays until the update is sure to succeed.
+    /// Writes a bulk file spliced from its previous version into the folder beside the output,
+    /// to be put in its place by [`InPlace::commit`]: the previous file stays until the update
+    /// is sure to succeed.
     pub fn stage_splice(&self, rel: &str, splice: &Splice) -> Result<StagedFile> {
         let target = self.target(rel)?;
+        let dir = sibling(&self.output, BULK);
+        fs::create_dir_all(&dir).map_err(|e| Error::io("create", &dir, e))?;
+        let tmp = dir.join(TEMP.fetch_add(1, Ordering::Relaxed).to_string());
         Ok(StagedFile {
             rel: rel.to_string(),
             hash: splice.hash(),
-            file: Staged::beside(&target, |file| splice.write_to(file))?,
+            file: Staged::at(tmp, &target, |file| splice.write_to(file))?,
         })
     }
 
@@ -350,5 +376,12 @@ impl InPlace {
             dir = d.parent();
         }
         Ok(())
+    }
+}
+
+impl Drop for InPlace {
+    /// The folder the bulk files were written in, with what a failed update left in it.
+    fn drop(&mut self) {
+        let _ = fs::remove_dir_all(sibling(&self.output, BULK));
     }
 }

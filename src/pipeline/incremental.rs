@@ -351,8 +351,8 @@ pub struct Job<'a> {
 }
 
 /// Updates the output in place. The bulk files, spliced from their previous versions, are the
-/// largest files of an update (each on one thread): they are written beside their places while
-/// the rest is made, and put in place once the rest is written.
+/// largest files of an update: they are written on a thread of their own, into a folder beside
+/// the output, while the rest is made, and put in place once the rest is written.
 fn update(
     cache: &Cache,
     previous: &State,
