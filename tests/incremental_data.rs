@@ -174,13 +174,18 @@ fn an_update_that_fails_leaves_the_output_and_the_cache_as_they_were() {
         .collect();
     assert!(beside.is_empty(), "left beside the output: {beside:?}");
 
-    // The link mended: the cache still stands, and the update equals a fresh build.
+    // The link mended: the cache still stands, and the update equals a fresh build. It also
+    // removes what a killed update (a process no longer running) left beside the output.
+    let killed = site.root().join(".output.bulk-4000000000");
+    std::fs::create_dir(&killed).unwrap();
+    std::fs::write(killed.join("0"), "half a bulk file").unwrap();
     site.add(
         "7-250",
         "nl",
         &edited.replace("/questions/7-999/", "/questions/7-2/"),
     );
     assert!(site.build().unwrap().incremental, "updated in place");
+    assert!(!killed.exists(), "a killed update's folder is removed");
     let fresh = site.root().join("fresh");
     let mut opts = site.opts();
     opts.output = Some(fresh.clone());

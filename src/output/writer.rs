@@ -306,9 +306,10 @@ pub struct InPlace {
 
 impl InPlace {
     pub fn new(output: &Path) -> InPlace {
-        remove_leftovers(output);
+        let output = absolute(output);
+        remove_leftovers(&output);
         InPlace {
-            output: absolute(output),
+            output,
             written: AtomicUsize::new(0),
             removed: AtomicUsize::new(0),
             hashes: Hashes::default(),
