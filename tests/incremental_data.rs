@@ -63,6 +63,18 @@ fn archive(n: usize) -> Site {
     site
 }
 
+/// Question 7-250 of [`archive`] with a new title.
+fn revised_250() -> String {
+    question(
+        "7-250",
+        "nl",
+        "Vraag 250, herzien",
+        &["spionage"],
+        "2023-01-10",
+        None,
+    )
+}
+
 #[test]
 fn one_edit_changes_its_record_and_its_block_only_and_equals_a_build_without_cache() {
     let site = archive(400);
@@ -70,14 +82,7 @@ fn one_edit_changes_its_record_and_its_block_only_and_equals_a_build_without_cac
     let before: Vec<Vec<u8>> = BULK.iter().map(|f| read(&site.out(), f)).collect();
     let record_before = read(&site.out(), "api/questions/7-2.json");
 
-    let edited = question(
-        "7-250",
-        "nl",
-        "Vraag 250, herzien",
-        &["spionage"],
-        "2023-01-10",
-        None,
-    );
+    let edited = revised_250();
     site.add("7-250", "nl", &edited);
     let summary = site.build().unwrap();
     assert!(summary.incremental, "updated in place from the cache");
@@ -150,15 +155,7 @@ fn an_update_that_fails_leaves_the_output_and_the_cache_as_they_were() {
     let before = tree(&site.out());
     // A new member for the edited block, the bulk files written beside the output while the
     // update goes on; the edit's broken link then fails the update.
-    let edited = question(
-        "7-250",
-        "nl",
-        "Vraag 250, herzien",
-        &["spionage"],
-        "2023-01-10",
-        None,
-    )
-    .replace("Text of 7-250.", "Zie [vraag 7-999](/questions/7-999/).");
+    let edited = revised_250().replace("Text of 7-250.", "Zie [vraag 7-999](/questions/7-999/).");
     site.add("7-250", "nl", &edited);
     let e = site.build().unwrap_err();
     let shown = format!("{e} {:?}", e.diagnostics());

@@ -225,7 +225,6 @@ fn join(members: Vec<Vec<u8>>) -> Vec<u8> {
 pub struct Splice {
     source: PathBuf,
     parts: Vec<Part>,
-    size: u64,
     /// xxh3 of the file's bytes, which the writer checks the bytes it copies against.
     hash: u64,
     sha256: String,
@@ -243,31 +242,19 @@ impl Splice {
                 (_, part) => merged.push(part),
             }
         }
-        let mut splice = Splice {
-            source,
-            parts: merged,
-            size: 0,
-            hash: 0,
-            sha256: String::new(),
-        };
         let mut hash = xxhash_rust::xxh3::Xxh3::new();
         let mut sha = crate::sha256::Sha256::new();
-        let mut size = 0;
-        splice.each_chunk(&mut |c| {
+        stream(&source, &merged, &mut |c| {
             hash.update(c);
             sha.update(c);
-            size += c.len() as u64;
             Ok(())
         })?;
-        splice.size = size;
-        splice.hash = hash.digest();
-        splice.sha256 = sha.hex();
-        Ok(splice)
-    }
-
-    /// The file's length in bytes.
-    pub fn size(&self) -> u64 {
-        self.size
+        Ok(Splice {
+            source,
+            parts: merged,
+            hash: hash.digest(),
+            sha256: sha.hex(),
+        })
     }
 
     /// The xxh3 hash of the file's bytes.
@@ -279,7 +266,7 @@ impl Splice {
     /// bytes hashed when it was planned (that file changed during the build).
     pub fn write_to(&self, out: &mut impl Write) -> io::Result<()> {
         let mut hash = xxhash_rust::xxh3::Xxh3::new();
-        self.each_chunk(&mut |c| {
+        stream(&self.source, &self.parts, &mut |c| {
             hash.update(c);
             out.write_all(c)
         })?;
@@ -291,18 +278,23 @@ impl Splice {
         }
         Ok(())
     }
+}
 
-    fn each_chunk(&self, f: &mut impl FnMut(&[u8]) -> io::Result<()>) -> io::Result<()> {
-        let file = File::open(&self.source)?;
-        let mut buf = vec![0; CHUNK];
-        for part in &self.parts {
-            match part {
-                Part::Old(run) => each_chunk(&file, run.clone(), &mut buf, f)?,
-                Part::New(bytes) => f(bytes)?,
-            }
+/// Calls `f` with the bytes of the file `parts` make, the runs of `source` a chunk at a time.
+fn stream(
+    source: &Path,
+    parts: &[Part],
+    f: &mut impl FnMut(&[u8]) -> io::Result<()>,
+) -> io::Result<()> {
+    let file = File::open(source)?;
+    let mut buf = vec![0; CHUNK];
+    for part in parts {
+        match part {
+            Part::Old(run) => each_chunk(&file, run.clone(), &mut buf, f)?,
+            Part::New(bytes) => f(bytes)?,
         }
-        Ok(())
     }
+    Ok(())
 }
 
 #[cfg(test)]
@@ -385,7 +377,6 @@ mod tests {
         ]);
         let (splice, written) = spliced(parts, &previous);
         assert_eq!(written, expected);
-        assert_eq!(splice.size(), expected.len() as u64);
         assert_eq!(splice.hash(), xxhash_rust::xxh3::xxh3_64(&expected));
         assert_eq!(splice.sha256, crate::sha256::hex(&expected));
         assert_eq!(
