@@ -23,6 +23,7 @@ use xxhash_rust::xxh3::Xxh3;
 use crate::content::listing::{Kind, Listing, Stamp};
 
 pub(crate) mod codec;
+mod layers;
 pub mod merged;
 mod outputs;
 pub mod questions;
@@ -159,6 +160,12 @@ impl<'a> Previous<'a> {
     /// previous build left it.
     pub fn vouches(&self, path: &str, digest: u64) -> bool {
         self.active() && self.digests.and_then(|p| p.get(path)) == Some(&digest)
+    }
+
+    /// Whether the previous build wrote `path` and this build may rely on it as it was left
+    /// (the output was checked unchanged when the build began).
+    pub fn recorded(&self, path: &str) -> bool {
+        self.active() && self.output.is_some() && self.digests.is_some_and(|p| p.contains_key(path))
     }
 
     /// A file as the previous build wrote it, when this build may rely on it.
@@ -298,13 +305,19 @@ impl Summed {
 
 /// The bytes [`write_summed`] wrote at `path`, without their checksum, when it holds.
 fn read_summed(path: &Path) -> Option<Vec<u8>> {
+    read_summed_with_sum(path).map(|(bytes, _)| bytes)
+}
+
+/// [`read_summed`], with the checksum.
+fn read_summed_with_sum(path: &Path) -> Option<(Vec<u8>, u64)> {
     let mut bytes = std::fs::read(path).ok()?;
     let (payload, sum) = bytes.split_last_chunk::<8>()?;
-    if xxhash_rust::xxh3::xxh3_64(payload).to_le_bytes() != *sum {
+    let sum = u64::from_le_bytes(*sum);
+    if xxhash_rust::xxh3::xxh3_64(payload) != sum {
         return None;
     }
     bytes.truncate(bytes.len() - 8);
-    Some(bytes)
+    Some((bytes, sum))
 }
 
 /// A `.gitignore` inside the cache folder keeps it out of commits without touching the site's own.

@@ -319,3 +319,61 @@ fn edits_patch_the_index_of_the_last_build_and_it_stays_that_of_a_full_build() {
     assert_eq!(patched(&report), [0, 0], "{report}");
     same_as_without_cache(site.root(), &out, "a garbled index file");
 }
+
+/// The bytes of the cache file `name` in the site at `root`.
+fn cache_file(root: &Path, name: &str) -> Option<Vec<u8>> {
+    std::fs::read(root.join(".quaestor-cache").join(name)).ok()
+}
+
+#[test]
+fn edits_on_a_larger_site_save_only_what_changed_and_the_next_build_still_patches() {
+    let site = Site::standard();
+    site.write("quaestor.toml", &format!("{CONFIG}search = true\n"));
+    for n in 10..40 {
+        let id = format!("7-{n}");
+        let date = format!("2022-12-{:02}", n - 9);
+        let body = question(
+            &id,
+            "nl",
+            &format!("Vraag nummer {n}"),
+            &["water"],
+            &date,
+            None,
+        );
+        site.add(&id, "nl", &format!("{body}\nOver dijk{n} en polder.\n"));
+    }
+    let out = site.root().join("output");
+    build(site.root(), "output", &[]);
+    let bases: Vec<Option<Vec<u8>>> = ["search-words.bin", "search-records.bin"]
+        .iter()
+        .map(|f| cache_file(site.root(), f))
+        .collect();
+    assert!(bases.iter().all(Option::is_some));
+
+    // Two edits in a row, each with a word no other document has: the caches' bases stay as
+    // they were, what changed goes beside them, and the second edit still patches the index
+    // the first one left (its new words numbered from the first edit's delta).
+    for word in ["okapiwoord", "zebrawoord"] {
+        site.add("7-3", "nl", &body_with(word));
+        let report = build(site.root(), "output", &[]);
+        assert_eq!(patched(&report)[0], 1, "{report}");
+        assert!(
+            report.contains("search index: 1 of 36 question files read"),
+            "{report}"
+        );
+        for (name, base) in ["search-words.bin", "search-records.bin"]
+            .iter()
+            .zip(&bases)
+        {
+            assert_eq!(&cache_file(site.root(), name), base, "{name} after {word}");
+            let delta = name.replace(".bin", ".delta.bin");
+            assert!(
+                cache_file(site.root(), &delta).is_some(),
+                "{delta} after {word}"
+            );
+        }
+        assert_eq!(ids_with(&out, "nl", word), BTreeSet::from(["7-3".into()]));
+        same_as_without_cache(site.root(), &out, word);
+    }
+    assert!(ids_with(&out, "nl", "okapiwoord").is_empty());
+}

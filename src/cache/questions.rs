@@ -9,6 +9,7 @@
 //! taken for a file whose stamp is the one it was read with, trusted as the build cache trusts
 //! stamps ([`Stamp::trusted`]).
 
+use std::borrow::Cow;
 use std::path::{Path, PathBuf};
 use std::time::SystemTime;
 
@@ -18,6 +19,8 @@ use serde::{Deserialize, Serialize};
 use crate::content::listing::{path_key, Stamp};
 use crate::content::load::Earlier;
 use crate::content::Question;
+
+use super::layers;
 
 /// Bumped whenever the layout of the file changes.
 const FORMAT: u32 = 1;
@@ -50,12 +53,76 @@ struct Head {
     slots: Vec<Slot>,
 }
 
-/// The questions saved by the last build, as this build reads them.
+/// One file's questions: their slots, sorted by path key, and their bytes.
 #[derive(Default)]
-pub struct Saved {
+struct Part {
     slots: Vec<Slot>,
     /// The questions' bytes, each encoded on its own.
     data: Vec<u8>,
+}
+
+impl Part {
+    /// A file's bytes without their checksum, checked: format, key and slots.
+    fn decode(mut bytes: Vec<u8>, key: u64) -> Option<Part> {
+        let (head, len): (Head, usize) =
+            bincode::serde::decode_from_slice(&bytes, bincode::config::standard()).ok()?;
+        if head.format != FORMAT || head.key != key {
+            return None;
+        }
+        let data_len = bytes.len() - len;
+        let fits = |s: &Slot| s.start.checked_add(u64::from(s.len)) <= Some(data_len as u64);
+        if !head.slots.iter().all(fits) || !head.slots.is_sorted_by_key(|s| s.path) {
+            return None;
+        }
+        bytes.drain(..len);
+        Some(Part {
+            slots: head.slots,
+            data: bytes,
+        })
+    }
+
+    fn slot(&self, path: u128) -> Option<&Slot> {
+        let i = self.slots.binary_search_by_key(&path, |s| s.path).ok()?;
+        Some(&self.slots[i])
+    }
+
+    fn bytes(&self, slot: &Slot) -> &[u8] {
+        let start = slot.start as usize;
+        &self.data[start..start + slot.len as usize]
+    }
+
+    /// The file of `parts` (slots, in path order, with their bytes; starts are set here).
+    fn encode(key: u64, parts: &[(Slot, Cow<'_, [u8]>)]) -> std::io::Result<(Vec<Slot>, Vec<u8>)> {
+        let mut slots = Vec::with_capacity(parts.len());
+        let mut start = 0u64;
+        for (slot, bytes) in parts {
+            slots.push(Slot { start, ..*slot });
+            start += bytes.len() as u64;
+        }
+        let head = Head {
+            format: FORMAT,
+            key,
+            slots,
+        };
+        let mut bytes = bincode::serde::encode_to_vec(&head, bincode::config::standard())
+            .map_err(std::io::Error::other)?;
+        bytes.reserve(start as usize + 8);
+        for (_, part) in parts {
+            bytes.extend_from_slice(part);
+        }
+        Ok((head.slots, bytes))
+    }
+}
+
+/// The questions saved by the last builds, as this build reads them: the file saved whole (its
+/// base) and the questions parsed since, in its delta (see [`super::layers`]), which an edit
+/// writes instead of the 50 MB file of an archive.
+#[derive(Default)]
+pub struct Saved {
+    base: Part,
+    delta: Part,
+    /// The base's checksum, when there is a base.
+    sum: Option<u64>,
 }
 
 /// What a saved question depends on besides its file: the parser (this binary) and the site's
@@ -72,53 +139,45 @@ fn key(languages: &[String]) -> u64 {
 impl Saved {
     /// The questions saved in the site at `root` for these languages, or none.
     pub fn load(root: &Path, languages: &[String]) -> Saved {
-        super::read_summed(&path(root))
-            .and_then(|bytes| Saved::decode(bytes, key(languages)))
-            .unwrap_or_default()
+        let key = key(languages);
+        let Some(files) = layers::load(&path(root)) else {
+            return Saved::default();
+        };
+        let Some(base) = Part::decode(files.base, key) else {
+            return Saved::default();
+        };
+        // A delta that does not decode is none: the base alone is still right.
+        let delta = Part::decode(files.delta, key).unwrap_or_default();
+        Saved {
+            base,
+            delta,
+            sum: Some(files.sum),
+        }
     }
 
-    /// The file's bytes without their checksum, checked: format, key and slots.
-    fn decode(mut bytes: Vec<u8>, key: u64) -> Option<Saved> {
-        let (head, len): (Head, usize) =
-            bincode::serde::decode_from_slice(&bytes, bincode::config::standard()).ok()?;
-        if head.format != FORMAT || head.key != key {
-            return None;
-        }
-        let data_len = bytes.len() - len;
-        let fits = |s: &Slot| s.start.checked_add(u64::from(s.len)) <= Some(data_len as u64);
-        if !head.slots.iter().all(fits) || !head.slots.is_sorted_by_key(|s| s.path) {
-            return None;
-        }
-        bytes.drain(..len);
-        Some(Saved {
-            slots: head.slots,
-            data: bytes,
-        })
-    }
-
-    /// How many questions the file holds.
+    /// How many questions the files hold.
     pub fn len(&self) -> usize {
-        self.slots.len()
+        let only_in_delta = (self.delta.slots.iter())
+            .filter(|s| self.base.slot(s.path).is_none())
+            .count();
+        self.base.slots.len() + only_in_delta
     }
 
     pub fn is_empty(&self) -> bool {
-        self.slots.is_empty()
+        self.len() == 0
     }
 
-    fn slot(&self, path: u128) -> Option<&Slot> {
-        let i = self.slots.binary_search_by_key(&path, |s| s.path).ok()?;
-        Some(&self.slots[i])
-    }
-
-    fn bytes(&self, slot: &Slot) -> &[u8] {
-        let start = slot.start as usize;
-        &self.data[start..start + slot.len as usize]
+    /// The slot of `path` and the file its bytes are in: the delta's, else the base's.
+    fn slot(&self, path: u128) -> Option<(&Part, &Slot)> {
+        (self.delta.slot(path).map(|s| (&self.delta, s)))
+            .or_else(|| self.base.slot(path).map(|s| (&self.base, s)))
     }
 
     /// Writes `questions` (read with `stamps`, in a build started at `started`) beside the file
-    /// at `root` and renames it into place. A question already saved from the same bytes is
-    /// copied, not encoded again; a file whose stamp is too fresh to trust is left out, so it is
-    /// parsed next time. Nothing is written when the file would not change.
+    /// at `root` and renames it into place: the delta alone when the base still holds most of
+    /// them (see [`layers::save_whole`]), else the whole file. A question already saved from
+    /// the same bytes is copied, not encoded again; a file whose stamp is too fresh to trust is
+    /// left out, so it is parsed next time. Nothing is written when the file would not change.
     pub fn save(
         &self,
         root: &Path,
@@ -133,16 +192,19 @@ impl Saved {
             .filter_map(|(q, s)| Some((path_key(&q.path), s.trusted(started)?, q)))
             .collect();
         kept.sort_unstable_by_key(|k| k.0);
-        let parts: Vec<(Slot, std::borrow::Cow<[u8]>)> = kept
+        // Each question with its bytes, and whether the base has it as it is.
+        let parts: Vec<(Slot, Cow<[u8]>, bool)> = kept
             .par_iter()
             .map(|&(path, stamp, q)| {
-                let bytes: std::borrow::Cow<[u8]> =
-                    match self.slot(path).filter(|s| s.hash == q.file_hash) {
-                        Some(old) => self.bytes(old).into(),
-                        None => bincode::serde::encode_to_vec(q, bincode::config::standard())
-                            .expect("a question encodes")
-                            .into(),
-                    };
+                let found = self.slot(path).filter(|(_, s)| s.hash == q.file_hash);
+                let bytes: Cow<[u8]> = match found {
+                    Some((part, old)) => part.bytes(old).into(),
+                    None => bincode::serde::encode_to_vec(q, bincode::config::standard())
+                        .expect("a question encodes")
+                        .into(),
+                };
+                let in_base = (self.base.slot(path))
+                    .is_some_and(|s| (s.stamp, s.hash) == (stamp, q.file_hash));
                 let slot = Slot {
                     path,
                     stamp,
@@ -150,40 +212,48 @@ impl Saved {
                     start: 0,
                     len: bytes.len() as u32,
                 };
-                (slot, bytes)
+                (slot, bytes, in_base)
             })
             .collect();
-        let mut slots = Vec::with_capacity(parts.len());
-        let mut start = 0u64;
-        for (slot, bytes) in &parts {
-            slots.push(Slot { start, ..*slot });
-            start += bytes.len() as u64;
+        let in_base = parts.iter().filter(|p| p.2).count();
+        let added: Vec<(Slot, Cow<[u8]>)> = (parts.iter())
+            .filter(|p| !p.2)
+            .map(|(slot, bytes, _)| (*slot, Cow::Borrowed(&bytes[..])))
+            .collect();
+        let added_bytes = added.iter().map(|(_, b)| b.len() + 40).sum();
+        let base = self
+            .sum
+            .map(|_| (self.base.slots.len(), self.base.data.len()));
+        let unused = self.base.slots.len().saturating_sub(in_base);
+        let key = key(languages);
+        let file = path(root);
+        if layers::save_whole(base, unused, added_bytes) {
+            let all: Vec<(Slot, Cow<[u8]>)> = parts.into_iter().map(|(s, b, _)| (s, b)).collect();
+            let (slots, bytes) = Part::encode(key, &all)?;
+            if self.sum.is_some() && slots == self.base.slots && self.delta.slots.is_empty() {
+                return Ok(());
+            }
+            drop(all);
+            super::write_summed(&file, bytes)?;
+            return layers::remove_delta(&file);
         }
-        if slots == self.slots {
+        let (slots, bytes) = Part::encode(key, &added)?;
+        if slots == self.delta.slots {
             return Ok(());
         }
-        let head = Head {
-            format: FORMAT,
-            key: key(languages),
-            slots,
-        };
-        let mut bytes = bincode::serde::encode_to_vec(&head, bincode::config::standard())
-            .map_err(std::io::Error::other)?;
-        bytes.reserve(start as usize + 8);
-        for (_, part) in &parts {
-            bytes.extend_from_slice(part);
-        }
-        drop(parts);
-        super::write_summed(&path(root), bytes)
+        let sum = self.sum.expect("a delta has a base");
+        let mut delta = layers::create_delta(&file, sum)?;
+        delta.write(&bytes)?;
+        delta.finish()
     }
 }
 
 impl Earlier for Saved {
     /// Decoded from its slice when the file still has the stamp it was read with.
     fn question(&self, _rel: &Path, key: u128, stamp: Stamp) -> Option<Question> {
-        let slot = self.slot(key).filter(|s| s.stamp == stamp)?;
+        let (part, slot) = self.slot(key).filter(|(_, s)| s.stamp == stamp)?;
         let (question, _): (Question, usize) =
-            bincode::serde::decode_from_slice(self.bytes(slot), bincode::config::standard())
+            bincode::serde::decode_from_slice(part.bytes(slot), bincode::config::standard())
                 .ok()?;
         Some(question)
     }
@@ -320,6 +390,76 @@ mod tests {
         assert_eq!(
             again.question(rel, path_key(rel), sa).unwrap().title,
             "Water"
+        );
+    }
+
+    #[test]
+    fn an_edit_saves_a_delta_that_loads_with_its_base() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        let langs = vec!["nl".to_string()];
+        let rel = |k: usize| format!("content/questions/8/8-{k}.nl.md");
+        let (mut qs, mut stamps): (Vec<Question>, Vec<Stamp>) = (1..=30)
+            .map(|k| question(root, &rel(k), &format!("Vraag {k}")))
+            .unzip();
+        Saved::default()
+            .save(root, &langs, &qs, &stamps, later(5))
+            .unwrap();
+        let file = path(root);
+        let base = std::fs::read(&file).unwrap();
+        // One file edited: the delta holds it, the base is left as it was.
+        (qs[6], stamps[6]) = question(root, &rel(7), "Vraag 7, herzien");
+        Saved::load(root, &langs)
+            .save(root, &langs, &qs, &stamps, later(5))
+            .unwrap();
+        assert_eq!(std::fs::read(&file).unwrap(), base);
+        assert!(layers::delta_path(&file).exists());
+        let back = Saved::load(root, &langs);
+        assert_eq!(back.len(), 30);
+        let got = |saved: &Saved, k: usize, stamp| {
+            let rel = rel(k);
+            let rel = Path::new(&rel);
+            saved.question(rel, path_key(rel), stamp).map(|q| q.title)
+        };
+        assert_eq!(
+            got(&back, 7, stamps[6]).as_deref(),
+            Some("Vraag 7, herzien")
+        );
+        assert_eq!(got(&back, 8, stamps[7]).as_deref(), Some("Vraag 8"));
+        // Saved again with nothing changed: not written.
+        let written = std::fs::metadata(layers::delta_path(&file))
+            .unwrap()
+            .modified()
+            .unwrap();
+        std::thread::sleep(std::time::Duration::from_millis(20));
+        back.save(root, &langs, &qs, &stamps, later(5)).unwrap();
+        let again = std::fs::metadata(layers::delta_path(&file))
+            .unwrap()
+            .modified()
+            .unwrap();
+        assert_eq!(again, written);
+        // A garbled delta is none: the base's questions are still there.
+        let mut delta = std::fs::read(layers::delta_path(&file)).unwrap();
+        let mid = delta.len() / 2;
+        delta[mid] ^= 1;
+        std::fs::write(layers::delta_path(&file), &delta).unwrap();
+        let garbled = Saved::load(root, &langs);
+        assert!(got(&garbled, 7, stamps[6]).is_none());
+        assert_eq!(got(&garbled, 8, stamps[7]).as_deref(), Some("Vraag 8"));
+        // Once a tenth of the base is edited, the file is saved whole and the delta removed.
+        for k in 1..=4 {
+            (qs[k], stamps[k]) = question(root, &rel(k + 1), &format!("Vraag {}, herzien", k + 1));
+        }
+        garbled.save(root, &langs, &qs, &stamps, later(5)).unwrap();
+        assert!(!layers::delta_path(&file).exists());
+        let whole = Saved::load(root, &langs);
+        assert_eq!(
+            got(&whole, 3, stamps[2]).as_deref(),
+            Some("Vraag 3, herzien")
+        );
+        assert_eq!(
+            got(&whole, 7, stamps[6]).as_deref(),
+            Some("Vraag 7, herzien")
         );
     }
 }

@@ -14,6 +14,7 @@ use rustc_hash::FxHashMap;
 use xxhash_rust::xxh3::Xxh3;
 
 use super::codec::{push_bytes, unzigzag, varint, zigzag, Reader};
+use super::layers::{self, Layers};
 
 /// Bumped whenever the layout or the meaning of an entry changes.
 const FORMAT: u32 = 1;
@@ -90,48 +91,62 @@ fn decode(entry: &[u8]) -> Option<Cached<'_>> {
     })
 }
 
-/// The entries of the last build's file, by key.
+/// Where an entry is: in the delta or in the base, and its bytes' range there.
+#[derive(Clone, Copy)]
+struct Loc {
+    in_delta: bool,
+    at: usize,
+    len: usize,
+}
+
+/// The entries of the last build's files (a base and its delta, see [`super::layers`]), by key.
 #[derive(Default)]
 pub struct Records {
-    bytes: Vec<u8>,
-    at: FxHashMap<u64, (usize, usize)>,
+    files: Layers,
+    at: FxHashMap<u64, Loc>,
+    /// The base's entry count, when there is a base.
+    base: Option<usize>,
 }
 
 impl Records {
-    /// The file at `path`, or no entries when there is none or it is not one this build wrote.
+    /// The files at `path`, or no entries when there is none or it is not one this build wrote.
     pub fn load(path: &Path) -> Records {
-        super::read_summed(path)
-            .and_then(Records::index)
-            .unwrap_or_default()
-    }
-
-    /// The file: [`FORMAT`] (`u32`, little-endian), the count of entries, then each entry's key
-    /// (`u64`, little-endian) and bytes (their length, a varint, then [`encode`]'s bytes).
-    fn index(bytes: Vec<u8>) -> Option<Records> {
-        let mut r = Reader::new(&bytes);
-        if u32::from_le_bytes(r.take(4)?.try_into().ok()?) != FORMAT {
-            return None;
+        let Some(files) = layers::load(path) else {
+            return Records::default();
+        };
+        let mut at = FxHashMap::default();
+        let Some(base) = index(&files.base, false, &mut at) else {
+            return Records::default();
+        };
+        if !files.delta.is_empty() && index(&files.delta, true, &mut at).is_none() {
+            // A delta that does not parse is none: the base alone is still right.
+            at.retain(|_, loc| !loc.in_delta);
         }
-        let count = r.varint()?;
-        let mut index = FxHashMap::with_capacity_and_hasher(count, Default::default());
-        for _ in 0..count {
-            let key = r.u64()?;
-            let entry = r.bytes()?;
-            index.insert(key, (r.at - entry.len(), entry.len()));
+        Records {
+            files,
+            at,
+            base: Some(base),
         }
-        r.done().then_some(())?;
-        Some(Records { bytes, at: index })
     }
 
     /// The entry of `key`, if the file has one.
     pub fn get(&self, key: u64) -> Option<Cached<'_>> {
-        let &(at, len) = self.at.get(&key)?;
-        decode(&self.bytes[at..at + len])
+        decode(self.bytes(self.at.get(&key)?))
     }
 
-    /// Writes the entries of `used` (keys, each once), from this file or from `made` (entries
-    /// made by this build), beside `path`, then swaps the file into place. Nothing is written
-    /// when the file would hold the same entries.
+    fn bytes(&self, loc: &Loc) -> &[u8] {
+        let file = if loc.in_delta {
+            &self.files.delta
+        } else {
+            &self.files.base
+        };
+        &file[loc.at..loc.at + loc.len]
+    }
+
+    /// Writes the entries of `used` (keys, each once), from these files or from `made` (entries
+    /// made by this build), then swaps the file into place: the delta alone when the base still
+    /// holds most of them (see [`layers::save_whole`]), else the whole file. Nothing is written
+    /// when the files would hold the same entries.
     pub fn save(
         &self,
         path: &Path,
@@ -145,25 +160,71 @@ impl Records {
         let entry = |k: &u64| -> Option<&[u8]> {
             match made.get(k) {
                 Some(e) => Some(e),
-                None => self.at.get(k).map(|&(at, len)| &self.bytes[at..at + len]),
+                None => self.at.get(k).map(|loc| self.bytes(loc)),
             }
         };
-        let entries: Vec<(u64, &[u8])> = used
-            .iter()
+        let in_base =
+            |k: &u64| !made.contains_key(k) && self.at.get(k).is_some_and(|l| !l.in_delta);
+        let kept_in_base = used.iter().filter(|k| in_base(k)).count();
+        let added: Vec<(u64, &[u8])> = (used.iter())
+            .filter(|k| !in_base(k))
             .filter_map(|k| entry(k).map(|e| (*k, e)))
             .collect();
-        let mut file = super::Summed::create(path)?;
-        let mut bytes = Vec::with_capacity(2 << 20);
-        bytes.extend_from_slice(&FORMAT.to_le_bytes());
-        varint(&mut bytes, entries.len() as u64);
-        for (key, e) in entries {
-            bytes.extend_from_slice(&key.to_le_bytes());
-            push_bytes(&mut bytes, e);
-            file.spill(&mut bytes)?;
+        let added_bytes = added.iter().map(|(_, e)| e.len() + 12).sum();
+        let base = self.base.map(|n| (n, self.files.base.len()));
+        let unused = self.base.unwrap_or(0).saturating_sub(kept_in_base);
+        if layers::save_whole(base, unused, added_bytes) {
+            let entries = used.iter().filter_map(|k| entry(k).map(|e| (*k, e)));
+            let mut file = super::Summed::create(path)?;
+            write_entries(&mut file, entries)?;
+            file.finish()?;
+            layers::remove_delta(path)
+        } else {
+            let mut file = layers::create_delta(path, self.files.sum)?;
+            write_entries(&mut file, added.into_iter())?;
+            file.finish()
         }
-        file.write(&bytes)?;
-        file.finish()
     }
+}
+
+/// A file's entries, into `at` (`in_delta`: the file is the delta): [`FORMAT`] (`u32`,
+/// little-endian), the count of entries, then each entry's key (`u64`, little-endian) and bytes
+/// (their length, a varint, then [`encode`]'s bytes). Returns the count, or `None` when the
+/// bytes are not such a file.
+fn index(bytes: &[u8], in_delta: bool, at: &mut FxHashMap<u64, Loc>) -> Option<usize> {
+    let mut r = Reader::new(bytes);
+    if u32::from_le_bytes(r.take(4)?.try_into().ok()?) != FORMAT {
+        return None;
+    }
+    let count = r.varint()?;
+    at.reserve(count);
+    for _ in 0..count {
+        let key = r.u64()?;
+        let entry = r.bytes()?;
+        let loc = Loc {
+            in_delta,
+            at: r.at - entry.len(),
+            len: entry.len(),
+        };
+        at.insert(key, loc);
+    }
+    r.done().then_some(count)
+}
+
+/// Writes `entries` as [`index`] reads them.
+fn write_entries<'e>(
+    file: &mut super::Summed,
+    entries: impl Iterator<Item = (u64, &'e [u8])> + Clone,
+) -> std::io::Result<()> {
+    let mut bytes = Vec::with_capacity(2 << 20);
+    bytes.extend_from_slice(&FORMAT.to_le_bytes());
+    varint(&mut bytes, entries.clone().count() as u64);
+    for (key, e) in entries {
+        bytes.extend_from_slice(&key.to_le_bytes());
+        push_bytes(&mut bytes, e);
+        file.spill(&mut bytes)?;
+    }
+    file.write(&bytes)
 }
 
 #[cfg(test)]
@@ -207,5 +268,68 @@ mod tests {
         flipped[bytes.len() / 2] ^= 1;
         std::fs::write(&path, &flipped).unwrap();
         assert!(Records::load(&path).get(a).is_none());
+    }
+
+    #[test]
+    fn an_edit_saves_a_delta_that_loads_with_its_base() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = path(dir.path());
+        let made: FxHashMap<u64, Vec<u8>> = (1..=40u64)
+            .map(|k| {
+                (
+                    k,
+                    encode(k, format!("{{\"n\":{k}}}").as_bytes(), std::iter::empty()),
+                )
+            })
+            .collect();
+        Records::default()
+            .save(&path, (1..=40).collect(), &made)
+            .unwrap();
+        let base = std::fs::read(&path).unwrap();
+        let records = Records::load(&path);
+        // One record made again under a new key, its old one unused.
+        let mut edited = FxHashMap::default();
+        edited.insert(
+            41,
+            encode(9, br#"{"n":"edited"}"#, [(1, 0, "x")].into_iter()),
+        );
+        records.save(&path, (2..=41).collect(), &edited).unwrap();
+        assert_eq!(
+            std::fs::read(&path).unwrap(),
+            base,
+            "the base is left as it was"
+        );
+
+        let back = Records::load(&path);
+        assert_eq!(back.get(41).unwrap().record, br#"{"n":"edited"}"#);
+        assert_eq!(back.get(41).unwrap().facets().count(), 1);
+        assert_eq!(back.get(7).unwrap().record, br#"{"n":7}"#);
+        // The next edit keeps the first one's record in its delta.
+        back.save(&path, (2..=41).chain([42]).collect(), &{
+            let mut m = FxHashMap::default();
+            m.insert(42, encode(1, b"{}", std::iter::empty()));
+            m
+        })
+        .unwrap();
+        let again = Records::load(&path);
+        assert!(again.get(41).is_some() && again.get(42).is_some());
+
+        // A garbled delta is none: the base's entries are still found.
+        let delta_path = layers::delta_path(&path);
+        let mut delta = std::fs::read(&delta_path).unwrap();
+        let mid = delta.len() / 2;
+        delta[mid] ^= 1;
+        std::fs::write(&delta_path, &delta).unwrap();
+        let garbled = Records::load(&path);
+        assert!(garbled.get(41).is_none());
+        assert_eq!(garbled.get(7).unwrap().record, br#"{"n":7}"#);
+
+        // Once a tenth of the base is unused, the file is saved whole and the delta removed.
+        again
+            .save(&path, (10..=42).collect(), &FxHashMap::default())
+            .unwrap();
+        assert!(!delta_path.exists());
+        let whole = Records::load(&path);
+        assert!(whole.get(3).is_none() && whole.get(41).is_some() && whole.get(10).is_some());
     }
 }

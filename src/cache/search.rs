@@ -14,6 +14,7 @@ use std::sync::{Arc, RwLock};
 use rustc_hash::{FxHashMap, FxHashSet};
 
 use super::codec::{push_bytes, read_varint, unzigzag, varint, zigzag, Reader};
+use super::layers::{self, Layers};
 
 /// Bumped whenever the layout or the meaning of an entry changes.
 const FORMAT: u32 = 5;
@@ -44,9 +45,49 @@ impl Entry {
         }
     }
 
+    /// The entry as the cache lends it.
+    pub fn view(&self) -> EntryRef<'_> {
+        EntryRef {
+            excerpt: &self.excerpt,
+            facts: self.facts,
+            doc: &self.doc,
+        }
+    }
+
+    /// Appends the entry as the file holds it after its key (see [`EntryRef::read`]).
+    fn write(&self, out: &mut Vec<u8>) {
+        out.extend_from_slice(&self.facts.to_le_bytes());
+        push_bytes(out, self.excerpt.as_bytes());
+        push_bytes(out, &self.doc);
+    }
+}
+
+/// An entry as the cache holds it: read from the file's bytes when asked for, so loading the
+/// cache makes no entry it is not asked for.
+#[derive(Clone, Copy)]
+pub struct EntryRef<'a> {
+    pub excerpt: &'a str,
+    pub facts: u64,
+    doc: &'a [u8],
+}
+
+impl<'a> EntryRef<'a> {
     /// The document's words, `(form, stem, count, in title)`, forms ascending.
-    pub fn words(&self) -> impl Iterator<Item = (u32, u32, u32, bool)> + '_ {
-        decode(&self.doc)
+    pub fn words(&self) -> impl Iterator<Item = (u32, u32, u32, bool)> + 'a {
+        decode(self.doc)
+    }
+
+    /// The entry in `bytes`, as [`Entry::write`] wrote it.
+    fn read(bytes: &'a [u8]) -> Option<EntryRef<'a>> {
+        let mut r = Reader::new(bytes);
+        let facts = r.u64()?;
+        let excerpt = r.str()?;
+        let doc = r.bytes()?;
+        r.done().then_some(EntryRef {
+            excerpt,
+            facts,
+            doc,
+        })
     }
 }
 
@@ -96,6 +137,13 @@ impl Strings {
         self.strings.push(s.clone());
         self.ids.insert(s.clone(), id);
         id
+    }
+
+    /// Forgets the strings numbered `len` and after.
+    fn truncate(&mut self, len: usize) {
+        for s in self.strings.drain(len.min(self.strings.len())..) {
+            self.ids.remove(&s);
+        }
     }
 
     pub fn get(&self, id: u32) -> &str {
@@ -174,14 +222,40 @@ impl<'a> Interner<'a> {
     }
 }
 
-/// Entries by the hash of their file's bytes.
+/// Where an entry is: in the delta or in the base, and its bytes' range there (after its key).
+#[derive(Clone, Copy)]
+struct Loc {
+    in_delta: bool,
+    at: usize,
+    len: usize,
+}
+
+/// The entries of the last build's files (a base and its delta, see [`super::layers`]), by the
+/// hash of the file each was made from.
 #[derive(Default)]
-pub struct Entries(FxHashMap<u64, Entry>);
+pub struct Entries {
+    files: Layers,
+    at: FxHashMap<u64, Loc>,
+    /// The base's counts of entries and strings, when there is a base.
+    base: Option<(usize, usize)>,
+}
 
 impl Entries {
     /// The entry of the file whose bytes hash to `key` (0: unknown, never cached).
-    pub fn get(&self, key: u64) -> Option<&Entry> {
-        (key != 0).then(|| self.0.get(&key)).flatten()
+    pub fn get(&self, key: u64) -> Option<EntryRef<'_>> {
+        if key == 0 {
+            return None;
+        }
+        EntryRef::read(self.bytes(self.at.get(&key)?))
+    }
+
+    fn bytes(&self, loc: &Loc) -> &[u8] {
+        let file = if loc.in_delta {
+            &self.files.delta
+        } else {
+            &self.files.base
+        };
+        &file[loc.at..loc.at + loc.len]
     }
 }
 
@@ -190,54 +264,107 @@ impl Entries {
 pub struct Words {
     pub strings: Strings,
     pub entries: Entries,
+    /// Entries made by this build, from the bodies it read.
+    made: FxHashMap<u64, Entry>,
     /// Entries this build looked up or made: only these are saved again.
     used: FxHashSet<u64>,
     /// How many bodies this build read (the others came from the cache).
     pub bodies_read: usize,
 }
 
-// The file, each number a varint unless said: [`FORMAT`] and the binary's digest (`u32` and
+/// An entry to save: as the files hold it, or made by this build.
+enum Stored<'a> {
+    Read(&'a [u8]),
+    Made(&'a Entry),
+}
+
+impl Stored<'_> {
+    fn write(&self, out: &mut Vec<u8>) {
+        match self {
+            Stored::Read(bytes) => out.extend_from_slice(bytes),
+            Stored::Made(e) => e.write(out),
+        }
+    }
+
+    fn view(&self) -> Option<EntryRef<'_>> {
+        match self {
+            Stored::Read(bytes) => EntryRef::read(bytes),
+            Stored::Made(e) => Some(e.view()),
+        }
+    }
+}
+
+// Each file, each number a varint unless said: [`FORMAT`] and the binary's digest (`u32` and
 // `u64`, little-endian), the counts of strings and entries, each string (its length, its
 // bytes), each entry (its key and facts hash, `u64` little-endian, then its excerpt and its
 // words, each as length and bytes), and last the xxh3 of all that (a file cut short or garbled
-// is an empty cache, so entries need no check of their own). Written and read by hand, with no
-// copy of an entry on the way: the file is saved again after every edit.
+// is an empty cache, so entries need no check of their own). A delta (see [`super::layers`])
+// has the same layout: its strings are numbered after the base's, its entries are those the
+// base lacks. Written and read by hand, with no copy of an entry on the way.
 impl Words {
     /// The cache saved at `path`, or an empty one.
     pub fn load(path: &Path) -> Words {
-        super::read_summed(path)
-            .and_then(|payload| Words::decode(&payload))
-            .unwrap_or_default()
+        let Some(files) = layers::load(path) else {
+            return Words::default();
+        };
+        let mut words = Words::default();
+        let mut at = FxHashMap::default();
+        let Some(base) = words.index(&files.base, false, &mut at) else {
+            return Words::default();
+        };
+        if !files.delta.is_empty() {
+            let strings = words.strings.len();
+            let mut added = FxHashMap::default();
+            // A delta that does not parse is none: the base alone is still right.
+            match words.index(&files.delta, true, &mut added) {
+                Some(_) => at.extend(added),
+                None => words.strings.truncate(strings),
+            }
+        }
+        words.entries = Entries {
+            files,
+            at,
+            base: Some(base),
+        };
+        words
     }
 
-    /// The cache from a file's bytes without their checksum.
-    fn decode(payload: &[u8]) -> Option<Words> {
-        let mut r = Reader::new(payload);
+    /// Reads a file's strings into the table and its entries into `at`: the counts of entries
+    /// and strings, or `None` when the bytes are not such a file.
+    fn index(
+        &mut self,
+        bytes: &[u8],
+        in_delta: bool,
+        at: &mut FxHashMap<u64, Loc>,
+    ) -> Option<(usize, usize)> {
+        let mut r = Reader::new(bytes);
         let format = u32::from_le_bytes(r.take(4)?.try_into().ok()?);
         if format != FORMAT || r.u64()? != super::binary_digest() {
             return None;
         }
         let (strings, entries) = (r.varint()?, r.varint()?);
-        let mut words = Words::default();
+        let before = self.strings.len();
         for _ in 0..strings {
-            words.strings.intern(&Arc::from(r.str()?));
+            self.strings.intern(&Arc::from(r.str()?));
         }
-        if words.strings.len() != strings {
+        if self.strings.len() != before + strings {
             return None;
         }
-        words.entries.0.reserve(entries);
+        at.reserve(entries);
         for _ in 0..entries {
-            let (key, facts) = (r.u64()?, r.u64()?);
-            let excerpt = r.str()?.to_string();
-            let doc = r.bytes()?.to_vec();
-            let entry = Entry {
-                excerpt,
-                facts,
-                doc,
+            let key = r.u64()?;
+            let start = r.at;
+            r.take(8)?;
+            r.str()?;
+            r.bytes()?;
+            let loc = Loc {
+                in_delta,
+                at: start,
+                len: r.at - start,
             };
-            words.entries.0.insert(key, entry);
+            at.insert(key, loc);
         }
-        r.done().then_some(words)
+        r.done().then_some((entries, strings))
     }
 
     /// Marks `key` as used by this build.
@@ -259,22 +386,85 @@ impl Words {
             if self.used.insert(key) {
                 self.bodies_read += 1;
             }
-            self.entries.0.insert(key, entry);
+            self.made.insert(key, entry);
         }
     }
 
-    /// Writes the entries this build used (and the strings they need) beside `path`, then
-    /// renames the file into place. Strings of dropped entries are dropped with them (the rest
-    /// renumbered) only once a tenth of the entries went: after an edit or two, finding which
-    /// strings are still used would cost more than the few it could drop.
+    fn stored(&self, key: u64) -> Option<Stored<'_>> {
+        match self.made.get(&key) {
+            Some(e) => Some(Stored::Made(e)),
+            None => self
+                .entries
+                .at
+                .get(&key)
+                .map(|loc| Stored::Read(self.entries.bytes(loc))),
+        }
+    }
+
+    /// Whether the entry of `key` is the base's own (not made now, not in the delta).
+    fn in_base(&self, key: u64) -> bool {
+        !self.made.contains_key(&key) && self.entries.at.get(&key).is_some_and(|l| !l.in_delta)
+    }
+
+    /// Saves the entries this build used (and the strings they need): the delta alone when the
+    /// base still holds most of them (see [`layers::save_whole`]), else the whole file. Written
+    /// beside `path`, then renamed into place.
     pub fn save(&self, path: &Path) -> std::io::Result<()> {
         let mut keys: Vec<u64> = self.used.iter().copied().collect();
         keys.sort_unstable();
-        let used: Vec<(u64, &Entry)> = (keys.iter())
-            .filter_map(|k| self.entries.0.get(k).map(|e| (*k, e)))
+        let kept_in_base = keys.iter().filter(|&&k| self.in_base(k)).count();
+        let added: Vec<(u64, Stored<'_>)> = (keys.iter())
+            .filter(|&&k| !self.in_base(k))
+            .filter_map(|&k| self.stored(k).map(|e| (k, e)))
             .collect();
-        let dropped = self.entries.0.len() - used.len();
-        let number = (dropped * 10 > self.entries.0.len())
+        let added_bytes: usize = (added.iter())
+            .map(|(_, e)| match e {
+                Stored::Read(bytes) => bytes.len() + 8,
+                Stored::Made(e) => e.doc.len() + e.excerpt.len() + 24,
+            })
+            .sum();
+        let base = self
+            .entries
+            .base
+            .map(|(n, _)| (n, self.entries.files.base.len()));
+        let unused = base.map_or(0, |(n, _)| n.saturating_sub(kept_in_base));
+        if layers::save_whole(base, unused, added_bytes) {
+            self.save_whole(path, &keys)?;
+            return layers::remove_delta(path);
+        }
+        let from = self.entries.base.map_or(0, |(_, strings)| strings);
+        let mut file = layers::create_delta(path, self.entries.files.sum)?;
+        let mut bytes = Vec::with_capacity(1 << 16);
+        bytes.extend_from_slice(&FORMAT.to_le_bytes());
+        bytes.extend_from_slice(&super::binary_digest().to_le_bytes());
+        varint(&mut bytes, (self.strings.len() - from) as u64);
+        varint(&mut bytes, added.len() as u64);
+        for k in from..self.strings.len() {
+            push_bytes(&mut bytes, self.strings.get(k as u32).as_bytes());
+            file.spill(&mut bytes)?;
+        }
+        for (key, e) in &added {
+            bytes.extend_from_slice(&key.to_le_bytes());
+            e.write(&mut bytes);
+            file.spill(&mut bytes)?;
+        }
+        file.write(&bytes)?;
+        file.finish()
+    }
+
+    /// Writes the entries of `keys` whole. Strings of dropped entries are dropped with them
+    /// (the rest renumbered) only once a tenth of the entries went: after an edit or two,
+    /// finding which strings are still used would cost more than the few it could drop.
+    fn save_whole(&self, path: &Path, keys: &[u64]) -> std::io::Result<()> {
+        let used: Vec<(u64, Stored<'_>)> = (keys.iter())
+            .filter_map(|&k| self.stored(k).map(|e| (k, e)))
+            .collect();
+        let known = self.entries.at.len()
+            + (self.made.keys())
+                .filter(|k| !self.entries.at.contains_key(k))
+                .count();
+        let dropped = known - used.len();
+        let number = (dropped * 10 > known)
             .then(|| self.renumbering(&used))
             .flatten();
         let mut file = super::Summed::create(path)?;
@@ -291,16 +481,16 @@ impl Words {
         }
         for (key, e) in &used {
             bytes.extend_from_slice(&key.to_le_bytes());
-            bytes.extend_from_slice(&e.facts.to_le_bytes());
-            push_bytes(&mut bytes, e.excerpt.as_bytes());
-            match &number {
-                None => push_bytes(&mut bytes, &e.doc),
-                Some(number) => {
+            match (&number, e.view()) {
+                (Some(number), Some(view)) => {
                     let renumber = |(f, s, c, t): (u32, u32, u32, bool)| {
                         (number[f as usize], number[s as usize], c, t)
                     };
-                    push_bytes(&mut bytes, &encode(e.words().map(renumber).collect()));
+                    bytes.extend_from_slice(&view.facts.to_le_bytes());
+                    push_bytes(&mut bytes, view.excerpt.as_bytes());
+                    push_bytes(&mut bytes, &encode(view.words().map(renumber).collect()));
                 }
+                _ => e.write(&mut bytes),
             }
             file.spill(&mut bytes)?;
         }
@@ -310,10 +500,10 @@ impl Words {
 
     /// New numbers for the strings `used` refers to, in their old order (`u32::MAX` for the
     /// others), or `None` when most strings are still in use.
-    fn renumbering(&self, used: &[(u64, &Entry)]) -> Option<Vec<u32>> {
+    fn renumbering(&self, used: &[(u64, Stored<'_>)]) -> Option<Vec<u32>> {
         let mut referenced = vec![false; self.strings.len()];
         for (_, e) in used {
-            for (f, s, _, _) in e.words() {
+            for (f, s, _, _) in e.view().into_iter().flat_map(|v| v.words()) {
                 referenced[f as usize] = true;
                 referenced[s as usize] = true;
             }
@@ -354,7 +544,7 @@ mod tests {
                 (70000, 70001, 300, false),
             ],
         );
-        let words: Vec<_> = e.words().collect();
+        let words: Vec<_> = e.view().words().collect();
         assert_eq!(
             words,
             [
@@ -391,7 +581,7 @@ mod tests {
             let back = Words::load(&path);
             assert_eq!(back.entries.get(1).is_some(), used.contains(&1));
             let e = back.entries.get(2).unwrap();
-            assert_eq!((e.excerpt.as_str(), e.facts), ("kept", 7));
+            assert_eq!((e.excerpt, e.facts), ("kept", 7));
             let mut got: Vec<(&str, &str, u32, bool)> = e
                 .words()
                 .map(|(f, s, c, t)| (back.strings.get(f), back.strings.get(s), c, t))
@@ -419,14 +609,90 @@ mod tests {
         std::fs::write(&path, &bytes).unwrap();
         assert!(Words::load(&path).entries.get(2).is_some());
         // A well-summed file that does not parse is an empty cache too.
+        let parses = |payload: &[u8]| {
+            Words::default()
+                .index(payload, false, &mut FxHashMap::default())
+                .is_some()
+        };
         let mut payload = bytes[..bytes.len() - 8].to_vec();
         payload.push(0);
-        assert!(Words::decode(&payload).is_none(), "a byte too many");
+        assert!(!parses(&payload), "a byte too many");
         payload.truncate(payload.len() - 2);
-        assert!(Words::decode(&payload).is_none(), "a byte too few");
-        assert!(Words::decode(&bytes[..bytes.len() - 8]).is_some());
+        assert!(!parses(&payload), "a byte too few");
+        assert!(parses(&bytes[..bytes.len() - 8]));
         // A file from another format or binary is an empty cache.
         std::fs::write(&path, b"garbage").unwrap();
         assert!(Words::load(&path).entries.get(2).is_none());
+    }
+
+    /// A cache of `n` one-word documents keyed 1..=n, saved whole, and loaded back.
+    fn saved_whole(path: &Path, n: u64) -> Words {
+        let mut words = Words::default();
+        for k in 1..=n {
+            let w = words.strings.intern(&Arc::from(format!("word{k}")));
+            words.insert(k, Entry::new(format!("doc {k}"), k, &[(w, w, 1, false)]));
+        }
+        words.save(path).unwrap();
+        Words::load(path)
+    }
+
+    fn word_of(words: &Words, key: u64) -> Option<String> {
+        let e = words.entries.get(key)?;
+        let (form, ..) = e.words().next()?;
+        Some(words.strings.get(form).to_string())
+    }
+
+    #[test]
+    fn an_edit_saves_a_delta_that_loads_with_its_base() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = path(dir.path());
+        let mut words = saved_whole(&path, 40);
+        let base = std::fs::read(&path).unwrap();
+        // One document edited: its old entry unused, a new one made with a new word.
+        for k in 2..=40 {
+            words.touch(k);
+        }
+        let w = words.strings.intern(&Arc::from("herzien"));
+        words.insert(41, Entry::new("edited".into(), 9, &[(w, w, 2, true)]));
+        words.save(&path).unwrap();
+        assert_eq!(
+            std::fs::read(&path).unwrap(),
+            base,
+            "the base is left as it was"
+        );
+        assert!(layers::delta_path(&path).exists());
+
+        let back = Words::load(&path);
+        assert_eq!(
+            back.strings.len(),
+            41,
+            "the delta's string numbered after the base's"
+        );
+        assert_eq!(word_of(&back, 41).as_deref(), Some("herzien"));
+        assert_eq!(back.entries.get(41).unwrap().excerpt, "edited");
+        assert_eq!(word_of(&back, 7).as_deref(), Some("word7"));
+        // The same numbers as the build that saved them: an index made with them still holds.
+        assert_eq!(back.strings.digest(41), words.strings.digest(41));
+
+        // A delta cut short is none: the base's entries are still there, the delta's are not.
+        let delta = std::fs::read(layers::delta_path(&path)).unwrap();
+        std::fs::write(layers::delta_path(&path), &delta[..delta.len() - 1]).unwrap();
+        let cut = Words::load(&path);
+        assert!(cut.entries.get(41).is_none());
+        assert_eq!(cut.strings.len(), 40);
+        assert_eq!(word_of(&cut, 7).as_deref(), Some("word7"));
+        std::fs::write(layers::delta_path(&path), &delta).unwrap();
+
+        // Once a tenth of the base is unused, the file is saved whole and the delta removed.
+        let mut words = Words::load(&path);
+        for k in 10..=41 {
+            words.touch(k);
+        }
+        words.save(&path).unwrap();
+        assert!(!layers::delta_path(&path).exists());
+        let whole = Words::load(&path);
+        assert!(whole.entries.get(3).is_none());
+        assert_eq!(word_of(&whole, 41).as_deref(), Some("herzien"));
+        assert_eq!(word_of(&whole, 10).as_deref(), Some("word10"));
     }
 }

@@ -120,32 +120,24 @@ fn members(file: &File, len: u64) -> Option<HashMap<u64, Range<u64>>> {
     Some(found)
 }
 
-/// A previous bulk file whose members may be copied: used only when the previous build vouches
-/// for its bytes, which are read once to check that, a chunk at a time.
+/// A previous bulk file whose members may be copied: used only when the previous build wrote it
+/// and the check at the start of this build found it as that build left it (its stamp, as for
+/// every file an update keeps), so its bytes are not read to vouch for it again. The bytes
+/// copied from it are checked as they are written (see [`Splice::write_to`]).
 pub(super) struct Reusable {
     path: PathBuf,
     members: HashMap<u64, Range<u64>>,
 }
 
 impl Reusable {
-    /// The previous build's file at `rel`, when the cache recorded exactly these bytes for it.
+    /// The previous build's file at `rel`, when this build may copy from it.
     pub(super) fn read(previous: &Previous<'_>, rel: &str) -> Option<Reusable> {
-        if !previous.active() {
+        if !previous.recorded(rel) {
             return None;
         }
         let path = previous.path_of(rel)?;
         let file = File::open(&path).ok()?;
         let len = file.metadata().ok()?.len();
-        let mut hash = xxhash_rust::xxh3::Xxh3::new();
-        let mut buf = vec![0; CHUNK];
-        each_chunk(&file, 0..len, &mut buf, &mut |c| {
-            hash.update(c);
-            Ok(())
-        })
-        .ok()?;
-        if !previous.vouches(rel, hash.digest()) {
-            return None;
-        }
         Some(Reusable {
             members: members(&file, len)?,
             path,

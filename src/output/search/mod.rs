@@ -278,7 +278,7 @@ fn read_batch<'c>(
                     });
                 }
             }
-            let mut read = docs::read(site, l, i, cached.map(|e| e.excerpt.as_str()))?;
+            let mut read = docs::read(site, l, i, cached.map(|e| e.excerpt))?;
             let facts = xxhash_rust::xxh3::xxh3_64(read.facts.as_bytes());
             match cached {
                 Some(e) if e.facts == facts => {
