@@ -24,6 +24,7 @@ use crate::content::listing::{Kind, Listing, Stamp};
 
 pub(crate) mod codec;
 mod layers;
+mod mapped;
 pub mod merged;
 mod outputs;
 pub mod questions;
@@ -305,19 +306,13 @@ impl Summed {
 
 /// The bytes [`write_summed`] wrote at `path`, without their checksum, when it holds.
 fn read_summed(path: &Path) -> Option<Vec<u8>> {
-    read_summed_with_sum(path).map(|(bytes, _)| bytes)
-}
-
-/// [`read_summed`], with the checksum.
-fn read_summed_with_sum(path: &Path) -> Option<(Vec<u8>, u64)> {
     let mut bytes = std::fs::read(path).ok()?;
     let (payload, sum) = bytes.split_last_chunk::<8>()?;
-    let sum = u64::from_le_bytes(*sum);
-    if xxhash_rust::xxh3::xxh3_64(payload) != sum {
+    if xxhash_rust::xxh3::xxh3_64(payload).to_le_bytes() != *sum {
         return None;
     }
     bytes.truncate(bytes.len() - 8);
-    Some((bytes, sum))
+    Some(bytes)
 }
 
 /// A `.gitignore` inside the cache folder keeps it out of commits without touching the site's own.

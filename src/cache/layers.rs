@@ -9,6 +9,7 @@
 use std::io;
 use std::path::{Path, PathBuf};
 
+use super::mapped::Bytes;
 use super::Summed;
 
 /// The delta beside the base at `path`: `search-words.bin` → `search-words.delta.bin`.
@@ -19,7 +20,7 @@ pub fn delta_path(path: &Path) -> PathBuf {
 /// A base and its delta as saved: each file's bytes without their checksum.
 #[derive(Default)]
 pub struct Layers {
-    pub base: Vec<u8>,
+    pub base: Bytes,
     /// The base's checksum, which a delta names.
     pub sum: u64,
     /// Empty when there is no delta for this base.
@@ -28,7 +29,7 @@ pub struct Layers {
 
 /// The base at `path` and its delta, or `None` without a whole base.
 pub fn load(path: &Path) -> Option<Layers> {
-    let (base, sum) = super::read_summed_with_sum(path)?;
+    let (base, sum) = super::mapped::summed(path)?;
     let delta = super::read_summed(&delta_path(path))
         .filter(|d| d.get(..8) == Some(&sum.to_le_bytes()[..]))
         .map(|mut d| {
@@ -76,10 +77,7 @@ mod tests {
         assert!(load(&path).is_none(), "no base, nothing");
         super::super::write_summed(&path, b"base one".to_vec()).unwrap();
         let one = load(&path).unwrap();
-        assert_eq!(
-            (one.base.as_slice(), one.delta.len()),
-            (&b"base one"[..], 0)
-        );
+        assert_eq!((&one.base[..], one.delta.len()), (&b"base one"[..], 0));
         let mut delta = create_delta(&path, one.sum).unwrap();
         delta.write(b"added").unwrap();
         delta.finish().unwrap();
@@ -88,10 +86,7 @@ mod tests {
         // Another base: the delta is not its own.
         super::super::write_summed(&path, b"base two".to_vec()).unwrap();
         let two = load(&path).unwrap();
-        assert_eq!(
-            (two.base.as_slice(), two.delta.len()),
-            (&b"base two"[..], 0)
-        );
+        assert_eq!((&two.base[..], two.delta.len()), (&b"base two"[..], 0));
         remove_delta(&path).unwrap();
         assert!(!delta_path(&path).exists());
         remove_delta(&path).unwrap();

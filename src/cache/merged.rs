@@ -8,6 +8,7 @@ use std::ops::Range;
 use std::path::{Path, PathBuf};
 
 use super::codec::{varint, Reader};
+use super::mapped::Bytes;
 
 /// Bumped whenever the layout or the meaning of a section changes.
 const FORMAT: u32 = 1;
@@ -31,14 +32,14 @@ pub struct Made {
 /// The file as the last build saved it.
 pub struct Saved {
     pub made: Made,
-    bytes: Vec<u8>,
+    bytes: Bytes,
     sections: Vec<Range<usize>>,
 }
 
 impl Saved {
     /// The file at `path`, when there is one this binary wrote whole.
     pub fn load(path: &Path) -> Option<Saved> {
-        let bytes = super::read_summed(path)?;
+        let (bytes, _) = super::mapped::summed(path)?;
         let mut r = Reader::new(&bytes);
         if u32::from_le_bytes(r.take(4)?.try_into().ok()?) != FORMAT
             || r.u64()? != super::binary_digest()

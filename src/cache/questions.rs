@@ -21,6 +21,7 @@ use crate::content::load::Earlier;
 use crate::content::Question;
 
 use super::layers;
+use super::mapped::Bytes;
 
 /// Bumped whenever the layout of the file changes.
 const FORMAT: u32 = 1;
@@ -57,27 +58,29 @@ struct Head {
 #[derive(Default)]
 struct Part {
     slots: Vec<Slot>,
-    /// The questions' bytes, each encoded on its own.
-    data: Vec<u8>,
+    /// The file: its head, then the questions' bytes, each encoded on its own.
+    file: Bytes,
+    /// Where the questions' bytes start in it.
+    data: usize,
 }
 
 impl Part {
     /// A file's bytes without their checksum, checked: format, key and slots.
-    fn decode(mut bytes: Vec<u8>, key: u64) -> Option<Part> {
+    fn decode(file: Bytes, key: u64) -> Option<Part> {
         let (head, len): (Head, usize) =
-            bincode::serde::decode_from_slice(&bytes, bincode::config::standard()).ok()?;
+            bincode::serde::decode_from_slice(&file, bincode::config::standard()).ok()?;
         if head.format != FORMAT || head.key != key {
             return None;
         }
-        let data_len = bytes.len() - len;
+        let data_len = file.len() - len;
         let fits = |s: &Slot| s.start.checked_add(u64::from(s.len)) <= Some(data_len as u64);
         if !head.slots.iter().all(fits) || !head.slots.is_sorted_by_key(|s| s.path) {
             return None;
         }
-        bytes.drain(..len);
         Some(Part {
             slots: head.slots,
-            data: bytes,
+            file,
+            data: len,
         })
     }
 
@@ -87,8 +90,8 @@ impl Part {
     }
 
     fn bytes(&self, slot: &Slot) -> &[u8] {
-        let start = slot.start as usize;
-        &self.data[start..start + slot.len as usize]
+        let start = self.data + slot.start as usize;
+        &self.file[start..start + slot.len as usize]
     }
 
     /// The file of `parts` (slots, in path order, with their bytes; starts are set here).
@@ -147,7 +150,7 @@ impl Saved {
             return Saved::default();
         };
         // A delta that does not decode is none: the base alone is still right.
-        let delta = Part::decode(files.delta, key).unwrap_or_default();
+        let delta = Part::decode(files.delta.into(), key).unwrap_or_default();
         Saved {
             base,
             delta,
@@ -223,7 +226,7 @@ impl Saved {
         let added_bytes = added.iter().map(|(_, b)| b.len() + 40).sum();
         let base = self
             .sum
-            .map(|_| (self.base.slots.len(), self.base.data.len()));
+            .map(|_| (self.base.slots.len(), self.base.file.len()));
         let unused = self.base.slots.len().saturating_sub(in_base);
         let key = key(languages);
         let file = path(root);

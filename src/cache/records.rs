@@ -135,7 +135,7 @@ impl Records {
     }
 
     fn bytes(&self, loc: &Loc) -> &[u8] {
-        let file = if loc.in_delta {
+        let file: &[u8] = if loc.in_delta {
             &self.files.delta
         } else {
             &self.files.base

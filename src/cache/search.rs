@@ -250,7 +250,7 @@ impl Entries {
     }
 
     fn bytes(&self, loc: &Loc) -> &[u8] {
-        let file = if loc.in_delta {
+        let file: &[u8] = if loc.in_delta {
             &self.files.delta
         } else {
             &self.files.base
