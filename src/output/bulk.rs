@@ -236,7 +236,7 @@ impl Splice {
         }
         let mut hash = xxhash_rust::xxh3::Xxh3::new();
         let mut sha = crate::sha256::Sha256::new();
-        stream(&source, &merged, &mut |c| {
+        stream(&source, &merged, Release::Keep, &mut |c| {
             hash.update(c);
             sha.update(c);
             Ok(())
@@ -258,7 +258,7 @@ impl Splice {
     /// bytes hashed when it was planned (that file changed during the build).
     pub fn write_to(&self, out: &mut impl Write) -> io::Result<()> {
         let mut hash = xxhash_rust::xxh3::Xxh3::new();
-        stream(&self.source, &self.parts, &mut |c| {
+        stream(&self.source, &self.parts, Release::AsCopied, &mut |c| {
             hash.update(c);
             out.write_all(c)
         })?;
@@ -272,17 +272,42 @@ impl Splice {
     }
 }
 
+/// What [`stream`] does with the previous file's pages in the page cache once it has read them.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Release {
+    Keep,
+    /// Drop them as they are copied: the file is replaced once the copy is in place, and the
+    /// pages it frees are the ones the copy is then written into. New pages cost the kernel far
+    /// more than pages just freed (160 MB: 0.42 s against 0.08 s here), and nothing reads the
+    /// previous file after its last copy.
+    AsCopied,
+}
+
 /// Calls `f` with the bytes of the file `parts` make, the runs of `source` a chunk at a time.
 fn stream(
     source: &Path,
     parts: &[Part],
+    release: Release,
     f: &mut impl FnMut(&[u8]) -> io::Result<()>,
 ) -> io::Result<()> {
     let file = File::open(source)?;
     let mut buf = vec![0; CHUNK];
     for part in parts {
         match part {
-            Part::Old(run) => each_chunk(&file, run.clone(), &mut buf, f)?,
+            Part::Old(run) => {
+                let mut at = run.start;
+                each_chunk(&file, run.clone(), &mut buf, &mut |c| {
+                    f(c)?;
+                    if release == Release::AsCopied {
+                        // Only advice: the bytes stay on disk, and a kernel that ignores it
+                        // costs time, not correctness.
+                        let len = std::num::NonZeroU64::new(c.len() as u64);
+                        let _ = rustix::fs::fadvise(&file, at, len, rustix::fs::Advice::DontNeed);
+                    }
+                    at += c.len() as u64;
+                    Ok(())
+                })?
+            }
             Part::New(bytes) => f(bytes)?,
         }
     }
