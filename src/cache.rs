@@ -206,10 +206,16 @@ impl State {
     /// The whole state, from its head and the bytes after it (bincode writes a struct as its
     /// fields in order, so the rest decodes as a tuple).
     pub fn decode_rest(head: Head, rest: &[u8]) -> Option<State> {
-        type Rest = (HashMap<String, u64>, Vec<PageLinks>);
-        let ((files, links), _): (Rest, usize) =
-            bincode::serde::decode_from_slice(rest, bincode::config::standard()).ok()?;
+        let (files, links) = State::decode_files(rest)?;
         Some(State { head, files, links })
+    }
+
+    /// What follows the head: every output file's digest, and the pages' body links.
+    pub fn decode_files(rest: &[u8]) -> Option<(HashMap<String, u64>, Vec<PageLinks>)> {
+        type Rest = (HashMap<String, u64>, Vec<PageLinks>);
+        let (rest, _): (Rest, usize) =
+            bincode::serde::decode_from_slice(rest, bincode::config::standard()).ok()?;
+        Some(rest)
     }
 
     /// Writes the state beside its final name and renames it into place, so a reader never sees

@@ -284,7 +284,9 @@ fn locked_with_a_new_question() -> (Site, std::fs::File) {
     let site = Site::standard();
     site.build().unwrap();
     let lock = std::fs::File::create(quaestor::output::folder::lock_path(&site.out())).unwrap();
-    lock.try_lock().unwrap();
+    // Waits rather than tries: a child another test starts at that moment holds the build's
+    // lock, inherited, until it runs its own program.
+    lock.lock().unwrap();
     site.add(
         "7-9",
         "nl",

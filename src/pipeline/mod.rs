@@ -229,10 +229,7 @@ pub fn build(opts: &BuildOptions) -> Result<BuildSummary> {
     if let Some(summary) = cache.as_mut().and_then(|c| c.nothing_changed(started)) {
         return Ok(summary);
     }
-    let listing = cache.as_mut().and_then(|c| {
-        c.load_previous();
-        c.take_listing()
-    });
+    let listing = cache.as_mut().and_then(|c| c.take_listing());
     // Questions parsed by the last build, for a build that reads the content again (`serve`
     // keeps its own in memory).
     let saved = cache
@@ -240,7 +237,19 @@ pub fn build(opts: &BuildOptions) -> Result<BuildSummary> {
         .filter(|_| opts.memo.is_none())
         .map(|_| SavedQuestions::load(&opts.root, &config.languages));
     phase(started, "cache");
-    let (site, theme, stamps) = load_site_stamped(opts, config, saved.as_ref(), listing)?;
+    // The output is checked while the content loads: the two need each other's results only
+    // once both are done, and at archive scale each keeps the machine busy for a few tenths of a
+    // second, on and off.
+    let (loaded, checked) = std::thread::scope(|scope| {
+        let check = (cache.as_ref()).map(|c| scope.spawn(|| c.check_output()));
+        let loaded = load_site_stamped(opts, config, saved.as_ref(), listing);
+        let checked = check.map(|h| h.join().unwrap_or_else(|p| std::panic::resume_unwind(p)));
+        (loaded, checked)
+    });
+    if let (Some(cache), Some(checked)) = (cache.as_mut(), checked) {
+        cache.checked(checked);
+    }
+    let (site, theme, stamps) = loaded?;
     phase(started, "load");
     let renderer = Renderer::new(&site, &theme)?;
     phase(started, "renderer");
