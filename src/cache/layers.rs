@@ -27,6 +27,26 @@ pub struct Layers {
     pub delta: Vec<u8>,
 }
 
+/// Where an entry is: in the delta or in the base, and its bytes' range there.
+#[derive(Clone, Copy)]
+pub struct Loc {
+    pub in_delta: bool,
+    pub at: usize,
+    pub len: usize,
+}
+
+impl Layers {
+    /// The bytes at `loc`.
+    pub fn bytes(&self, loc: &Loc) -> &[u8] {
+        let file: &[u8] = if loc.in_delta {
+            &self.delta
+        } else {
+            &self.base
+        };
+        &file[loc.at..loc.at + loc.len]
+    }
+}
+
 /// The base at `path` and its delta, or `None` without a whole base.
 pub fn load(path: &Path) -> Option<Layers> {
     let (base, sum) = super::mapped::summed(path)?;

@@ -14,7 +14,7 @@ use rustc_hash::FxHashMap;
 use xxhash_rust::xxh3::Xxh3;
 
 use super::codec::{push_bytes, unzigzag, varint, zigzag, Reader};
-use super::layers::{self, Layers};
+use super::layers::{self, Layers, Loc};
 
 /// Bumped whenever the layout or the meaning of an entry changes.
 const FORMAT: u32 = 1;
@@ -91,14 +91,6 @@ fn decode(entry: &[u8]) -> Option<Cached<'_>> {
     })
 }
 
-/// Where an entry is: in the delta or in the base, and its bytes' range there.
-#[derive(Clone, Copy)]
-struct Loc {
-    in_delta: bool,
-    at: usize,
-    len: usize,
-}
-
 /// The entries of the last build's files (a base and its delta, see [`super::layers`]), by key.
 #[derive(Default)]
 pub struct Records {
@@ -135,12 +127,7 @@ impl Records {
     }
 
     fn bytes(&self, loc: &Loc) -> &[u8] {
-        let file: &[u8] = if loc.in_delta {
-            &self.files.delta
-        } else {
-            &self.files.base
-        };
-        &file[loc.at..loc.at + loc.len]
+        self.files.bytes(loc)
     }
 
     /// Writes the entries of `used` (keys, each once), from these files or from `made` (entries

@@ -14,7 +14,7 @@ use std::sync::{Arc, RwLock};
 use rustc_hash::{FxHashMap, FxHashSet};
 
 use super::codec::{push_bytes, read_varint, unzigzag, varint, zigzag, Reader};
-use super::layers::{self, Layers};
+use super::layers::{self, Layers, Loc};
 
 /// Bumped whenever the layout or the meaning of an entry changes.
 const FORMAT: u32 = 5;
@@ -222,14 +222,6 @@ impl<'a> Interner<'a> {
     }
 }
 
-/// Where an entry is: in the delta or in the base, and its bytes' range there (after its key).
-#[derive(Clone, Copy)]
-struct Loc {
-    in_delta: bool,
-    at: usize,
-    len: usize,
-}
-
 /// The entries of the last build's files (a base and its delta, see [`super::layers`]), by the
 /// hash of the file each was made from.
 #[derive(Default)]
@@ -250,12 +242,7 @@ impl Entries {
     }
 
     fn bytes(&self, loc: &Loc) -> &[u8] {
-        let file: &[u8] = if loc.in_delta {
-            &self.files.delta
-        } else {
-            &self.files.base
-        };
-        &file[loc.at..loc.at + loc.len]
+        self.files.bytes(loc)
     }
 }
 
