@@ -164,9 +164,9 @@ impl<'a> Previous<'a> {
     }
 
     /// Whether the previous build wrote `path` and this build may rely on it as it was left
-    /// (the output was checked unchanged when the build began).
+    /// (the output was checked unchanged when the build began: only then are there digests).
     pub fn recorded(&self, path: &str) -> bool {
-        self.active() && self.output.is_some() && self.digests.is_some_and(|p| p.contains_key(path))
+        self.active() && self.digests.is_some_and(|p| p.contains_key(path))
     }
 
     /// A file as the previous build wrote it, when this build may rely on it.

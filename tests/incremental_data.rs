@@ -4,7 +4,7 @@
 mod common;
 
 use std::io::Read;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use common::*;
 
@@ -63,6 +63,16 @@ fn archive(n: usize) -> Site {
     site
 }
 
+/// The site built from scratch into `fresh/`, without the cache; returns that folder.
+fn built_without_cache(site: &Site) -> PathBuf {
+    let fresh = site.root().join("fresh");
+    let mut opts = site.opts();
+    opts.output = Some(fresh.clone());
+    opts.cache = false;
+    quaestor::pipeline::build(&opts).unwrap();
+    fresh
+}
+
 /// Question 7-250 of [`archive`] with a new title.
 fn revised_250() -> String {
     question(
@@ -103,11 +113,7 @@ fn one_edit_changes_its_record_and_its_block_only_and_equals_a_build_without_cac
     assert_eq!(read(&site.out(), "api/questions/7-2.json"), record_before);
 
     // The same site built from scratch, without the cache: the same bytes.
-    let fresh = site.root().join("fresh");
-    let mut opts = site.opts();
-    opts.output = Some(fresh.clone());
-    opts.cache = false;
-    quaestor::pipeline::build(&opts).unwrap();
+    let fresh = built_without_cache(&site);
     for (i, f) in BULK.iter().enumerate() {
         assert!(
             read(&fresh, f) == after[i],
@@ -131,11 +137,7 @@ fn a_question_added_or_removed_rewrites_the_bulk_files_as_a_fresh_build_would() 
     );
     std::fs::remove_file(site.root().join("content/questions/7/7-5.nl.md")).unwrap();
     site.build().unwrap();
-    let fresh = site.root().join("fresh");
-    let mut opts = site.opts();
-    opts.output = Some(fresh.clone());
-    opts.cache = false;
-    quaestor::pipeline::build(&opts).unwrap();
+    let fresh = built_without_cache(&site);
     for f in BULK {
         assert!(read(&fresh, f) == read(&site.out(), f), "{f}");
     }
@@ -183,11 +185,7 @@ fn an_update_that_fails_leaves_the_output_and_the_cache_as_they_were() {
     );
     assert!(site.build().unwrap().incremental, "updated in place");
     assert!(!killed.exists(), "a killed update's folder is removed");
-    let fresh = site.root().join("fresh");
-    let mut opts = site.opts();
-    opts.output = Some(fresh.clone());
-    opts.cache = false;
-    quaestor::pipeline::build(&opts).unwrap();
+    let fresh = built_without_cache(&site);
     for f in BULK {
         assert!(read(&fresh, f) == read(&site.out(), f), "{f}");
     }

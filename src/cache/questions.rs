@@ -232,10 +232,9 @@ impl Saved {
         let file = path(root);
         if layers::save_whole(base, unused, added_bytes) {
             let all: Vec<(Slot, Cow<[u8]>)> = parts.into_iter().map(|(s, b, _)| (s, b)).collect();
-            let (slots, bytes) = Part::encode(key, &all)?;
-            if self.sum.is_some() && slots == self.base.slots && self.delta.slots.is_empty() {
-                return Ok(());
-            }
+            // Never when nothing changed: the base would then hold every question, and a delta
+            // be saved (see `layers::save_whole`).
+            let (_, bytes) = Part::encode(key, &all)?;
             drop(all);
             super::write_summed(&file, bytes)?;
             return layers::remove_delta(&file);

@@ -281,6 +281,31 @@ impl Stored<'_> {
     }
 }
 
+/// Writes a file as [`Words::index`] reads it: the head, `strings`, then each of `entries`, its
+/// key followed by what `write` makes of it.
+fn write_file<'s, E>(
+    file: &mut super::Summed,
+    strings: impl Iterator<Item = &'s str> + Clone,
+    entries: &[(u64, E)],
+    mut write: impl FnMut(&E, &mut Vec<u8>),
+) -> std::io::Result<()> {
+    let mut bytes = Vec::with_capacity(2 << 20);
+    bytes.extend_from_slice(&FORMAT.to_le_bytes());
+    bytes.extend_from_slice(&super::binary_digest().to_le_bytes());
+    varint(&mut bytes, strings.clone().count() as u64);
+    varint(&mut bytes, entries.len() as u64);
+    for string in strings {
+        push_bytes(&mut bytes, string.as_bytes());
+        file.spill(&mut bytes)?;
+    }
+    for (key, e) in entries {
+        bytes.extend_from_slice(&key.to_le_bytes());
+        write(e, &mut bytes);
+        file.spill(&mut bytes)?;
+    }
+    file.write(&bytes)
+}
+
 // Each file, each number a varint unless said: [`FORMAT`] and the binary's digest (`u32` and
 // `u64`, little-endian), the counts of strings and entries, each string (its length, its
 // bytes), each entry (its key and facts hash, `u64` little-endian, then its excerpt and its
@@ -421,21 +446,8 @@ impl Words {
         }
         let from = self.entries.base.map_or(0, |(_, strings)| strings);
         let mut file = layers::create_delta(path, self.entries.files.sum)?;
-        let mut bytes = Vec::with_capacity(1 << 16);
-        bytes.extend_from_slice(&FORMAT.to_le_bytes());
-        bytes.extend_from_slice(&super::binary_digest().to_le_bytes());
-        varint(&mut bytes, (self.strings.len() - from) as u64);
-        varint(&mut bytes, added.len() as u64);
-        for k in from..self.strings.len() {
-            push_bytes(&mut bytes, self.strings.get(k as u32).as_bytes());
-            file.spill(&mut bytes)?;
-        }
-        for (key, e) in &added {
-            bytes.extend_from_slice(&key.to_le_bytes());
-            e.write(&mut bytes);
-            file.spill(&mut bytes)?;
-        }
-        file.write(&bytes)?;
+        let strings = (from..self.strings.len()).map(|k| self.strings.get(k as u32));
+        write_file(&mut file, strings, &added, |e, bytes| e.write(bytes))?;
         file.finish()
     }
 
@@ -455,33 +467,23 @@ impl Words {
             .then(|| self.renumbering(&used))
             .flatten();
         let mut file = super::Summed::create(path)?;
-        let mut bytes = Vec::with_capacity(2 << 20);
-        bytes.extend_from_slice(&FORMAT.to_le_bytes());
-        bytes.extend_from_slice(&super::binary_digest().to_le_bytes());
-        let kept = |k: usize| number.as_ref().is_none_or(|n| n[k] != u32::MAX);
-        let strings = (0..self.strings.len()).filter(|&k| kept(k)).count();
-        varint(&mut bytes, strings as u64);
-        varint(&mut bytes, used.len() as u64);
-        for k in (0..self.strings.len()).filter(|&k| kept(k)) {
-            push_bytes(&mut bytes, self.strings.get(k as u32).as_bytes());
-            file.spill(&mut bytes)?;
-        }
-        for (key, e) in &used {
-            bytes.extend_from_slice(&key.to_le_bytes());
+        let kept = |k: &usize| number.as_ref().is_none_or(|n| n[*k] != u32::MAX);
+        let strings = (0..self.strings.len())
+            .filter(kept)
+            .map(|k| self.strings.get(k as u32));
+        write_file(&mut file, strings, &used, |e, bytes| {
             match (&number, e.view()) {
                 (Some(number), Some(view)) => {
                     let renumber = |(f, s, c, t): (u32, u32, u32, bool)| {
                         (number[f as usize], number[s as usize], c, t)
                     };
                     bytes.extend_from_slice(&view.facts.to_le_bytes());
-                    push_bytes(&mut bytes, view.excerpt.as_bytes());
-                    push_bytes(&mut bytes, &encode(view.words().map(renumber).collect()));
+                    push_bytes(bytes, view.excerpt.as_bytes());
+                    push_bytes(bytes, &encode(view.words().map(renumber).collect()));
                 }
-                _ => e.write(&mut bytes),
+                _ => e.write(bytes),
             }
-            file.spill(&mut bytes)?;
-        }
-        file.write(&bytes)?;
+        })?;
         file.finish()
     }
 
